@@ -1,0 +1,1 @@
+//! Reading what users bring: salaries, projections, payouts, sport rules. (in progress)

@@ -1,0 +1,34 @@
+//! Domain types and stage contracts of the `dfs` pipeline.
+//!
+//! Everything that crosses a crate boundary is defined here as plain data
+//! (serde + schemars), so that the stage crates, the orchestrator and users'
+//! own tools speak one vocabulary. This crate does no I/O.
+
+mod config;
+mod contest;
+mod error;
+mod lineup;
+mod outputs;
+mod run;
+mod seed;
+mod slate;
+mod sport;
+mod stage;
+
+pub use config::{FieldSamplerConfig, OptimizerConfig, PlayerRef, SimConfig, VariantsConfig};
+pub use contest::{Contest, PayoutTier, PrizeLadder};
+pub use error::{ContractError, StageError};
+pub use lineup::{Lineup, LineupViolation};
+pub use outputs::{
+    CandidateLineup, DupBins, FieldEntrant, FieldSamplerOutput, FieldTelemetry, LineupResult,
+    OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin, SimOutput, Variant, VariantCatalog,
+};
+pub use run::{
+    DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary, StageTiming,
+};
+pub use seed::stream_seed;
+pub use slate::{Game, Player, Slate};
+pub use sport::{CaptainRule, SlotRule, SportRules};
+pub use stage::{
+    Diagnostics, Event, EventSink, NullSink, ProgressSink, Stage, StageContext,
+};
