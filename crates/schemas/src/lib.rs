@@ -6,6 +6,7 @@
 
 mod config;
 mod contest;
+pub mod contracts;
 mod error;
 mod lineup;
 mod outputs;
