@@ -1,1 +1,353 @@
-fn main() {}
+//! `dfs`: the command-line face of the pipeline. Parses flags, calls the
+//! orchestrator, prints results. No pipeline logic lives here.
+
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use orchestrator::{
+    ContestImport, Home, OptimizeRequest, RunRequest, SlateImport, export_schemas, summary_table,
+};
+use serde_json::json;
+
+/// DraftKings GPP toolkit: variants, exact optimizer, field sampler, contest simulator.
+#[derive(Debug, Parser)]
+#[command(name = "dfs", version, about)]
+struct Cli {
+    /// Data root holding dfs.sqlite, slates/, contests/ and runs/.
+    #[arg(long, global = true, env = "DFS_HOME", default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the whole pipeline for a slate and a contest.
+    Run(RunArgs),
+    /// Build lineups for the base projection and write them as a DraftKings upload CSV.
+    Optimize(OptimizeArgs),
+    /// Import and list slates.
+    #[command(subcommand)]
+    Slates(SlatesCommand),
+    /// Import and list contests.
+    #[command(subcommand)]
+    Contests(ContestsCommand),
+    /// List and show runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// JSON Schemas of every contract.
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[arg(long)]
+    slate: String,
+    #[arg(long)]
+    contest: String,
+    #[arg(long, default_value_t = 1337)]
+    seed: u64,
+    #[arg(long)]
+    variants_config: Option<PathBuf>,
+    #[arg(long)]
+    optimizer_config: Option<PathBuf>,
+    #[arg(long)]
+    sampler_config: Option<PathBuf>,
+    #[arg(long)]
+    sim_config: Option<PathBuf>,
+    #[arg(long)]
+    tag: Option<String>,
+    /// Print one JSON object {run_id, artifact_path, metrics_head}.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct OptimizeArgs {
+    #[arg(long)]
+    slate: String,
+    #[arg(long, default_value_t = 20)]
+    lineups: u32,
+    #[arg(long)]
+    optimizer_config: Option<PathBuf>,
+    /// Where to write the upload CSV.
+    #[arg(long, default_value = "dk_upload.csv")]
+    out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum SlatesCommand {
+    /// Import a DraftKings salary file (DKSalaries.csv or DKEntries.csv), with projections.
+    Import {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        salaries: PathBuf,
+        #[arg(long)]
+        projections: Option<PathBuf>,
+        /// nba or nfl (detected from positions when absent).
+        #[arg(long)]
+        sport: Option<String>,
+    },
+    /// List imported slates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ContestsCommand {
+    /// Import a payout table (Place,Payout,Field Size,Entry Fee).
+    Import {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        payouts: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        max_entries: Option<u32>,
+    },
+    /// List imported contests.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RunsCommand {
+    /// List runs, newest first.
+    List {
+        #[arg(long)]
+        slate: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one run.
+    Show {
+        run_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemasCommand {
+    /// Write every contract's JSON Schema into a folder.
+    Export {
+        #[arg(long, default_value = "schemas")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    if let Command::Schemas(SchemasCommand::Export { dir }) = &cli.command {
+        for path in export_schemas(dir)? {
+            println!("{}", path.display());
+        }
+        return Ok(());
+    }
+    let home = Home::open(&cli.root)
+        .with_context(|| format!("cannot open data root {}", cli.root.display()))?;
+    let cancel = AtomicBool::new(false);
+    match cli.command {
+        Command::Run(a) => {
+            let req = RunRequest {
+                slate: a.slate,
+                contest: a.contest,
+                seed: a.seed,
+                variants_config: a.variants_config,
+                optimizer_config: a.optimizer_config,
+                sampler_config: a.sampler_config,
+                sim_config: a.sim_config,
+                tag: a.tag,
+            };
+            let bars = progress::Bars::new(!a.json);
+            let outcome = orchestrator::run(&home, &req, &bars, &cancel)?;
+            bars.finish();
+            if a.json {
+                print_json(&outcome.summary)?;
+            } else {
+                print!("{}", summary_table(&outcome));
+            }
+        }
+        Command::Optimize(a) => {
+            let req = OptimizeRequest {
+                slate: a.slate,
+                lineups: a.lineups,
+                optimizer_config: a.optimizer_config,
+                out: a.out,
+            };
+            let bars = progress::Bars::new(true);
+            let pool = orchestrator::optimize(&home, &req, &bars, &cancel)?;
+            bars.finish();
+            println!("{} lineups written to {}", pool.lineups.len(), req.out.display());
+        }
+        Command::Slates(SlatesCommand::Import {
+            id,
+            salaries,
+            projections,
+            sport,
+        }) => {
+            let (record, report) = home.import_slate(&SlateImport {
+                id,
+                salaries,
+                projections,
+                sport,
+            })?;
+            println!(
+                "slate {} imported: {} players, sport {}",
+                record.id, record.players, record.sport
+            );
+            if record.projections_path.is_some() {
+                println!(
+                    "projections: {} rows matched ({} by id, {} by name + team, {} by name, {} defenses)",
+                    report.matched(),
+                    report.by_id,
+                    report.by_name_team,
+                    report.by_name_only,
+                    report.by_defense_team
+                );
+                for u in &report.unmatched_projections {
+                    println!(
+                        "  unmatched projection row {}: {} ({}): {}",
+                        u.row,
+                        u.name,
+                        u.team.as_deref().unwrap_or("?"),
+                        u.reason
+                    );
+                }
+                for p in &report.players_without_projection {
+                    println!(
+                        "  no projection for salary row {}: {} ({}, {}): AvgPointsPerGame used",
+                        p.row, p.name, p.team, p.dk_id
+                    );
+                }
+            }
+        }
+        Command::Slates(SlatesCommand::List { json }) => {
+            let slates = home.slates()?;
+            if json {
+                print_json(&slates)?;
+            } else {
+                println!("{:<24} {:<12} {:>7}  imported", "id", "sport", "players");
+                for s in slates {
+                    println!("{:<24} {:<12} {:>7}  {}", s.id, s.sport, s.players, s.imported_at);
+                }
+            }
+        }
+        Command::Contests(ContestsCommand::Import {
+            id,
+            payouts,
+            name,
+            max_entries,
+        }) => {
+            let c = home.import_contest(&ContestImport {
+                id,
+                payouts,
+                name,
+                max_entries,
+            })?;
+            println!(
+                "contest {} imported: {} entries at ${:.2}, prize pool ${:.2}, max {} entries",
+                c.id, c.field_size, c.entry_fee, c.prize_pool, c.max_entries
+            );
+        }
+        Command::Contests(ContestsCommand::List { json }) => {
+            let contests = home.contests()?;
+            if json {
+                print_json(&contests)?;
+            } else {
+                println!(
+                    "{:<28} {:>8} {:>8} {:>11} {:>5}  name",
+                    "id", "entries", "fee", "prize pool", "max"
+                );
+                for c in contests {
+                    println!(
+                        "{:<28} {:>8} {:>8.2} {:>11.2} {:>5}  {}",
+                        c.id, c.field_size, c.entry_fee, c.prize_pool, c.max_entries, c.name
+                    );
+                }
+            }
+        }
+        Command::Runs(RunsCommand::List { slate, json }) => {
+            let runs = home.runs(slate.as_deref())?;
+            if json {
+                print_json(&runs)?;
+            } else {
+                println!(
+                    "{:<26} {:<18} {:<24} {:<10} {:>9} {:>9}  tag",
+                    "run_id", "slate", "contest", "status", "roi_mean", "dup_p95"
+                );
+                for r in runs {
+                    let (roi, dup) = r
+                        .metrics_head
+                        .as_ref()
+                        .map(|m| (format!("{:+.3}", m.roi_mean), format!("{:.1}", m.dup_p95)))
+                        .unwrap_or_default();
+                    println!(
+                        "{:<26} {:<18} {:<24} {:<10} {:>9} {:>9}  {}",
+                        r.run_id,
+                        r.slate_id,
+                        r.contest_id,
+                        r.status.as_str(),
+                        roi,
+                        dup,
+                        r.tag.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        Command::Runs(RunsCommand::Show { run_id, json }) => {
+            let r = home.run_record(&run_id)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                let head = r.metrics_head.as_ref().map(|m| {
+                    json!({"roi_mean": m.roi_mean, "roi_p50": m.roi_p50, "dup_p95": m.dup_p95})
+                });
+                println!("run_id       {}", r.run_id);
+                println!("slate        {}", r.slate_id);
+                println!("contest      {}", r.contest_id);
+                println!("status       {}", r.status.as_str());
+                println!("seed         {}", r.seed);
+                println!("tag          {}", r.tag.as_deref().unwrap_or("-"));
+                println!("artifacts    {}", r.root);
+                println!("started      {}", r.started_at);
+                println!("finished     {}", r.finished_at.as_deref().unwrap_or("-"));
+                if let Some(h) = head {
+                    println!("metrics_head {h}");
+                }
+                if let Some(e) = &r.error {
+                    println!("error        {e}");
+                }
+            }
+        }
+        Command::Schemas(_) => {}
+    }
+    Ok(())
+}

@@ -1,1 +1,148 @@
+//! Stage `field_sampler`: the opponents' field of a contest, sampled by ownership.
+//!
+//! Each entrant is drawn independently. Slots are filled scarcest first; each
+//! pick is a player eligible for the slot, not yet chosen, and keeping both the
+//! salary cap and the salary floor reachable, drawn with probability
+//! proportional to the player's weight. A lineup that still breaks a rule
+//! (min games, team limit, or a dead end) is redrawn whole, at most
+//! [`MAX_ATTEMPTS`] times per entrant.
+//!
+//! Weights start at projected ownership and are calibrated over
+//! `calibration_rounds` pilot fields of [`PILOT_SIZE`] entrants, multiplying
+//! each weight by `(projected / sampled)^ALPHA` (clamped), so that the field's
+//! ownership approaches projected ownership despite the roster and salary
+//! rules. The final field is then drawn with the calibrated weights and
+//! reported as unique lineups with copies, plus telemetry.
+//!
+//! Every entrant has its own random stream, `stream_seed(seed, "field_sampler",
+//! round << 32 | index)` (round 0 is the final field, rounds 1.. the pilots),
+//! and results are gathered in index order, so the output is byte-identical
+//! for any thread count.
 
+mod calibrate;
+mod error;
+mod field;
+mod pool;
+mod sample;
+
+use schemas::{
+    Diagnostics, FieldSamplerConfig, FieldSamplerOutput, Slate, Stage, StageContext, StageError,
+};
+
+pub use calibrate::{ALPHA, MAX_FACTOR, PILOT_SIZE};
+pub use error::FieldSamplerError;
+pub use field::SALARY_BIN;
+pub use sample::MAX_ATTEMPTS;
+
+use crate::field::Summary;
+use crate::pool::Pool;
+
+/// The stage's name, used for streams, progress, events and errors.
+const STAGE: &str = "field_sampler";
+
+/// The field-sampler stage. Stateless: all inputs come through [`Stage::run`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FieldSampler;
+
+/// What the field sampler reads.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldInput<'a> {
+    /// The slate: rules, players (with projection and projected ownership).
+    pub slate: &'a Slate,
+    /// Opponents' entries to draw, already resolved by the caller (the config's
+    /// `field_size`, else the contest's field size less our entries).
+    pub field_size: u32,
+}
+
+impl Stage for FieldSampler {
+    const NAME: &'static str = STAGE;
+    type Config = FieldSamplerConfig;
+    type Input<'a> = FieldInput<'a>;
+    type Output = FieldSamplerOutput;
+
+    fn run(
+        &self,
+        input: FieldInput<'_>,
+        config: &FieldSamplerConfig,
+        ctx: &StageContext<'_>,
+    ) -> Result<(FieldSamplerOutput, Diagnostics), StageError> {
+        Ok(self.sample(input, config, ctx)?)
+    }
+}
+
+impl FieldSampler {
+    /// [`Stage::run`] with this crate's own error type, for callers who want to match on it.
+    pub fn sample(
+        &self,
+        input: FieldInput<'_>,
+        config: &FieldSamplerConfig,
+        ctx: &StageContext<'_>,
+    ) -> Result<(FieldSamplerOutput, Diagnostics), FieldSamplerError> {
+        let FieldInput { slate, field_size } = input;
+        if field_size == 0 {
+            return Err(FieldSamplerError::EmptyField);
+        }
+        slate.validate().map_err(FieldSamplerError::InvalidSlate)?;
+
+        let mut diagnostics = Diagnostics::default();
+        let cap = slate.rules.salary_cap;
+        let floor = if config.salary_floor > cap {
+            diagnostics.warn(format!(
+                "salary_floor {} is above the salary cap {cap}; clamped to {cap}",
+                config.salary_floor
+            ));
+            cap
+        } else {
+            config.salary_floor
+        };
+        let undrawable = slate
+            .players
+            .iter()
+            .filter(|p| p.ownership > 0.0 && p.projection <= 0.0)
+            .count();
+        if undrawable > 0 {
+            diagnostics.warn(format!(
+                "{undrawable} players have projected ownership but no projection; they are never drawn"
+            ));
+        }
+
+        let pool = Pool::new(slate, floor)?;
+        let rounds = config.calibration_rounds;
+        ctx.progress.start(
+            STAGE,
+            u64::from(rounds) * u64::from(PILOT_SIZE) + u64::from(field_size),
+        );
+        let calibration = calibrate::calibrate(&pool, rounds, ctx)?;
+        let field = sample::sample(&pool, &calibration.weights, 0, field_size, ctx)?;
+        let output = field::build_output(
+            slate,
+            &field,
+            &Summary {
+                calibration_rounds: rounds,
+                cap,
+            },
+        );
+
+        let t = &output.telemetry;
+        if let Some(&first) = calibration.mae_by_round.first() {
+            diagnostics.count("calibration_mae_first_round", first);
+        }
+        if let Some(&last) = calibration.mae_by_round.last() {
+            diagnostics.count("calibration_mae_last_round", last);
+        }
+        diagnostics.count("ownership_mae", t.ownership_mae);
+        diagnostics.count("rejection_rate", t.rejection_rate);
+        diagnostics.count("unique_lineups", f64::from(t.unique_lineups));
+        diagnostics.count("salary_floor", f64::from(floor));
+        ctx.info(
+            STAGE,
+            format!(
+                "sampled {field_size} entrants: {} unique lineups, ownership MAE {:.3} points, \
+                 {:.3} rejected draws per entrant",
+                t.unique_lineups, t.ownership_mae, t.rejection_rate
+            ),
+            &[],
+        );
+        Ok((output, diagnostics))
+    }
+}

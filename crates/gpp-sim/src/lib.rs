@@ -1,1 +1,90 @@
+//! Stage `sim`: Monte Carlo of a DraftKings GPP contest, per-lineup metrics,
+//! entry selection and the selected portfolio's metrics.
+//!
+//! # Method
+//!
+//! Each iteration draws every player's fantasy points from an [`OutcomeModel`]
+//! (today [`TruncatedNormal`]: independent `Normal(projection, std_dev)`
+//! truncated at 0 by rejection), with its own RNG
+//! `Pcg64Mcg::seed_from_u64(stream_seed(seed, "sim", iteration))`. A lineup's
+//! score is its players' points summed in sorted player order, so identical
+//! lineups tie exactly.
+//!
+//! **Pass A** scores the field's unique lineups (each with its copies) and
+//! every candidate. Each candidate is a single extra entry: with `g` field
+//! entries strictly above it and `t` tied with it, it wins
+//! `ladder.tied_share(g, t + 1)`. Its finish percentile is
+//! `(g + t / 2) / field_entries` (0 = first, 1 = last). A win is `g == 0`
+//! (ties for first included); top 1% / 10% is `g < 1% / 10%` of the
+//! `field_entries + 1` entrants; a cash is a payout above 0.
+//!
+//! **Selection** takes the best candidates by ROI mean (ties by `lineup_id`),
+//! skipping any that would put a player in more than
+//! `ceil(max_exposure * entries)` of the selected lineups.
+//!
+//! **Pass B** replays the same iterations (same streams, same draws) for the
+//! contest of the field plus our selected entries, ranks everyone and pays every
+//! tie group the tied share of the places it spans ([`pay_iteration`]).
+//!
+//! Iterations run in fixed chunks of [`CHUNK`] on rayon; chunk results are
+//! folded in chunk order, so every output is byte-identical for any thread
+//! count. Memory is bounded by the lineups, not iterations x lineups: per
+//! candidate a [`PERCENTILE_BINS`]-bin histogram of finish percentiles, and
+//! per iteration two numbers for the portfolio.
 
+mod engine;
+mod error;
+mod histogram;
+mod outcome;
+mod payout;
+
+use schemas::{
+    CandidateLineup, Contest, Diagnostics, FieldEntrant, SimConfig, SimOutput, Slate, Stage,
+    StageContext, StageError,
+};
+
+pub use engine::{CHUNK, exposure_cap, select_entries, simulate};
+pub use error::SimError;
+pub use histogram::PERCENTILE_BINS;
+pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
+pub use payout::{Placing, lineup_score, pay_iteration};
+
+/// The stage's name: its artifact folder and the key of its random streams.
+pub const NAME: &str = "sim";
+
+/// The contest simulator as a pipeline [`Stage`], with the independent
+/// [`TruncatedNormal`] outcome model. Use [`simulate`] for another model.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GppSim;
+
+/// What the simulator reads. Player indices refer to `slate.players`.
+#[derive(Debug, Clone, Copy)]
+pub struct SimInput<'a> {
+    pub slate: &'a Slate,
+    pub contest: &'a Contest,
+    /// Our candidate pool; `lineup_id`s must be unique.
+    pub candidates: &'a [CandidateLineup],
+    /// The opponents' field: unique lineups with copies.
+    pub field: &'a [FieldEntrant],
+    /// Entries to select, already resolved by the caller (e.g. from
+    /// [`SimConfig::entries`] or the contest's max entries); more than the
+    /// candidates is clamped with a warning. [`SimConfig::entries`] is not read.
+    pub entries: u32,
+}
+
+impl Stage for GppSim {
+    const NAME: &'static str = NAME;
+    type Config = SimConfig;
+    type Input<'a> = SimInput<'a>;
+    type Output = SimOutput;
+
+    fn run(
+        &self,
+        input: SimInput<'_>,
+        config: &SimConfig,
+        ctx: &StageContext<'_>,
+    ) -> Result<(SimOutput, Diagnostics), StageError> {
+        let model = TruncatedNormal::from_slate(input.slate)?;
+        Ok(simulate(&model, &input, config, ctx)?)
+    }
+}

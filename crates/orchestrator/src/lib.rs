@@ -1,1 +1,22 @@
+//! The one entry point of the `dfs` pipeline: [`run`] turns a slate, a contest,
+//! configs and a seed into a finished run folder and a registry row.
+//!
+//! The orchestrator is thin: it resolves inputs through `registry` and
+//! `pipeline-io`, calls the stages in order, validates every boundary against
+//! its JSON Schema, and writes artifacts. The CLI and the HTTP API both call
+//! it; neither does pipeline work of its own.
 
+mod catalog;
+mod error;
+mod pipeline;
+mod report;
+mod validate;
+
+pub use catalog::{
+    ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas,
+    schema_files,
+};
+pub use error::OrchestratorError;
+pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
+pub use registry::{ContestRecord, RunRecord, SlateRecord};
+pub use report::summary_table;

@@ -5,6 +5,7 @@
 //! Outputs: parquet artifacts, JSON, JSON lines, the DraftKings upload CSV, and
 //! run folders written atomically. Stage crates never touch files; this crate does.
 
+pub mod config;
 mod error;
 pub mod inputs;
 pub mod outputs;

@@ -1,1 +1,41 @@
-//! Reading what users bring: salaries, projections, payouts, sport rules. (in progress)
+//! Reading what users bring: DraftKings salary files (and the pool inside
+//! `DKEntries.csv`), provider projections, payout tables and sport rules, and
+//! assembling them into a validated [`schemas::Slate`] and [`schemas::Contest`].
+//!
+//! Every error names the file, and where it applies the 1-based row and the field,
+//! so that a user can open the file and fix it. Nothing here panics on user input.
+//!
+//! Typical use:
+//!
+//! ```no_run
+//! use pipeline_io::inputs;
+//! # fn main() -> Result<(), pipeline_io::IoError> {
+//! let salaries = inputs::read_salaries("DKSalaries.csv")?;
+//! let rules = inputs::detect_sport(&salaries)?;
+//! let projections = inputs::read_projections("Projections.csv")?;
+//! let (slate, report) = inputs::build_slate("nba-2025-01-12", &salaries, Some(&projections), rules)?;
+//! let contest = inputs::read_payouts("payouts.csv", "20k-fpp", None, None)?;
+//! # let _ = (slate, report, contest);
+//! # Ok(())
+//! # }
+//! ```
+
+mod hash;
+mod matching;
+pub mod models;
+mod payouts;
+mod projections;
+mod salaries;
+mod slate;
+mod sport;
+mod table;
+
+pub use hash::sha256_file;
+pub use matching::{MatchReport, PlayerWithoutProjection, UnmatchedProjection, normalise_name};
+pub use payouts::{DEFAULT_MAX_ENTRIES, read_payouts};
+pub use projections::{
+    OwnershipScale, PROJECTION_ALIASES, ProjField, ProjectionFile, ProjectionRow, read_projections,
+};
+pub use salaries::{GameInfo, SalaryFile, SalaryLayout, SalaryRow, read_salaries};
+pub use slate::build_slate;
+pub use sport::{builtin_sport, builtin_sport_names, detect_sport, load_sport_rules};

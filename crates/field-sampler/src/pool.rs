@@ -1,0 +1,196 @@
+//! The slate prepared for drawing: who may fill each slot, and salary bounds
+//! that keep a partial lineup completable.
+
+use rand::Rng;
+use schemas::{Lineup, Slate};
+
+use crate::FieldSamplerError;
+
+/// A player who may be drawn for one slot.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    player: u32,
+    salary: u32,
+}
+
+/// The slate prepared for drawing lineups.
+///
+/// Slots are filled one at a time, scarcest first (fewest eligible players), so
+/// every pick stands in a definite slot and the partial lineup is always
+/// slottable. `min_rest[k]` / `max_rest[k]` bound the salary of the slots from
+/// step `k` on (cheapest / dearest eligible player per slot, ignoring that a
+/// player can stand only once); a pick is allowed only if the cap and the floor
+/// both stay reachable under those bounds. The bounds are exact at the last
+/// slot, so an accepted lineup always lies within `[floor, cap]`.
+#[derive(Debug)]
+pub(crate) struct Pool<'a> {
+    pub slate: &'a Slate,
+    /// Slot indices in fill order.
+    order: Vec<usize>,
+    /// Candidates per fill step (aligned with `order`).
+    candidates: Vec<Vec<Candidate>>,
+    min_rest: Vec<u32>,
+    max_rest: Vec<u32>,
+    pub cap: u32,
+    pub floor: u32,
+}
+
+/// Per-worker buffers reused across draws (contents never leak between draws).
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    taken: Vec<bool>,
+    cumulative: Vec<(u32, f64)>,
+    lineup: Lineup,
+}
+
+impl Scratch {
+    pub fn new(pool: &Pool<'_>) -> Self {
+        Scratch {
+            taken: vec![false; pool.slate.players.len()],
+            cumulative: Vec::with_capacity(pool.slate.players.len()),
+            lineup: Lineup {
+                players: vec![0; pool.order.len()],
+            },
+        }
+    }
+}
+
+impl<'a> Pool<'a> {
+    /// Prepares the slate; `floor` must already be clamped to the cap.
+    ///
+    /// A player is drawable when both its ownership and projection are above 0.
+    pub fn new(slate: &'a Slate, floor: u32) -> Result<Self, FieldSamplerError> {
+        let rules = &slate.rules;
+        let n_slots = rules.roster_size();
+        let per_slot: Vec<Vec<Candidate>> = (0..n_slots)
+            .map(|slot| {
+                slate
+                    .players
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        p.ownership > 0.0 && p.projection > 0.0 && p.slot_mask & (1 << slot) != 0
+                    })
+                    .map(|(i, p)| Candidate {
+                        player: i as u32,
+                        salary: p.salary,
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some(slot) = per_slot.iter().position(Vec::is_empty) {
+            return Err(FieldSamplerError::EmptySlot {
+                slot: rules.slots[slot].name.clone(),
+            });
+        }
+        let mut order: Vec<usize> = (0..n_slots).collect();
+        order.sort_by_key(|&s| (per_slot[s].len(), s));
+        let candidates: Vec<Vec<Candidate>> = order.iter().map(|&s| per_slot[s].clone()).collect();
+
+        let mut min_rest = vec![0u32; n_slots + 1];
+        let mut max_rest = vec![0u32; n_slots + 1];
+        for k in (0..n_slots).rev() {
+            let salaries = candidates[k].iter().map(|c| c.salary);
+            min_rest[k] = min_rest[k + 1].saturating_add(salaries.clone().min().unwrap_or(0));
+            max_rest[k] = max_rest[k + 1].saturating_add(salaries.max().unwrap_or(0));
+        }
+        let cap = rules.salary_cap;
+        if min_rest[0] > cap {
+            return Err(FieldSamplerError::CapUnreachable {
+                cheapest: min_rest[0],
+                cap,
+            });
+        }
+        if max_rest[0] < floor {
+            return Err(FieldSamplerError::FloorUnreachable {
+                floor,
+                most: max_rest[0],
+            });
+        }
+        Ok(Pool {
+            slate,
+            order,
+            candidates,
+            min_rest,
+            max_rest,
+            cap,
+            floor,
+        })
+    }
+
+    /// Players per lineup.
+    pub fn roster_size(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Draws one lineup with probability proportional to `weights` (indexed by
+    /// slate player) at every pick. Returns the lineup in slot order, or `None`
+    /// on a dead end or a broken rule (min games, team limit): the caller redraws.
+    pub fn draw<'s, R: Rng>(
+        &self,
+        weights: &[f64],
+        rng: &mut R,
+        scratch: &'s mut Scratch,
+    ) -> Option<&'s Lineup> {
+        let ok = self.fill(weights, rng, scratch);
+        // Release the taken marks whatever happened, so the scratch is clean.
+        for &p in &scratch.lineup.players {
+            if let Some(t) = scratch.taken.get_mut(p as usize) {
+                *t = false;
+            }
+        }
+        if ok && scratch.lineup.check(self.slate).is_ok() {
+            Some(&scratch.lineup)
+        } else {
+            None
+        }
+    }
+
+    fn fill<R: Rng>(&self, weights: &[f64], rng: &mut R, scratch: &mut Scratch) -> bool {
+        let Scratch {
+            taken,
+            cumulative,
+            lineup,
+        } = scratch;
+        // Slots not reached on a dead end hold u32::MAX, which the release loop skips.
+        lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
+        let mut salary = 0u32;
+        for (k, (&slot, candidates)) in self.order.iter().zip(&self.candidates).enumerate() {
+            // Affordable: the rest can still be filled under the cap with the cheapest players.
+            let Some(most) = self
+                .cap
+                .checked_sub(salary.saturating_add(self.min_rest[k + 1]))
+            else {
+                return false;
+            };
+            // Reachable: the rest can still lift the total to the floor with the dearest players.
+            let least = self
+                .floor
+                .saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
+            cumulative.clear();
+            let mut total = 0.0;
+            for c in candidates {
+                if c.salary > most || c.salary < least || taken[c.player as usize] {
+                    continue;
+                }
+                let w = weights[c.player as usize];
+                if w > 0.0 {
+                    total += w;
+                    cumulative.push((c.player, total));
+                }
+            }
+            if cumulative.is_empty() || !total.is_finite() {
+                return false;
+            }
+            let u = rng.random::<f64>() * total;
+            let at = cumulative
+                .partition_point(|&(_, cum)| cum <= u)
+                .min(cumulative.len() - 1);
+            let player = cumulative[at].0;
+            taken[player as usize] = true;
+            lineup.players[slot] = player;
+            salary += self.slate.players[player as usize].salary;
+        }
+        true
+    }
+}

@@ -1,0 +1,307 @@
+//! Behaviour of the field sampler on synthetic NBA classic slates.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use field_sampler::{FieldInput, FieldSampler};
+use schemas::{
+    FieldSamplerConfig, FieldSamplerOutput, Lineup, Slate, Stage, StageContext, StageError,
+};
+
+fn run(
+    slate: &Slate,
+    field_size: u32,
+    config: &FieldSamplerConfig,
+    seed: u64,
+) -> FieldSamplerOutput {
+    let (out, _) = FieldSampler
+        .run(
+            FieldInput { slate, field_size },
+            config,
+            &StageContext::quiet(seed),
+        )
+        .expect("the field samples");
+    out
+}
+
+fn config(rounds: u32) -> FieldSamplerConfig {
+    FieldSamplerConfig {
+        field_size: None,
+        salary_floor: 48_500,
+        calibration_rounds: rounds,
+    }
+}
+
+#[test]
+fn every_lineup_is_valid_and_above_the_floor() {
+    let slate = common::slate(7, 5, 12);
+    let out = run(&slate, 3_000, &config(2), 1);
+    assert!(!out.entrants.is_empty());
+    for e in &out.entrants {
+        let lineup = Lineup {
+            players: e.players.clone(),
+        };
+        lineup.check(&slate).unwrap();
+        assert_eq!(e.salary, lineup.salary(&slate));
+        assert!(
+            e.salary >= 48_500 && e.salary <= 50_000,
+            "salary {}",
+            e.salary
+        );
+        let ids: Vec<i64> = e
+            .players
+            .iter()
+            .map(|&i| slate.players[i as usize].dk_id)
+            .collect();
+        assert_eq!(ids, e.player_ids);
+        let proj: f64 = e
+            .players
+            .iter()
+            .map(|&i| slate.players[i as usize].projection)
+            .sum();
+        assert!((proj - e.proj).abs() < 1e-9);
+        assert!(e.copies >= 1);
+    }
+    // One row per unique set, in canonical order.
+    let mut keys: Vec<Vec<u32>> = out
+        .entrants
+        .iter()
+        .map(|e| {
+            Lineup {
+                players: e.players.clone(),
+            }
+            .key()
+        })
+        .collect();
+    let rows = keys.len();
+    for w in out.entrants.windows(2) {
+        assert!(w[0].copies >= w[1].copies);
+    }
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), rows);
+}
+
+#[test]
+fn copies_sum_to_the_field_size_and_telemetry_adds_up() {
+    let slate = common::slate(11, 4, 14);
+    let out = run(&slate, 5_000, &config(1), 2);
+    let t = &out.telemetry;
+    let copies: u64 = out.entrants.iter().map(|e| u64::from(e.copies)).sum();
+    assert_eq!(copies, 5_000);
+    assert_eq!(t.field_size, 5_000);
+    assert_eq!(t.unique_lineups as usize, out.entrants.len());
+    let hist: u64 = t.salary_histogram.iter().map(|b| b.count).sum();
+    assert_eq!(hist, 5_000);
+    assert!(t.salary_histogram.windows(2).all(|w| w[0].hi == w[1].lo));
+    assert_eq!(t.salary_histogram.last().unwrap().lo, 50_000);
+    let bins = &t.dup_bins;
+    assert_eq!(
+        bins.zero + bins.one + bins.two_to_four + bins.five_to_nine + bins.ten_plus,
+        u64::from(t.unique_lineups)
+    );
+    let dup: u64 = out
+        .entrants
+        .iter()
+        .filter(|e| e.copies >= 2)
+        .map(|e| u64::from(e.copies))
+        .sum();
+    assert!((t.duplicated_entry_share - dup as f64 / 5_000.0).abs() < 1e-12);
+    assert_eq!(t.max_copies, out.entrants[0].copies);
+    assert_eq!(t.ownership.len(), slate.players.len());
+    assert!(
+        t.ownership
+            .windows(2)
+            .all(|w| w[0].player_id < w[1].player_id)
+    );
+    let sampled: f64 = t.ownership.iter().map(|r| r.sampled).sum();
+    assert!(
+        (sampled - 8.0).abs() < 1e-9,
+        "8 players per entry, got {sampled}"
+    );
+}
+
+#[test]
+fn calibration_brings_ownership_to_projection() {
+    let slate = common::slate(3, 5, 12);
+    let raw = run(&slate, 10_000, &config(0), 5).telemetry.ownership_mae;
+    let calibrated = run(&slate, 10_000, &config(8), 5).telemetry;
+    eprintln!(
+        "ownership MAE: uncalibrated {raw:.3}, calibrated {:.3}",
+        calibrated.ownership_mae
+    );
+    assert!(
+        calibrated.ownership_mae < 1.5,
+        "MAE {}",
+        calibrated.ownership_mae
+    );
+    assert!(
+        calibrated.ownership_mae < 0.5 * raw,
+        "{} vs {raw}",
+        calibrated.ownership_mae
+    );
+    assert_eq!(calibrated.calibration_rounds, 8);
+}
+
+#[test]
+fn identical_for_any_thread_count() {
+    let slate = common::slate(5, 6, 12);
+    let in_pool = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| run(&slate, 9_000, &config(2), 42))
+    };
+    let one = in_pool(1);
+    let two = in_pool(2);
+    assert_eq!(one, two);
+    // A different seed draws a different field.
+    assert_ne!(one.entrants, run(&slate, 9_000, &config(2), 43).entrants);
+}
+
+#[test]
+fn unreachable_floor_is_infeasible() {
+    // Bounds reject it up front: no lineup can reach 50,000 with salaries <= 6,000.
+    let mut slate = common::slate(9, 4, 12);
+    for p in &mut slate.players {
+        p.salary = p.salary.min(6_000);
+    }
+    let err = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 100,
+            },
+            &config(1),
+            &StageContext::quiet(1),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StageError::Infeasible { .. }), "{err}");
+}
+
+#[test]
+fn floor_only_a_full_draw_can_refute_is_infeasible_after_bounded_attempts() {
+    // Per-slot bounds pass (one $11,000 player eligible everywhere counts for every
+    // slot) but any real lineup tops out at 11,000 + 7 x 5,000 = 46,000.
+    let mut slate = common::slate(9, 4, 12);
+    for p in &mut slate.players {
+        p.salary = 5_000;
+    }
+    let star = &mut slate.players[0];
+    star.salary = 11_000;
+    star.positions = ["PG", "SG", "SF", "PF", "C"].map(String::from).to_vec();
+    star.slot_mask = 0xff;
+    let cfg = FieldSamplerConfig {
+        salary_floor: 47_000,
+        ..config(0)
+    };
+    let err = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 10,
+            },
+            &cfg,
+            &StageContext::quiet(1),
+        )
+        .unwrap_err();
+    match err {
+        StageError::Infeasible { message, .. } => {
+            assert!(message.contains("10000 attempts"), "{message}")
+        }
+        other => panic!("expected Infeasible, got {other}"),
+    }
+}
+
+#[test]
+fn floor_above_cap_is_clamped_with_a_warning() {
+    // A slate where $50,000 exactly is reachable: every salary 6,250.
+    let mut slate = common::slate(4, 4, 12);
+    for p in &mut slate.players {
+        p.salary = 6_250;
+    }
+    let cfg = FieldSamplerConfig {
+        salary_floor: 60_000,
+        ..config(0)
+    };
+    let (out, diagnostics) = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 50,
+            },
+            &cfg,
+            &StageContext::quiet(1),
+        )
+        .unwrap();
+    assert!(diagnostics.warnings.iter().any(|w| w.contains("clamped")));
+    assert!(out.entrants.iter().all(|e| e.salary == 50_000));
+}
+
+#[test]
+fn empty_field_is_invalid_input() {
+    let slate = common::slate(1, 4, 12);
+    let err = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 0,
+            },
+            &config(0),
+            &StageContext::quiet(1),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StageError::InvalidInput { ref field, .. } if field == "field_size"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zero_ownership_or_projection_is_never_drawn() {
+    let mut slate = common::slate(8, 5, 12);
+    let banned: Vec<u32> = (0..slate.players.len() as u32).step_by(7).collect();
+    for (k, &i) in banned.iter().enumerate() {
+        let p = &mut slate.players[i as usize];
+        if k % 2 == 0 {
+            p.ownership = 0.0
+        } else {
+            p.projection = 0.0
+        }
+    }
+    let out = run(&slate, 2_000, &config(1), 3);
+    let drawn: BTreeMap<u32, u32> = out
+        .entrants
+        .iter()
+        .flat_map(|e| e.players.iter().map(move |&p| (p, e.copies)))
+        .collect();
+    for i in banned {
+        assert!(!drawn.contains_key(&i), "player {i} was drawn");
+    }
+}
+
+#[test]
+fn cancellation_stops_the_stage() {
+    use std::sync::atomic::AtomicBool;
+    let slate = common::slate(2, 4, 12);
+    let cancel = AtomicBool::new(true);
+    let ctx = StageContext {
+        seed: 1,
+        progress: &schemas::NullSink,
+        events: &schemas::NullSink,
+        cancel: &cancel,
+    };
+    let err = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 100,
+            },
+            &config(1),
+            &ctx,
+        )
+        .unwrap_err();
+    assert!(matches!(err, StageError::Cancelled { .. }));
+}

@@ -1,0 +1,382 @@
+//! The stage end to end on small synthetic contests.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use gpp_sim::{GppSim, SimInput, exposure_cap, select_entries};
+use schemas::{
+    CandidateLineup, Contest, Diagnostics, FieldEntrant, SimConfig, SimOutput, Slate, Stage,
+    StageContext, StageError,
+};
+
+fn run(
+    slate: &Slate,
+    contest: &Contest,
+    candidates: &[CandidateLineup],
+    field: &[FieldEntrant],
+    entries: u32,
+    config: &SimConfig,
+) -> Result<(SimOutput, Diagnostics), StageError> {
+    let input = SimInput {
+        slate,
+        contest,
+        candidates,
+        field,
+        entries,
+    };
+    GppSim.run(input, config, &StageContext::quiet(2024))
+}
+
+/// 12 varied players, a field of 30 unique lineups (97 entries) and 20 candidates.
+fn full_contest() -> (Slate, Contest, Vec<CandidateLineup>, Vec<FieldEntrant>) {
+    let s = varied_slate(12);
+    let all = triples(&(0..12).collect::<Vec<u32>>());
+    let mut field: Vec<FieldEntrant> = all[..30]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| entrant(l, 1 + (i as u32 * 5 % 4)))
+        .collect();
+    let total: u32 = field.iter().map(|e| e.copies).sum();
+    assert!(total <= 97);
+    field[0].copies += 97 - total;
+    let candidates: Vec<CandidateLineup> = all[25..45]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| candidate(i as u32, &[l[2], l[0], l[1]]))
+        .collect();
+    let c = contest(
+        20.0,
+        100,
+        &[
+            (1, 1, 500.0),
+            (2, 2, 300.0),
+            (3, 5, 150.0),
+            (6, 10, 80.0),
+            (11, 20, 40.0),
+        ],
+    );
+    (s, c, candidates, field)
+}
+
+#[test]
+fn field_roi_matches_the_rake_when_full() {
+    let (s, c, cands, field) = full_contest();
+    let (out, diag) = run(&s, &c, &cands, &field, 3, &config(500, 1.0)).unwrap();
+    let m = &out.metrics;
+    assert_eq!(m.field_size, 100);
+    assert_eq!(m.entries, 3);
+    assert_eq!(m.iterations, 500);
+    assert!(diag.warnings.is_empty(), "{:?}", diag.warnings);
+    let want = c.prize_pool() / (c.entry_fee * 100.0) - 1.0;
+    assert!(
+        (m.field_roi_mean - want).abs() < 1e-9,
+        "{} vs {want}",
+        m.field_roi_mean
+    );
+    assert_eq!(m.prize_pool, c.prize_pool());
+    assert_eq!(m.entry_fee, 20.0);
+    // Shape of the output.
+    assert_eq!(out.results.len(), cands.len());
+    assert!(
+        out.results
+            .windows(2)
+            .all(|w| w[0].lineup_id < w[1].lineup_id)
+    );
+    assert_eq!(out.selected.len(), 3);
+    assert_eq!(out.results.iter().filter(|r| r.selected).count(), 3);
+    for r in &out.results {
+        assert!(r.finish_p10 <= r.finish_p50 && r.finish_p50 <= r.finish_p90);
+        assert!((0.0..=1.0).contains(&r.cash_rate) && r.top1_rate <= r.top10_rate);
+        assert!(r.roi_mean >= -1.0);
+    }
+    // The copies of candidates that are also in the field (all[25..30]).
+    for (i, r) in out.results.iter().enumerate() {
+        let want = if i < 5 { field[25 + i].copies } else { 0 };
+        assert_eq!(r.field_copies, want, "candidate {i}");
+    }
+    let keys: Vec<&str> = m.finish_percentiles.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["p1", "p10", "p50", "p90", "p99"]);
+    assert!(m.finish_percentiles["p1"] <= m.finish_percentiles["p99"]);
+    assert!((0.0..=1.0).contains(&m.profit_probability));
+}
+
+#[test]
+fn candidate_tied_with_field_entries_earns_the_tied_share() {
+    // Std dev 0: every iteration scores the projections. Integer points sum exactly.
+    let mut players = vec![
+        (12.0, 0.0), // 0
+        (10.0, 0.0), // 1
+        (8.0, 0.0),  // 2  A = {0,1,2} = 30
+        (7.0, 0.0),  // 3
+        (6.0, 0.0),  // 4
+        (7.0, 0.0),  // 5  B = {3,4,5} = 20
+        (3.0, 0.0),  // 6
+        (3.0, 0.0),  // 7
+        (4.0, 0.0),  // 8  C = {6,7,8} = 10
+        (7.0, 0.0),  // 9  Y = {3,4,9} = 20, ties B
+        (1.0, 0.0),  // 10 Z = {6,7,10} = 7, last
+    ];
+    players.push((0.0, 4.0)); // 11: never used; projection 0 scores 0
+    let s = slate(&players);
+    let field = vec![
+        entrant(&[0, 1, 2], 3),
+        entrant(&[3, 4, 5], 2),
+        entrant(&[6, 7, 8], 5),
+    ];
+    let cands = vec![
+        candidate(0, &[2, 0, 1]), // X: same lineup as A, slot order differs
+        candidate(1, &[9, 3, 4]), // Y
+        candidate(2, &[6, 7, 10]),
+    ];
+    let c = contest(10.0, 11, &[(1, 1, 50.0), (2, 3, 20.0), (4, 6, 10.0)]);
+    let ladder = c.ladder();
+    let (out, _) = run(&s, &c, &cands, &field, 1, &config(50, 1.0)).unwrap();
+    let r = &out.results;
+
+    // X ties A's 3 copies for first: places 1-4.
+    assert_eq!(ladder.tied_share(0, 4), 25.0);
+    assert!((r[0].roi_mean - 1.5).abs() < 1e-12);
+    assert_eq!(
+        (r[0].win_rate, r[0].cash_rate, r[0].field_copies),
+        (1.0, 1.0, 3)
+    );
+    // Finish percentile (0 + 3/2) / 10 = 0.15, to the histogram's resolution.
+    assert!(
+        (r[0].finish_p50 - 0.15).abs() <= 0.001,
+        "{}",
+        r[0].finish_p50
+    );
+    // Y ties B's 2 copies behind A's 3: places 4-6 pay 10 each.
+    assert_eq!(ladder.tied_share(3, 3), 10.0);
+    assert!(r[1].roi_mean.abs() < 1e-12);
+    assert_eq!(
+        (r[1].win_rate, r[1].cash_rate, r[1].field_copies),
+        (0.0, 1.0, 0)
+    );
+    // Z is last.
+    assert_eq!((r[2].roi_mean, r[2].cash_rate), (-1.0, 0.0));
+    assert!((r[2].finish_p50 - 1.0).abs() <= 0.001);
+
+    // Portfolio: X is picked and shares first with A's 3 copies.
+    assert_eq!(out.selected, vec![0]);
+    let m = &out.metrics;
+    assert!((m.roi_mean - 1.5).abs() < 1e-12 && (m.roi_p50 - 1.5).abs() < 1e-12);
+    assert_eq!(
+        (m.profit_probability, m.dup_p95, m.field_size),
+        (1.0, 3.0, 11)
+    );
+    assert_eq!(m.dup_bins.two_to_four, 1);
+    assert!((m.field_roi_mean - (c.prize_pool() / 110.0 - 1.0)).abs() < 1e-12);
+    // Our finish: 3 others tied with us, (0 + 3/2) / 10.
+    assert!((m.finish_percentiles["p50"] - 0.15).abs() <= 0.001);
+    let exposure: BTreeMap<String, f64> = [("1000", 1.0), ("1001", 1.0), ("1002", 1.0)]
+        .map(|(k, v)| (k.to_string(), v))
+        .into();
+    assert_eq!(m.exposure, exposure);
+}
+
+#[test]
+fn dominant_candidate_wins_every_iteration() {
+    let mut players = vec![(100.0, 5.0); 3];
+    players.extend([(10.0, 3.0); 9]);
+    let s = slate(&players);
+    let field: Vec<FieldEntrant> = triples(&(3..12).collect::<Vec<u32>>())
+        .iter()
+        .enumerate()
+        .map(|(i, l)| entrant(l, 1 + i as u32 % 3))
+        .collect();
+    let cands = vec![candidate(7, &[0, 1, 2]), candidate(3, &[3, 4, 5])];
+    let field_total: u32 = field.iter().map(|e| e.copies).sum();
+    let c = contest(
+        3.0,
+        field_total + 1,
+        &[(1, 1, 100.0), (2, 10, 10.0), (11, 30, 4.0)],
+    );
+    let (out, _) = run(&s, &c, &cands, &field, 1, &config(400, 1.0)).unwrap();
+    let best = out.results.iter().find(|r| r.lineup_id == 7).unwrap();
+    assert_eq!(best.win_rate, 1.0);
+    assert_eq!(best.top1_rate, 1.0);
+    assert!((best.roi_mean - (100.0 / 3.0 - 1.0)).abs() < 1e-12);
+    assert!(best.finish_p90 < 0.001);
+    assert_eq!(out.selected, vec![7]);
+    assert!((out.metrics.roi_mean - (100.0 / 3.0 - 1.0)).abs() < 1e-12);
+    assert_eq!(out.metrics.profit_probability, 1.0);
+    assert_eq!(out.metrics.dup_bins.zero, 1);
+}
+
+#[test]
+fn identical_output_for_any_thread_count() {
+    let (s, c, cands, field) = full_contest();
+    let go = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| run(&s, &c, &cands, &field, 5, &config(333, 0.6)).unwrap())
+    };
+    let (one, d1) = go(1);
+    let (two, d2) = go(2);
+    let (three, _) = go(3);
+    assert_eq!(one, two);
+    assert_eq!(d1, d2);
+    let json = |o: &SimOutput| serde_json::to_string(o).unwrap();
+    assert_eq!(json(&one), json(&two));
+    assert_eq!(json(&one), json(&three));
+    // A different seed gives different results.
+    let input = SimInput {
+        slate: &s,
+        contest: &c,
+        candidates: &cands,
+        field: &field,
+        entries: 5,
+    };
+    let (other, _) = GppSim
+        .run(input, &config(333, 0.6), &StageContext::quiet(1))
+        .unwrap();
+    assert_ne!(json(&one), json(&other));
+}
+
+#[test]
+fn selection_respects_entries_and_exposure() {
+    let cands = vec![
+        candidate(0, &[0, 1, 2]),
+        candidate(1, &[0, 3, 4]),
+        candidate(2, &[0, 5, 6]),
+        candidate(3, &[7, 8, 9]),
+        candidate(4, &[1, 3, 5]),
+    ];
+    let roi = [3.0, 2.0, 1.5, 1.0, 0.5];
+    assert_eq!(exposure_cap(0.5, 4), 2);
+    assert_eq!(exposure_cap(0.3, 10), 3);
+    assert_eq!(select_entries(&cands, &roi, 4, 0.5), vec![0, 1, 3, 4]);
+    assert_eq!(select_entries(&cands, &roi, 4, 0.25), vec![0, 3]);
+    assert_eq!(select_entries(&cands, &roi, 2, 1.0), vec![0, 1]);
+    // Equal ROI: lower lineup_id first.
+    assert_eq!(select_entries(&cands, &[1.0; 5], 2, 1.0), vec![0, 1]);
+
+    let (s, c, cands, field) = full_contest();
+    for (entries, max_exposure) in [(6, 0.5), (10, 0.3), (4, 1.0)] {
+        let (out, diag) = run(&s, &c, &cands, &field, entries, &config(200, max_exposure)).unwrap();
+        let cap = exposure_cap(max_exposure, entries);
+        let n = out.selected.len() as u32;
+        assert!(n <= entries);
+        assert_eq!(
+            n == entries,
+            diag.warnings.iter().all(|w| !w.contains("exposure cap"))
+        );
+        assert_eq!(out.metrics.entries, n);
+        for (id, share) in &out.metrics.exposure {
+            let held = (share * f64::from(n)).round() as u32;
+            assert!(held <= cap, "player {id} in {held} > {cap} lineups");
+        }
+        // Selection order is by ROI among the chosen ones.
+        let roi_of = |id: u32| out.results[id as usize].roi_mean;
+        assert!(
+            out.selected
+                .windows(2)
+                .all(|w| roi_of(w[0]) >= roi_of(w[1]))
+        );
+        let flagged: Vec<u32> = out
+            .results
+            .iter()
+            .filter(|r| r.selected)
+            .map(|r| r.lineup_id)
+            .collect();
+        let mut sorted = out.selected.clone();
+        sorted.sort_unstable();
+        assert_eq!(flagged, sorted);
+        if max_exposure == 1.0 {
+            // Without a cap the picks are simply the best ROIs.
+            let mut best: Vec<&schemas::LineupResult> = out.results.iter().collect();
+            best.sort_by(|a, b| {
+                b.roi_mean
+                    .total_cmp(&a.roi_mean)
+                    .then(a.lineup_id.cmp(&b.lineup_id))
+            });
+            let want: Vec<u32> = best[..entries as usize]
+                .iter()
+                .map(|r| r.lineup_id)
+                .collect();
+            assert_eq!(out.selected, want);
+        }
+    }
+
+    // More entries than candidates: clamped, with a warning.
+    let (out, diag) = run(&s, &c, &cands[..2], &field, 5, &config(50, 1.0)).unwrap();
+    assert_eq!(out.selected.len(), 2);
+    assert!(
+        diag.warnings.iter().any(|w| w.contains("only 2 candidate")),
+        "{:?}",
+        diag.warnings
+    );
+}
+
+#[test]
+fn invalid_input_names_the_field() {
+    let (s, c, cands, field) = full_contest();
+    let field_of = |r: Result<(SimOutput, Diagnostics), StageError>| match r {
+        Err(StageError::InvalidInput { stage, field, .. }) => {
+            assert_eq!(stage, "sim");
+            field
+        }
+        other => panic!("expected invalid input, got {other:?}"),
+    };
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &field, 3, &config(0, 1.0))),
+        "iterations"
+    );
+    assert_eq!(
+        field_of(run(&s, &c, &[], &field, 3, &config(10, 1.0))),
+        "candidates"
+    );
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &[], 3, &config(10, 1.0))),
+        "field"
+    );
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &field, 0, &config(10, 1.0))),
+        "entries"
+    );
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &field, 3, &config(10, 0.0))),
+        "max_exposure"
+    );
+    let mut bad = c.clone();
+    bad.payouts[1].first = 3;
+    assert_eq!(
+        field_of(run(&s, &bad, &cands, &field, 3, &config(10, 1.0))),
+        "contest"
+    );
+    let mut bad_field = field.clone();
+    bad_field[4].players[1] = 99;
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &bad_field, 3, &config(10, 1.0))),
+        "field[4].players"
+    );
+    let mut dup = cands.clone();
+    dup[3].lineup_id = 1;
+    assert!(field_of(run(&s, &c, &dup, &field, 3, &config(10, 1.0))).ends_with(".lineup_id"));
+}
+
+#[test]
+fn cancellation_stops_the_run() {
+    let (s, c, cands, field) = full_contest();
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let ctx = StageContext {
+        seed: 1,
+        progress: &schemas::NullSink,
+        events: &schemas::NullSink,
+        cancel: &cancel,
+    };
+    let input = SimInput {
+        slate: &s,
+        contest: &c,
+        candidates: &cands,
+        field: &field,
+        entries: 3,
+    };
+    let err = GppSim.run(input, &config(100, 1.0), &ctx).unwrap_err();
+    assert!(matches!(err, StageError::Cancelled { stage: "sim" }));
+}

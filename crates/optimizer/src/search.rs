@@ -1,0 +1,615 @@
+//! The exact branch and bound: one search finds the best lineup for one objective.
+//!
+//! Players are searched in *blocks*: a position class (players with the same
+//! slot mask) that every valid lineup must draw from (NFL's QB, DST, TE, RB, WR)
+//! becomes its own block, with the least and most players a lineup can hold from
+//! it; all other players form one free block. Blocks come first from the most
+//! restrictive, and inside a block players go by points, best first. The depth
+//! first search includes a player before it skips him, and prunes with an upper
+//! bound from a dynamic programme over the remaining players:
+//! `F[j][t][r][b]` = the best points of exactly `r` players from positions `j..`
+//! with salary at most `b` budget units, when `t` players of `j`'s block are
+//! already taken (blocks' least and most counts hold). Partial sets that cannot
+//! be slotted (incremental bipartite matching), that break the team limit, or
+//! that already share too many players with an earlier lineup are cut at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::OptimizerError;
+use crate::problem::{Pool, Problem};
+
+/// Scores within this of the incumbent are not worth a new branch.
+const EPS: f64 = 1e-9;
+/// Most cells of the bound table (f32), about 48 MB; beyond it salaries go to a coarser unit.
+const MAX_CELLS: usize = 12_000_000;
+/// Most branch nodes of one search; past it the search stops and is reported as not proven.
+const NODE_LIMIT: u64 = 300_000_000;
+const FREE_SLOT: u8 = u8::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// Fewest non-locked players a lineup must take from the block.
+    min: usize,
+    /// Most non-locked players a lineup may take from the block.
+    cap: usize,
+    /// No count limits: the DP keeps a single state for it.
+    free: bool,
+}
+
+impl Block {
+    fn states(&self) -> usize {
+        if self.free { 1 } else { self.cap + 1 }
+    }
+
+    /// The count state after leaving position `j` with `t_after` players of this
+    /// block taken, when the next position is in the same block (`same`) or not.
+    fn advance(&self, t_after: usize, same: bool) -> Option<usize> {
+        if same {
+            Some(t_after)
+        } else if self.free || t_after >= self.min {
+            Some(0)
+        } else {
+            None
+        }
+    }
+}
+
+/// The result of one search.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    /// The best lineup (slate indices in slot order) and its points, if any exists.
+    pub lineup: Option<(Vec<u32>, f64)>,
+    /// The search ran to the end: the lineup is optimal, or none exists.
+    pub exact: bool,
+    pub nodes: u64,
+}
+
+/// One objective over one set of available players, with its bound table.
+#[derive(Debug)]
+pub(crate) struct Model<'p, 'a> {
+    prob: &'p Problem<'a>,
+    /// False when the locks alone already break a rule.
+    base_ok: bool,
+    lock_points: f64,
+    lock_salary: u32,
+    lock_masks: Vec<u32>,
+    lock_owner: [u8; 32],
+    lock_games: Vec<u16>,
+    /// Candidate players (slate indices) in search order, and their data.
+    order: Vec<u32>,
+    points: Vec<f64>,
+    salary: Vec<u32>,
+    mask: Vec<u32>,
+    game: Vec<u16>,
+    /// Block of each position; one extra sentinel at the end.
+    blk: Vec<usize>,
+    blocks: Vec<Block>,
+    n_games: usize,
+    /// Game bits of positions `j..` (when the slate has at most 128 games in play).
+    games_after: Option<Vec<u128>>,
+    /// Most salary `r` players of positions `j..` can spend: `[j * rdim + r]`.
+    max_salary_after: Vec<u32>,
+    unit: u32,
+    rdim: usize,
+    bdim: usize,
+    offset: Vec<usize>,
+    table: Vec<f32>,
+    /// Added to every bound read from the f32 table to cover rounding.
+    slack: f64,
+}
+
+impl<'p, 'a> Model<'p, 'a> {
+    /// Builds the search order and the bound table for `points`, without the
+    /// `unavailable` players (exposure caps).
+    ///
+    /// `scratch` is reused as the bound table (see [`Model::into_scratch`]), so that
+    /// building one model per variant does not allocate afresh.
+    pub fn new(
+        prob: &'p Problem<'a>,
+        points: &[f64],
+        unavailable: &[bool],
+        scratch: Vec<f32>,
+    ) -> Self {
+        let players = &prob.slate.players;
+        let roster = prob.roster;
+        let is_lock = |i: usize| prob.locks.binary_search(&(i as u32)).is_ok();
+
+        // The locks on their own.
+        let lock_masks: Vec<u32> = prob.locks.iter().map(|&i| prob.masks[i as usize]).collect();
+        let mut lock_owner = [FREE_SLOT; 32];
+        let mut base_ok = prob.locks.len() <= roster
+            && prob.locks.iter().all(|&i| !prob.excluded[i as usize]);
+        for k in 0..lock_masks.len() {
+            if base_ok {
+                let mut seen = 0;
+                base_ok = augment(k as u8, &lock_masks, &mut lock_owner, &mut seen);
+            }
+        }
+        let lock_salary: u32 = prob.locks.iter().map(|&i| players[i as usize].salary).sum();
+        let lock_points: f64 = prob.locks.iter().map(|&i| points[i as usize]).sum();
+        base_ok &= lock_salary <= prob.max_salary;
+        let mut lock_team = vec![0u32; prob.n_teams];
+        for &i in &prob.locks {
+            lock_team[prob.team[i as usize] as usize] += 1;
+        }
+        if let Some(max) = prob.max_per_team {
+            base_ok &= lock_team.iter().all(|&c| c <= max);
+        }
+        let budget = prob.max_salary.saturating_sub(lock_salary);
+
+        let team_full =
+            |i: usize| prob.max_per_team.is_some_and(|max| lock_team[prob.team[i] as usize] >= max);
+        let mut cand: Vec<usize> = (0..players.len())
+            .filter(|&i| {
+                !prob.excluded[i]
+                    && !unavailable.get(i).copied().unwrap_or(false)
+                    && !is_lock(i)
+                    && prob.masks[i] != 0
+                    && players[i].salary <= budget
+                    && !team_full(i)
+            })
+            .collect();
+        if !base_ok || prob.locks.len() >= roster {
+            cand.clear();
+        }
+
+        // Position classes and their least and most counts in any valid lineup.
+        let mut classes: Vec<u32> = cand
+            .iter()
+            .map(|&i| prob.masks[i])
+            .chain(lock_masks.iter().copied())
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        let mut blocks: Vec<(u32, Block)> = Vec::new();
+        for (c, &m) in classes.iter().enumerate() {
+            let others = classes
+                .iter()
+                .enumerate()
+                .filter(|&(d, _)| d != c)
+                .fold(0u32, |acc, (_, &o)| acc | o);
+            let min = roster.saturating_sub(others.count_ones() as usize);
+            if min == 0 {
+                continue;
+            }
+            let locked = lock_masks.iter().filter(|&&l| l == m).count();
+            let cap = (m.count_ones() as usize).min(roster);
+            blocks.push((
+                m,
+                Block {
+                    min: min.saturating_sub(locked),
+                    cap: cap.saturating_sub(locked),
+                    free: false,
+                },
+            ));
+        }
+        blocks.sort_by_key(|&(m, b)| (b.cap, m));
+        let block_masks: Vec<u32> = blocks.iter().map(|&(m, _)| m).collect();
+        let block_of = |m: u32| {
+            block_masks
+                .iter()
+                .position(|&bm| bm == m)
+                .unwrap_or(block_masks.len())
+        };
+        let free = Block {
+            min: 0,
+            cap: roster,
+            free: true,
+        };
+        let mut blocks: Vec<Block> = blocks.into_iter().map(|(_, b)| b).collect();
+        blocks.push(free);
+        cand.sort_by(|&a, &b| {
+            block_of(prob.masks[a])
+                .cmp(&block_of(prob.masks[b]))
+                .then(points[b].total_cmp(&points[a]))
+                .then(a.cmp(&b))
+        });
+
+        let n = cand.len();
+        let order: Vec<u32> = cand.iter().map(|&i| i as u32).collect();
+        let pts: Vec<f64> = cand.iter().map(|&i| points[i]).collect();
+        let salary: Vec<u32> = cand.iter().map(|&i| players[i].salary).collect();
+        let mask: Vec<u32> = cand.iter().map(|&i| prob.masks[i]).collect();
+        let mut blk: Vec<usize> = cand.iter().map(|&i| block_of(prob.masks[i])).collect();
+        blk.push(blocks.len());
+
+        // Games, compacted.
+        let mut game_ids: Vec<u32> = cand
+            .iter()
+            .map(|&i| players[i].game)
+            .chain(prob.locks.iter().map(|&i| players[i as usize].game))
+            .collect();
+        game_ids.sort_unstable();
+        game_ids.dedup();
+        let game_of = |i: usize| game_ids.binary_search(&players[i].game).unwrap_or(0) as u16;
+        let game: Vec<u16> = cand.iter().map(|&i| game_of(i)).collect();
+        let lock_games: Vec<u16> = prob.locks.iter().map(|&i| game_of(i as usize)).collect();
+        let games_after = (game_ids.len() <= 128).then(|| {
+            let mut g = vec![0u128; n + 1];
+            for j in (0..n).rev() {
+                g[j] = g[j + 1] | (1u128 << game[j]);
+            }
+            g
+        });
+
+        // Most salary r players of a suffix can spend (for min_salary).
+        let rdim = roster.saturating_sub(prob.locks.len()) + 1;
+        let mut max_salary_after = vec![0u32; (n + 1) * rdim];
+        let mut top: Vec<u32> = Vec::with_capacity(rdim);
+        for j in (0..n).rev() {
+            let at = top.partition_point(|&s| s >= salary[j]);
+            top.insert(at, salary[j]);
+            top.truncate(rdim - 1);
+            let mut sum = 0u32;
+            for r in 1..rdim {
+                sum += top.get(r - 1).copied().unwrap_or(0);
+                max_salary_after[j * rdim + r] = sum;
+            }
+        }
+
+        // Salary unit: the gcd of salaries, coarser when the table would be too big.
+        let states: usize = blk[..n].iter().map(|&b| blocks[b].states()).sum::<usize>() + 1;
+        let mut unit = salary.iter().fold(0u32, |g, &s| gcd(g, s)).max(1);
+        let max_bdim = (MAX_CELLS / (states * rdim)).max(2);
+        if (budget / unit) as usize + 1 > max_bdim {
+            let per = unit as u64 * (max_bdim as u64 - 1);
+            unit = unit.saturating_mul(u64::from(budget).div_ceil(per) as u32);
+        }
+        let bdim = (budget / unit) as usize + 1;
+
+        let mut offset = Vec::with_capacity(n + 1);
+        let mut at = 0;
+        for &b in &blk[..n] {
+            offset.push(at);
+            at += blocks[b].states() * rdim * bdim;
+        }
+        offset.push(at);
+        // Rows (j, t, r) no completion can reach stay at -inf without work: r beyond the
+        // room left in this and later blocks, or short of their least counts.
+        let mut room_after = vec![0usize; n + 1];
+        let mut need_after = vec![0usize; n + 1];
+        for j in (0..n).rev() {
+            let (room, need) = if blk[j + 1] == blk[j] {
+                (room_after[j + 1], need_after[j + 1])
+            } else {
+                let b = blocks[blk[j]];
+                let room = if b.free { roster } else { b.cap };
+                (room_after[j + 1] + room, need_after[j + 1] + b.min)
+            };
+            room_after[j] = room.min(roster);
+            need_after[j] = need;
+        }
+        let mut table = scratch;
+        table.clear();
+        table.resize(at + rdim * bdim, f32::NEG_INFINITY);
+        table[at..at + bdim].fill(0.0);
+        for j in (0..n).rev() {
+            let block = blocks[blk[j]];
+            let same = blk[j + 1] == blk[j];
+            let u = (salary[j] / unit) as usize;
+            let p = pts[j] as f32;
+            let (head, tail) = table.split_at_mut(offset[j + 1]);
+            let here = &mut head[offset[j]..];
+            let row = |t: usize, r: usize| (t * rdim + r) * bdim;
+            for t in 0..block.states() {
+                let skip = block.advance(t, same);
+                let t_after = if block.free { t } else { t + 1 };
+                let take = if !block.free && t_after > block.cap {
+                    None
+                } else {
+                    block.advance(t_after, same)
+                };
+                let counted = if block.free { 0 } else { t };
+                let hi = room_after[j].saturating_sub(counted);
+                let lo = need_after[j].saturating_sub(counted.min(block.min));
+                for r in lo..=hi.min(rdim - 1) {
+                    let dst = &mut here[row(t, r)..row(t, r) + bdim];
+                    if let Some(s) = skip {
+                        dst.copy_from_slice(&tail[row(s, r)..row(s, r) + bdim]);
+                    }
+                    if let (Some(s), true) = (take, r >= 1) {
+                        let src = &tail[row(s, r - 1)..row(s, r - 1) + bdim];
+                        for b in u..bdim {
+                            let v = p + src[b - u];
+                            if v > dst[b] {
+                                dst[b] = v;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut abs: Vec<f64> = pts.iter().map(|p| p.abs()).collect();
+        abs.sort_by(|a, b| b.total_cmp(a));
+        let scale: f64 = abs.iter().take(rdim).sum::<f64>() + 1.0;
+        let slack = (2 * rdim + 2) as f64 * scale * f64::from(f32::EPSILON);
+
+        Model {
+            prob,
+            base_ok,
+            lock_points,
+            lock_salary,
+            lock_masks,
+            lock_owner,
+            lock_games,
+            order,
+            points: pts,
+            salary,
+            mask,
+            game,
+            blk,
+            blocks,
+            n_games: game_ids.len(),
+            games_after,
+            max_salary_after,
+            unit,
+            rdim,
+            bdim,
+            offset,
+            table,
+            slack,
+        }
+    }
+
+    /// Gives back the bound table's memory for the next model.
+    pub fn into_scratch(self) -> Vec<f32> {
+        self.table
+    }
+
+    /// Salary unit of the bound table (the gcd of salaries unless the table had to be coarser).
+    pub fn unit(&self) -> u32 {
+        self.unit
+    }
+
+    fn bound(&self, j: usize, t: usize, r: usize, b: usize) -> f64 {
+        let v = self.table[self.offset[j] + (t * self.rdim + r) * self.bdim + b];
+        f64::from(v) + self.slack
+    }
+
+    /// Finds the best lineup that also shares at most `max_overlap` players with
+    /// every lineup of `pool`.
+    pub fn search(&self, pool: &Pool, cancel: Option<&AtomicBool>) -> Result<Outcome, OptimizerError> {
+        let prob = self.prob;
+        let mut shared = vec![0u16; pool.lineups.len()];
+        for &i in &prob.locks {
+            for &l in &pool.holding[i as usize] {
+                shared[l as usize] += 1;
+            }
+        }
+        if !self.base_ok || shared.iter().any(|&s| s as usize > prob.max_overlap) {
+            return Ok(Outcome {
+                lineup: None,
+                exact: true,
+                nodes: 0,
+            });
+        }
+        let mut team_count = vec![0u32; prob.n_teams];
+        let mut game_count = vec![0u16; self.n_games];
+        let mut dfs = Dfs {
+            m: self,
+            pool,
+            cancel,
+            members: prob.locks.clone(),
+            member_masks: self.lock_masks.clone(),
+            team_count: Vec::new(),
+            game_count: Vec::new(),
+            distinct_games: 0,
+            games_bits: 0,
+            shared,
+            cur: self.lock_points,
+            salary: self.lock_salary,
+            best: f64::NEG_INFINITY,
+            best_slots: None,
+            nodes: 0,
+            stop: None,
+        };
+        for &i in &prob.locks {
+            team_count[prob.team[i as usize] as usize] += 1;
+        }
+        for &g in &self.lock_games {
+            dfs.add_game(&mut game_count, g);
+        }
+        dfs.team_count = team_count;
+        dfs.game_count = game_count;
+        let r_left = prob.roster - prob.locks.len();
+        if r_left == 0 {
+            dfs.leaf(&self.lock_owner);
+        } else if !self.order.is_empty() {
+            dfs.dfs(0, 0, r_left, self.lock_owner);
+        }
+        if let Some(Stop::Cancelled) = dfs.stop {
+            return Err(OptimizerError::Cancelled);
+        }
+        Ok(Outcome {
+            exact: dfs.stop.is_none(),
+            nodes: dfs.nodes,
+            lineup: dfs.best_slots.map(|s| (s, dfs.best)),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stop {
+    NodeLimit,
+    Cancelled,
+}
+
+/// The mutable state of one depth-first search.
+struct Dfs<'m, 'p, 'a> {
+    m: &'m Model<'p, 'a>,
+    pool: &'m Pool,
+    cancel: Option<&'m AtomicBool>,
+    /// Slate indices of the players taken (locks first), and their slot masks.
+    members: Vec<u32>,
+    member_masks: Vec<u32>,
+    team_count: Vec<u32>,
+    game_count: Vec<u16>,
+    distinct_games: u32,
+    games_bits: u128,
+    /// Players shared with each pool lineup.
+    shared: Vec<u16>,
+    cur: f64,
+    salary: u32,
+    best: f64,
+    best_slots: Option<Vec<u32>>,
+    nodes: u64,
+    stop: Option<Stop>,
+}
+
+impl Dfs<'_, '_, '_> {
+    fn add_game(&mut self, counts: &mut [u16], g: u16) {
+        if counts[g as usize] == 0 {
+            self.distinct_games += 1;
+            self.games_bits |= 1u128.checked_shl(u32::from(g)).unwrap_or(0);
+        }
+        counts[g as usize] += 1;
+    }
+
+    /// True when the players left cannot bring the lineup to `min_games`.
+    fn games_short(&self, j: usize, r_left: usize) -> bool {
+        let need = self.m.prob.min_games.saturating_sub(self.distinct_games) as usize;
+        if need == 0 {
+            return false;
+        }
+        let reachable = match &self.m.games_after {
+            Some(g) => (g[j] & !self.games_bits).count_ones() as usize,
+            None => r_left,
+        };
+        reachable.min(r_left) < need
+    }
+
+    fn dfs(&mut self, start: usize, mut t: usize, r_left: usize, owner: [u8; 32]) {
+        let m = self.m;
+        let n = m.order.len();
+        let room = m.prob.max_salary - self.salary;
+        let b_left = ((room / m.unit) as usize).min(m.bdim - 1);
+        let mut j = start;
+        while j < n && self.stop.is_none() {
+            if self.cur + m.bound(j, t, r_left, b_left) <= self.best + EPS {
+                break;
+            }
+            if self.salary + m.max_salary_after[j * m.rdim + r_left] < m.prob.min_salary {
+                break;
+            }
+            if self.games_short(j, r_left) {
+                break;
+            }
+            let block = m.blocks[m.blk[j]];
+            if (block.free || t < block.cap) && m.salary[j] <= room {
+                self.take(j, t, r_left, owner);
+            }
+            match block.advance(t, m.blk[j + 1] == m.blk[j]) {
+                Some(nt) => t = nt,
+                None => break,
+            }
+            j += 1;
+        }
+    }
+
+    fn take(&mut self, j: usize, t: usize, r_left: usize, owner: [u8; 32]) {
+        let m = self.m;
+        self.nodes += 1;
+        if self.nodes & 0xffff == 0 {
+            if self.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                self.stop = Some(Stop::Cancelled);
+            } else if self.nodes >= NODE_LIMIT {
+                self.stop = Some(Stop::NodeLimit);
+            }
+        }
+        let idx = m.order[j];
+        let team = m.prob.team[idx as usize] as usize;
+        if m.prob
+            .max_per_team
+            .is_some_and(|max| self.team_count[team] >= max)
+        {
+            return;
+        }
+        let holding = &self.pool.holding[idx as usize];
+        let mut overlap_ok = true;
+        for &l in holding {
+            let s = &mut self.shared[l as usize];
+            *s += 1;
+            overlap_ok &= (*s as usize) <= m.prob.max_overlap;
+        }
+        if overlap_ok {
+            let mut owner = owner;
+            self.member_masks.push(m.mask[j]);
+            self.members.push(idx);
+            let k = (self.members.len() - 1) as u8;
+            let mut seen = 0;
+            if augment(k, &self.member_masks, &mut owner, &mut seen) {
+                let g = m.game[j];
+                self.team_count[team] += 1;
+                if self.game_count[g as usize] == 0 {
+                    self.distinct_games += 1;
+                    self.games_bits |= 1u128.checked_shl(u32::from(g)).unwrap_or(0);
+                }
+                self.game_count[g as usize] += 1;
+                self.cur += m.points[j];
+                self.salary += m.salary[j];
+
+                if r_left == 1 {
+                    self.leaf(&owner);
+                } else {
+                    let block = m.blocks[m.blk[j]];
+                    let t_after = if block.free { t } else { t + 1 };
+                    if let Some(nt) = block.advance(t_after, m.blk[j + 1] == m.blk[j]) {
+                        self.dfs(j + 1, nt, r_left - 1, owner);
+                    }
+                }
+
+                self.salary -= m.salary[j];
+                self.cur -= m.points[j];
+                self.game_count[g as usize] -= 1;
+                if self.game_count[g as usize] == 0 {
+                    self.distinct_games -= 1;
+                    self.games_bits &= !1u128.checked_shl(u32::from(g)).unwrap_or(0);
+                }
+                self.team_count[team] -= 1;
+            }
+            self.members.pop();
+            self.member_masks.pop();
+        }
+        for &l in holding {
+            self.shared[l as usize] -= 1;
+        }
+    }
+
+    /// A full roster (every slot matched): keep it if it meets the last rules and beats the best.
+    fn leaf(&mut self, owner: &[u8; 32]) {
+        let prob = self.m.prob;
+        if self.salary < prob.min_salary || self.distinct_games < prob.min_games {
+            return;
+        }
+        if self.cur > self.best + EPS {
+            let slots: Option<Vec<u32>> = owner[..prob.roster]
+                .iter()
+                .map(|&k| self.members.get(k as usize).copied())
+                .collect();
+            if let Some(slots) = slots {
+                self.best = self.cur;
+                self.best_slots = Some(slots);
+            }
+        }
+    }
+}
+
+/// Tries to seat member `k` by an augmenting path (Kuhn's algorithm) over at most 32 slots.
+fn augment(k: u8, masks: &[u32], owner: &mut [u8; 32], seen: &mut u32) -> bool {
+    let mut free = masks[k as usize] & !*seen;
+    while free != 0 {
+        let slot = free.trailing_zeros() as usize;
+        free &= free - 1;
+        *seen |= 1 << slot;
+        let other = owner[slot];
+        if other == FREE_SLOT || augment(other, masks, owner, seen) {
+            owner[slot] = k;
+            return true;
+        }
+    }
+    false
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}

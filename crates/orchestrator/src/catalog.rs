@@ -1,0 +1,336 @@
+//! The data root: registry, imported inputs, the shipped sample, schema files.
+
+use std::path::{Path, PathBuf};
+
+use pipeline_io::inputs::{self, MatchReport};
+use pipeline_io::outputs::{copy_file, write_atomic, write_text};
+use registry::{ContestRecord, Registry, RunRecord, SlateRecord};
+use schemas::contracts::contracts;
+use schemas::{Contest, InputFile, Slate};
+
+use crate::OrchestratorError;
+
+/// Id of the sample slate that ships with the project (real DraftKings NBA 2025-01-12 salaries).
+pub const SAMPLE_SLATE: &str = "nba-2025-01-12";
+/// Id of the sample contest (DraftKings' $20K Four Point Play: 5,945 entries at $4, 20 max).
+pub const SAMPLE_CONTEST: &str = "nba-20k-four-point-play";
+
+const SAMPLE_SALARIES: &[u8] = include_bytes!("../../../data/nba-2025-01-12/DKSalaries.csv");
+const SAMPLE_PAYOUTS: &[u8] =
+    include_bytes!("../../../data/nba-2025-01-12/payout_20K_Four_Point_Play.csv");
+const SAMPLE_CONTEST_NAME: &str = "NBA $20K Four Point Play";
+const SAMPLE_MAX_ENTRIES: u32 = 20;
+
+/// A slate to import.
+#[derive(Debug, Clone)]
+pub struct SlateImport {
+    pub id: String,
+    pub salaries: PathBuf,
+    pub projections: Option<PathBuf>,
+    /// Sport rules name (`nba`, `nfl_classic`, ...); detected from positions when absent.
+    pub sport: Option<String>,
+}
+
+/// A contest to import.
+#[derive(Debug, Clone)]
+pub struct ContestImport {
+    pub id: String,
+    pub payouts: PathBuf,
+    pub name: Option<String>,
+    pub max_entries: Option<u32>,
+}
+
+/// The data root (`--root`, `DFS_HOME`): `dfs.sqlite`, `slates/`, `contests/`, `runs/`.
+#[derive(Debug)]
+pub struct Home {
+    root: PathBuf,
+    registry: Registry,
+}
+
+impl Home {
+    /// Opens the data root, creating it and its registry when needed; the shipped
+    /// sample slate and contest are registered on first use.
+    pub fn open(root: &Path) -> Result<Home, OrchestratorError> {
+        std::fs::create_dir_all(root).map_err(|e| pipeline_io::IoError::io(root, e))?;
+        let root = std::path::absolute(root).map_err(|e| pipeline_io::IoError::io(root, e))?;
+        let registry = Registry::open_in(&root)?;
+        let home = Home { root, registry };
+        home.ensure_sample()?;
+        Ok(home)
+    }
+
+    /// The data root, absolute.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Where run folders go.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.root.join("runs")
+    }
+
+    fn ensure_sample(&self) -> Result<(), OrchestratorError> {
+        if self.registry.slate(SAMPLE_SLATE)?.is_none() {
+            let dir = self.root.join("slates").join(SAMPLE_SLATE);
+            let salaries = dir.join("DKSalaries.csv");
+            write_atomic(&salaries, SAMPLE_SALARIES)?;
+            self.register_slate(SAMPLE_SLATE, &salaries, None, None)?;
+        }
+        if self.registry.contest(SAMPLE_CONTEST)?.is_none() {
+            let payouts = self
+                .root
+                .join("contests")
+                .join(SAMPLE_CONTEST)
+                .join("payouts.csv");
+            write_atomic(&payouts, SAMPLE_PAYOUTS)?;
+            self.register_contest(
+                SAMPLE_CONTEST,
+                &payouts,
+                Some(SAMPLE_CONTEST_NAME),
+                Some(SAMPLE_MAX_ENTRIES),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Reads, checks and registers a slate; the files are copied under the data root
+    /// so later runs do not depend on where they came from.
+    pub fn import_slate(
+        &self,
+        req: &SlateImport,
+    ) -> Result<(SlateRecord, MatchReport), OrchestratorError> {
+        check_id("slate", &req.id)?;
+        // Parse first: a bad file is reported before anything is copied or recorded.
+        let (slate, report) = build(
+            &req.id,
+            &req.salaries,
+            req.projections.as_deref(),
+            req.sport.as_deref(),
+        )?;
+        let dir = self.root.join("slates").join(&req.id);
+        let salaries = dir.join("DKSalaries.csv");
+        copy_file(&req.salaries, &salaries)?;
+        let projections = match &req.projections {
+            Some(p) => {
+                let to = dir.join("Projections.csv");
+                copy_file(p, &to)?;
+                Some(to)
+            }
+            None => {
+                let stale = dir.join("Projections.csv");
+                if stale.exists() {
+                    std::fs::remove_file(&stale).map_err(|e| pipeline_io::IoError::io(&stale, e))?;
+                }
+                None
+            }
+        };
+        let record = self.register_slate(
+            &req.id,
+            &salaries,
+            projections.as_deref(),
+            Some(&slate.rules.name),
+        )?;
+        Ok((record, report))
+    }
+
+    fn register_slate(
+        &self,
+        id: &str,
+        salaries: &Path,
+        projections: Option<&Path>,
+        sport: Option<&str>,
+    ) -> Result<SlateRecord, OrchestratorError> {
+        let (slate, _) = build(id, salaries, projections, sport)?;
+        let record = SlateRecord {
+            id: id.to_string(),
+            sport: slate.rules.name.clone(),
+            salaries_path: self.relative(salaries),
+            salaries_sha256: inputs::sha256_file(salaries)?,
+            projections_path: projections.map(|p| self.relative(p)),
+            projections_sha256: projections.map(inputs::sha256_file).transpose()?,
+            players: slate.players.len() as u32,
+            imported_at: now(),
+        };
+        self.registry.put_slate(&record)?;
+        Ok(record)
+    }
+
+    /// Reads, checks and registers a payout table (copied under the data root).
+    pub fn import_contest(&self, req: &ContestImport) -> Result<ContestRecord, OrchestratorError> {
+        check_id("contest", &req.id)?;
+        inputs::read_payouts(&req.payouts, &req.id, req.name.as_deref(), req.max_entries)?;
+        let to = self.root.join("contests").join(&req.id).join("payouts.csv");
+        copy_file(&req.payouts, &to)?;
+        self.register_contest(&req.id, &to, req.name.as_deref(), req.max_entries)
+    }
+
+    fn register_contest(
+        &self,
+        id: &str,
+        payouts: &Path,
+        name: Option<&str>,
+        max_entries: Option<u32>,
+    ) -> Result<ContestRecord, OrchestratorError> {
+        let contest = inputs::read_payouts(payouts, id, name, max_entries)?;
+        let record = ContestRecord {
+            id: id.to_string(),
+            name: contest.name.clone(),
+            payouts_path: self.relative(payouts),
+            payouts_sha256: inputs::sha256_file(payouts)?,
+            entry_fee: contest.entry_fee,
+            field_size: contest.field_size,
+            max_entries: contest.max_entries,
+            prize_pool: contest.prize_pool(),
+            imported_at: now(),
+        };
+        self.registry.put_contest(&record)?;
+        Ok(record)
+    }
+
+    /// Loads a registered slate, checking its files are the ones imported.
+    pub fn load_slate(&self, r: &SlateRecord) -> Result<(Slate, Vec<InputFile>), OrchestratorError> {
+        let salaries = self.verified("salaries", &r.salaries_path, &r.salaries_sha256)?;
+        let projections = match (&r.projections_path, &r.projections_sha256) {
+            (Some(p), Some(h)) => Some(self.verified("projections", p, h)?),
+            _ => None,
+        };
+        let (slate, _) = build(
+            &r.id,
+            &self.root.join(&r.salaries_path),
+            r.projections_path.as_ref().map(|p| self.root.join(p)).as_deref(),
+            Some(&r.sport),
+        )?;
+        Ok((slate, [Some(salaries), projections].into_iter().flatten().collect()))
+    }
+
+    /// Loads a registered contest, checking its payout file is the one imported.
+    pub fn load_contest(
+        &self,
+        r: &ContestRecord,
+    ) -> Result<(Contest, InputFile), OrchestratorError> {
+        let file = self.verified("payouts", &r.payouts_path, &r.payouts_sha256)?;
+        let contest = inputs::read_payouts(
+            &self.root.join(&r.payouts_path),
+            &r.id,
+            Some(&r.name),
+            Some(r.max_entries),
+        )?;
+        Ok((contest, file))
+    }
+
+    fn verified(&self, role: &str, rel: &str, expected: &str) -> Result<InputFile, OrchestratorError> {
+        let path = self.root.join(rel);
+        let found = inputs::sha256_file(&path)?;
+        if found != expected {
+            return Err(OrchestratorError::InputChanged {
+                path,
+                expected: expected.to_string(),
+                found,
+            });
+        }
+        Ok(InputFile {
+            role: role.to_string(),
+            path: rel.to_string(),
+            sha256: found,
+        })
+    }
+
+    /// Every registered slate.
+    pub fn slates(&self) -> Result<Vec<SlateRecord>, OrchestratorError> {
+        Ok(self.registry.slates()?)
+    }
+
+    /// Every registered contest.
+    pub fn contests(&self) -> Result<Vec<ContestRecord>, OrchestratorError> {
+        Ok(self.registry.contests()?)
+    }
+
+    /// Runs, newest first, optionally of one slate.
+    pub fn runs(&self, slate: Option<&str>) -> Result<Vec<RunRecord>, OrchestratorError> {
+        Ok(self.registry.runs(slate)?)
+    }
+
+    /// One run.
+    pub fn run_record(&self, run_id: &str) -> Result<RunRecord, OrchestratorError> {
+        Ok(self.registry.run(run_id)?)
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// Reads salaries (and projections) into a checked slate.
+fn build(
+    id: &str,
+    salaries: &Path,
+    projections: Option<&Path>,
+    sport: Option<&str>,
+) -> Result<(Slate, MatchReport), OrchestratorError> {
+    let file = inputs::read_salaries(salaries)?;
+    let rules = match sport {
+        Some(name) => inputs::builtin_sport(name).ok_or_else(|| {
+            OrchestratorError::Request(format!(
+                "unknown sport {name:?}; known: {}",
+                inputs::builtin_sport_names().join(", ")
+            ))
+        })?,
+        None => inputs::detect_sport(&file)?,
+    };
+    let projections = projections.map(inputs::read_projections).transpose()?;
+    Ok(inputs::build_slate(id, &file, projections.as_ref(), rules)?)
+}
+
+/// Ids become folder names: letters, digits, `.`, `_`, `-`; not starting with `.`.
+fn check_id(what: &str, id: &str) -> Result<(), OrchestratorError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(OrchestratorError::Request(format!(
+            "invalid {what} id {id:?}: use 1-64 letters, digits, '.', '_' or '-', not starting with '.'"
+        )))
+    }
+}
+
+/// UTC now, RFC 3339 with seconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Every contract's JSON Schema as `(file name, pretty JSON + newline)`.
+pub fn schema_files() -> Vec<(String, String)> {
+    contracts()
+        .into_iter()
+        .map(|c| {
+            let mut text = serde_json::to_string_pretty(&c.schema).unwrap_or_default();
+            text.push('\n');
+            (format!("{}.json", c.name), text)
+        })
+        .collect()
+}
+
+/// Writes every contract's JSON Schema into `dir`; returns the files written.
+pub fn export_schemas(dir: &Path) -> Result<Vec<PathBuf>, OrchestratorError> {
+    schema_files()
+        .into_iter()
+        .map(|(name, text)| {
+            let path = dir.join(name);
+            write_text(&path, &text)?;
+            Ok(path)
+        })
+        .collect()
+}

@@ -1,0 +1,501 @@
+//! `run`: the whole pipeline for one slate and contest; `optimize`: lineups only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use field_sampler::{FieldInput, FieldSampler};
+use gpp_sim::{GppSim, SimInput};
+use optimizer::{Optimizer, OptimizerInput};
+use pipeline_io::config::read_config;
+use pipeline_io::outputs::{
+    RunFolder, write_catalog, write_dk_export, write_entrants, write_json, write_jsonl,
+    write_lineups, write_results, write_text,
+};
+use registry::RunRecord;
+use schemas::{
+    Diagnostics, DiagnosticsReport, Event, EventSink, FieldSamplerConfig, FieldSamplerOutput,
+    InputFile, MetricsHead, OptimizerConfig, OptimizerOutput, PortfolioMetrics, ProgressSink,
+    RunManifest, RunStatus, RunSummary, SimConfig, SimOutput, Slate, Stage, StageContext,
+    StageTiming, VariantCatalog, VariantsConfig, stream_seed,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use variants::Variants;
+
+use crate::catalog::{Home, now};
+use crate::report;
+use crate::validate::{check_contract, check_field, check_lineups};
+use crate::OrchestratorError;
+
+/// What to run: the CLI flags and the API body map one to one onto this.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    pub slate: String,
+    pub contest: String,
+    pub seed: u64,
+    pub variants_config: Option<PathBuf>,
+    pub optimizer_config: Option<PathBuf>,
+    pub sampler_config: Option<PathBuf>,
+    pub sim_config: Option<PathBuf>,
+    pub tag: Option<String>,
+}
+
+/// A finished run: what the CLI prints and the API returns.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub summary: RunSummary,
+    pub manifest: RunManifest,
+    pub metrics: PortfolioMetrics,
+    /// Candidate lineups the optimizer built.
+    pub candidates: usize,
+    /// Unique lineups in the sampled field.
+    pub field_unique: u32,
+    /// Sampled against projected ownership, mean absolute error in points.
+    pub ownership_mae: f64,
+}
+
+/// The effective configs of a run.
+#[derive(Debug, Clone, Serialize)]
+struct Configs {
+    variants: VariantsConfig,
+    optimizer: OptimizerConfig,
+    field_sampler: FieldSamplerConfig,
+    sim: SimConfig,
+}
+
+fn load<T: DeserializeOwned + Default>(path: Option<&Path>) -> Result<T, OrchestratorError> {
+    Ok(match path {
+        Some(p) => read_config(p)?,
+        None => T::default(),
+    })
+}
+
+/// Hex SHA-256 of a value's canonical JSON.
+fn hash_json<T: Serialize>(value: &T) -> String {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    hex(&Sha256::digest(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Collects a stage's events for its `logs.jsonl`.
+#[derive(Default)]
+struct EventLog(Mutex<Vec<Event>>);
+
+impl EventSink for EventLog {
+    fn emit(&self, event: Event) {
+        if let Ok(mut events) = self.0.lock() {
+            events.push(event);
+        }
+    }
+}
+
+impl EventLog {
+    fn take(&self) -> Vec<Event> {
+        self.0.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+    }
+}
+
+/// Runs one stage with its own seed stream and event log, timing it.
+struct StageRunner<'a> {
+    seed: u64,
+    progress: &'a dyn ProgressSink,
+    cancel: &'a AtomicBool,
+    timings: Vec<StageTiming>,
+    seeds: BTreeMap<String, u64>,
+    diagnostics: DiagnosticsReport,
+}
+
+impl StageRunner<'_> {
+    fn run<S: Stage>(
+        &mut self,
+        stage: &S,
+        input: S::Input<'_>,
+        config: &S::Config,
+    ) -> Result<(S::Output, Vec<Event>), OrchestratorError> {
+        let seed = stream_seed(self.seed, S::NAME, 0);
+        let log = EventLog::default();
+        let ctx = StageContext {
+            seed,
+            progress: self.progress,
+            events: &log,
+            cancel: self.cancel,
+        };
+        let started = Instant::now();
+        let (output, diagnostics): (S::Output, Diagnostics) = stage.run(input, config, &ctx)?;
+        self.timings.push(StageTiming {
+            stage: S::NAME.to_string(),
+            millis: started.elapsed().as_secs_f64() * 1e3,
+        });
+        self.seeds.insert(S::NAME.to_string(), seed);
+        self.diagnostics.modules.insert(S::NAME.to_string(), diagnostics);
+        Ok((output, log.take()))
+    }
+}
+
+/// Runs the whole pipeline and records it. On any error the registry row is
+/// marked `failed` with the message and no run folder is left behind.
+pub fn run(
+    home: &Home,
+    req: &RunRequest,
+    progress: &dyn ProgressSink,
+    cancel: &AtomicBool,
+) -> Result<RunOutcome, OrchestratorError> {
+    let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
+    let configs = Configs {
+        variants: load(req.variants_config.as_deref())?,
+        optimizer: load(req.optimizer_config.as_deref())?,
+        field_sampler: load(req.sampler_config.as_deref())?,
+        sim: load(req.sim_config.as_deref())?,
+    };
+    let (slate, mut inputs) = home.load_slate(&slate_rec)?;
+    let (contest, payouts) = home.load_contest(&contest_rec)?;
+    inputs.push(payouts);
+    contest.validate()?;
+
+    let config_values = config_map(&configs);
+    let config_hashes: BTreeMap<String, String> = config_values
+        .iter()
+        .map(|(k, v)| (k.clone(), hash_json(v)))
+        .collect();
+    let fingerprint = hash_json(&(req.seed, &config_hashes, &inputs));
+
+    let started_at = now();
+    let (run_id, folder) = claim_run_id(home, req, &fingerprint, &started_at)?;
+    let result = execute(home, req, &slate, &contest, &configs, &folder, progress, cancel)
+        .and_then(|(metrics, mut manifest_parts, outcome_parts)| {
+            manifest_parts.inputs = inputs.clone();
+            let manifest = RunManifest {
+                run_id: run_id.clone(),
+                slate_id: slate.id.clone(),
+                contest_id: contest.id.clone(),
+                tag: req.tag.clone(),
+                seed: req.seed,
+                created_at: started_at.clone(),
+                git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
+                versions: versions(),
+                seeds: manifest_parts.seeds,
+                config_hashes: config_hashes.clone(),
+                configs: config_values.clone(),
+                inputs: manifest_parts.inputs,
+                paths: artifact_paths(),
+                timings: manifest_parts.timings,
+            };
+            check_contract("run_manifest", &manifest)?;
+            write_json(&folder.path("manifest.json"), &manifest)?;
+            let summary = RunSummary {
+                run_id: run_id.clone(),
+                artifact_path: folder.target().to_string_lossy().into_owned(),
+                metrics_head: MetricsHead {
+                    roi_mean: metrics.roi_mean,
+                    roi_p50: metrics.roi_p50,
+                    dup_p95: metrics.dup_p95,
+                },
+            };
+            let outcome = RunOutcome {
+                summary,
+                manifest,
+                metrics,
+                candidates: outcome_parts.0,
+                field_unique: outcome_parts.1,
+                ownership_mae: outcome_parts.2,
+            };
+            write_text(&folder.path("export/summary.md"), &report::summary_markdown(&outcome, &slate, &contest))?;
+            Ok(outcome)
+        });
+    match result {
+        Ok(outcome) => {
+            folder.commit()?;
+            home.registry()
+                .finish_run(&run_id, Ok(&outcome.summary.metrics_head), &now())?;
+            Ok(outcome)
+        }
+        Err(e) => {
+            drop(folder);
+            // The run's own error is what the caller needs; a registry failure here is secondary.
+            let _ = home.registry().finish_run(&run_id, Err(&e.to_string()), &now());
+            Err(e)
+        }
+    }
+}
+
+/// Picks `YYYYMMDD-HHMMSS-<hash>` and records the run as running. The hash is of
+/// seed, configs and inputs; a second identical run in the same second gets the
+/// hash of the same with an attempt number, so ids never collide.
+fn claim_run_id(
+    home: &Home,
+    req: &RunRequest,
+    fingerprint: &str,
+    started_at: &str,
+) -> Result<(String, RunFolder), OrchestratorError> {
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
+    let mut last_error = None;
+    for attempt in 0u32..64 {
+        let hash = if attempt == 0 {
+            fingerprint[..8].to_string()
+        } else {
+            hash_json(&(fingerprint, attempt))[..8].to_string()
+        };
+        let run_id = format!("{stamp}-{hash}");
+        let folder = match RunFolder::create(&home.runs_dir(), &req.slate, &run_id) {
+            Ok(f) => f,
+            Err(e) => {
+                last_error = Some(OrchestratorError::from(e));
+                continue;
+            }
+        };
+        let record = RunRecord {
+            run_id: run_id.clone(),
+            slate_id: req.slate.clone(),
+            contest_id: req.contest.clone(),
+            tag: req.tag.clone(),
+            seed: req.seed,
+            status: RunStatus::Running,
+            root: folder.target().to_string_lossy().into_owned(),
+            metrics_head: None,
+            started_at: started_at.to_string(),
+            finished_at: None,
+            error: None,
+        };
+        match home.registry().start_run(&record) {
+            Ok(()) => return Ok((run_id, folder)),
+            Err(e) => last_error = Some(e.into()),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| OrchestratorError::Request("no free run id".into())))
+}
+
+/// Seeds and timings gathered while the stages run.
+struct ManifestParts {
+    seeds: BTreeMap<String, u64>,
+    timings: Vec<StageTiming>,
+    inputs: Vec<InputFile>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn execute(
+    _home: &Home,
+    req: &RunRequest,
+    slate: &Slate,
+    contest: &schemas::Contest,
+    configs: &Configs,
+    folder: &RunFolder,
+    progress: &dyn ProgressSink,
+    cancel: &AtomicBool,
+) -> Result<(PortfolioMetrics, ManifestParts, (usize, u32, f64)), OrchestratorError> {
+    let mut runner = StageRunner {
+        seed: req.seed,
+        progress,
+        cancel,
+        timings: Vec::new(),
+        seeds: BTreeMap::new(),
+        diagnostics: DiagnosticsReport::default(),
+    };
+
+    // variants
+    let (catalog, events): (VariantCatalog, _) = runner.run(&Variants, slate, &configs.variants)?;
+    check_contract("variant_catalog", &catalog)?;
+    write_catalog(&folder.path("variants/catalog.parquet"), &catalog)?;
+    write_json(&folder.path("variants/summary.json"), &report::variants_summary(&catalog, &configs.variants))?;
+    write_jsonl(&folder.path("variants/logs.jsonl"), &events)?;
+
+    // optimizer
+    let (pool, events): (OptimizerOutput, _) = runner.run(
+        &Optimizer,
+        OptimizerInput {
+            slate,
+            catalog: &catalog,
+        },
+        &configs.optimizer,
+    )?;
+    check_contract("optimizer_output", &pool)?;
+    check_lineups(slate, pool.lineups.iter().map(|l| l.players.as_slice()), "optimizer")?;
+    write_lineups(&folder.path("optimizer/lineups.parquet"), &pool.lineups)?;
+    write_json(&folder.path("optimizer/metrics.json"), &report::optimizer_metrics(&pool))?;
+    write_jsonl(&folder.path("optimizer/logs.jsonl"), &events)?;
+
+    // field sampler
+    let entries = configs
+        .sim
+        .entries
+        .unwrap_or(contest.max_entries)
+        .min(pool.lineups.len() as u32)
+        .max(1);
+    let field_size = configs
+        .field_sampler
+        .field_size
+        .unwrap_or_else(|| contest.field_size.saturating_sub(entries).max(1));
+    let (field, events): (FieldSamplerOutput, _) = runner.run(
+        &FieldSampler,
+        FieldInput { slate, field_size },
+        &configs.field_sampler,
+    )?;
+    check_contract("field_sampler_output", &field)?;
+    check_field(slate, &field, field_size)?;
+    write_entrants(&folder.path("field_sampler/entrants.parquet"), &field.entrants)?;
+    write_json(&folder.path("field_sampler/telemetry.json"), &field.telemetry)?;
+    write_json(&folder.path("field_sampler/metrics.json"), &report::field_metrics(&field))?;
+    write_jsonl(&folder.path("field_sampler/logs.jsonl"), &events)?;
+
+    // gpp-sim: metrics and selection
+    let (sim, events): (SimOutput, _) = runner.run(
+        &GppSim,
+        SimInput {
+            slate,
+            contest,
+            candidates: &pool.lineups,
+            field: &field.entrants,
+            entries,
+        },
+        &configs.sim,
+    )?;
+    check_contract("sim_output", &sim)?;
+    write_results(&folder.path("sim/results.parquet"), &sim.results)?;
+    write_json(&folder.path("sim/metrics.json"), &sim.metrics)?;
+    write_jsonl(&folder.path("sim/logs.jsonl"), &events)?;
+
+    // export: the selected entries as DraftKings' upload file
+    let selected: Vec<&[u32]> = sim
+        .selected
+        .iter()
+        .filter_map(|&id| pool.lineups.get(id as usize))
+        .map(|l| l.players.as_slice())
+        .collect();
+    if selected.len() != sim.selected.len() {
+        return Err(OrchestratorError::Boundary {
+            stage: "sim".into(),
+            message: "selected a lineup id that is not in the pool".into(),
+        });
+    }
+    check_lineups(slate, selected.iter().copied(), "export")?;
+    write_dk_export(&folder.path("optimizer/dk_export.csv"), slate, &selected)?;
+
+    check_contract("diagnostics", &runner.diagnostics)?;
+    write_json(&folder.path("diagnostics.json"), &runner.diagnostics)?;
+    Ok((
+        sim.metrics,
+        ManifestParts {
+            seeds: runner.seeds,
+            timings: runner.timings,
+            inputs: Vec::new(),
+        },
+        (pool.lineups.len(), field.telemetry.unique_lineups, field.telemetry.ownership_mae),
+    ))
+}
+
+fn config_map(c: &Configs) -> BTreeMap<String, serde_json::Value> {
+    let mut m = BTreeMap::new();
+    let mut put = |k: &str, v: serde_json::Result<serde_json::Value>| {
+        m.insert(k.to_string(), v.unwrap_or(serde_json::Value::Null));
+    };
+    put(Variants::NAME, serde_json::to_value(&c.variants));
+    put(Optimizer::NAME, serde_json::to_value(&c.optimizer));
+    put(FieldSampler::NAME, serde_json::to_value(&c.field_sampler));
+    put(GppSim::NAME, serde_json::to_value(&c.sim));
+    m
+}
+
+fn versions() -> BTreeMap<String, String> {
+    let v = env!("CARGO_PKG_VERSION").to_string();
+    [
+        "schemas",
+        "pipeline-io",
+        "registry",
+        "variants",
+        "optimizer",
+        "field-sampler",
+        "gpp-sim",
+        "orchestrator",
+    ]
+    .into_iter()
+    .map(|m| (m.to_string(), v.clone()))
+    .collect()
+}
+
+/// Artifact name -> path inside the run folder (DESIGN.md section 5).
+fn artifact_paths() -> BTreeMap<String, String> {
+    [
+        ("manifest", "manifest.json"),
+        ("diagnostics", "diagnostics.json"),
+        ("variant_catalog", "variants/catalog.parquet"),
+        ("variant_summary", "variants/summary.json"),
+        ("lineups", "optimizer/lineups.parquet"),
+        ("dk_export", "optimizer/dk_export.csv"),
+        ("optimizer_metrics", "optimizer/metrics.json"),
+        ("entrants", "field_sampler/entrants.parquet"),
+        ("field_telemetry", "field_sampler/telemetry.json"),
+        ("field_metrics", "field_sampler/metrics.json"),
+        ("results", "sim/results.parquet"),
+        ("sim_metrics", "sim/metrics.json"),
+        ("summary", "export/summary.md"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Lineups only: the best `lineups` lineups for the base projection, as a DK upload CSV.
+#[derive(Debug, Clone)]
+pub struct OptimizeRequest {
+    pub slate: String,
+    pub lineups: u32,
+    pub optimizer_config: Option<PathBuf>,
+    pub out: PathBuf,
+}
+
+/// Builds lineups for the base projection and writes them as DraftKings' upload CSV.
+pub fn optimize(
+    home: &Home,
+    req: &OptimizeRequest,
+    progress: &dyn ProgressSink,
+    cancel: &AtomicBool,
+) -> Result<OptimizerOutput, OrchestratorError> {
+    if req.lineups == 0 {
+        return Err(OrchestratorError::Request("--lineups must be at least 1".into()));
+    }
+    let record = home
+        .registry()
+        .slate(&req.slate)?
+        .ok_or_else(|| registry::RegistryError::UnknownSlate {
+            id: req.slate.clone(),
+            known: home
+                .slates()
+                .map(|s| s.into_iter().map(|s| s.id).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+        })?;
+    let (slate, _) = home.load_slate(&record)?;
+    let mut config: OptimizerConfig = load(req.optimizer_config.as_deref())?;
+    config.lineups_per_variant = req.lineups;
+    let ctx_seed = 0;
+    let mut runner = StageRunner {
+        seed: ctx_seed,
+        progress,
+        cancel,
+        timings: Vec::new(),
+        seeds: BTreeMap::new(),
+        diagnostics: DiagnosticsReport::default(),
+    };
+    let base = VariantsConfig {
+        count: 1,
+        randomness: 0.0,
+    };
+    let (catalog, _) = runner.run(&Variants, &slate, &base)?;
+    let (pool, _) = runner.run(
+        &Optimizer,
+        OptimizerInput {
+            slate: &slate,
+            catalog: &catalog,
+        },
+        &config,
+    )?;
+    check_lineups(&slate, pool.lineups.iter().map(|l| l.players.as_slice()), "optimizer")?;
+    let lineups: Vec<&[u32]> = pool.lineups.iter().map(|l| l.players.as_slice()).collect();
+    write_dk_export(&req.out, &slate, &lineups)?;
+    Ok(pool)
+}

@@ -1,0 +1,235 @@
+//! Shared plumbing for the CSV readers: decoding, records with their row numbers,
+//! header lookup by name, and the number formats users' files contain.
+
+use std::path::Path;
+
+use crate::IoError;
+
+/// One CSV record and the 1-based row (line) it starts on, as a spreadsheet shows it.
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// The trimmed cell at `index`, or `""` when the row is shorter.
+    pub fn cell(&self, index: usize) -> &str {
+        self.cells.get(index).map_or("", |c| c.trim())
+    }
+
+    /// True when every cell in `range` is blank (or absent).
+    pub fn is_blank_in(&self, from: usize, to: usize) -> bool {
+        (from..to).all(|i| self.cell(i).is_empty())
+    }
+}
+
+/// Reads a whole CSV file into rows: strips a UTF-8 BOM, accepts LF or CRLF and
+/// rows of any length (the readers check lengths themselves, naming the row).
+/// Files that are not UTF-8 are decoded as Latin-1, which is what Windows
+/// spreadsheet exports of DraftKings files are when they are not UTF-8.
+pub(crate) fn read_rows(path: &Path) -> Result<Vec<Row>, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::io(path, e))?;
+    let text = decode(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut lines = LineCounter::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &text, &e))?;
+        let byte = record.position().map_or(0, csv::Position::byte);
+        rows.push(Row {
+            line: lines.line_at(&text, byte),
+            cells: record.iter().map(str::to_owned).collect(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Turns byte offsets into 1-based line numbers, counting `\n` only (so LF and
+/// CRLF files number alike). Offsets must come in increasing order.
+#[derive(Debug, Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, byte: u64) -> u64 {
+        let to = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        if let Some(chunk) = text.as_bytes().get(self.byte..to) {
+            self.newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.byte = to;
+        }
+        self.newlines + 1
+    }
+}
+
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+fn csv_error(path: &Path, text: &str, e: &csv::Error) -> IoError {
+    match e.position() {
+        Some(p) => {
+            let line = LineCounter::default().line_at(text, p.byte());
+            IoError::file(path, format!("row {line}: not valid CSV: {e}"))
+        }
+        None => IoError::file(path, format!("not valid CSV: {e}")),
+    }
+}
+
+/// A header row: column names (trimmed) and where they sit.
+#[derive(Debug)]
+pub(crate) struct Header {
+    pub line: u64,
+    pub names: Vec<String>,
+}
+
+impl Header {
+    pub fn new(row: &Row) -> Self {
+        Header {
+            line: row.line,
+            names: row.cells.iter().map(|c| c.trim().to_owned()).collect(),
+        }
+    }
+
+    /// Index of the first column named exactly `name` (after trimming), at or after `from`.
+    pub fn find(&self, name: &str, from: usize) -> Option<usize> {
+        self.names
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, n)| n.as_str() == name)
+            .map(|(i, _)| i)
+    }
+
+    /// Like [`Header::find`], but a missing column is an error naming it.
+    pub fn require(&self, path: &Path, name: &str, from: usize) -> Result<usize, IoError> {
+        self.find(name, from).ok_or_else(|| {
+            IoError::field(
+                path,
+                self.line,
+                name,
+                format!(
+                    "required column is missing (the header has: {})",
+                    self.names[from.min(self.names.len())..]
+                        .iter()
+                        .filter(|n| !n.is_empty())
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// Checks a data row is at least as long as its header, naming the first missing field.
+pub(crate) fn check_complete(path: &Path, header: &Header, row: &Row) -> Result<(), IoError> {
+    if row.cells.len() >= header.names.len() {
+        return Ok(());
+    }
+    let missing = &header.names[row.cells.len()];
+    Err(IoError::field(
+        path,
+        row.line,
+        missing.as_str(),
+        format!(
+            "the row has {} fields but the header has {} (truncated file?)",
+            row.cells.len(),
+            header.names.len()
+        ),
+    ))
+}
+
+/// Strips what spreadsheets and providers wrap numbers in: spaces, `$`, thousands
+/// separators and a trailing `%`. Returns `None` for a blank cell.
+fn clean_number(raw: &str) -> Option<String> {
+    let s = raw.trim().trim_matches('"').trim();
+    if s.is_empty() {
+        return None;
+    }
+    let s = s.strip_suffix('%').unwrap_or(s).trim_end();
+    let (sign, s) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let s = s.strip_prefix('$').unwrap_or(s);
+    Some(format!("{sign}{}", s.replace(',', "")))
+}
+
+/// Parses a decimal number (`12.5`, `"1,234"`, `45%`, `$1,000.00`); blank is `None`.
+/// The error message quotes the cell and says what was expected.
+pub(crate) fn parse_f64(raw: &str, what: &str) -> Result<Option<f64>, String> {
+    let Some(s) = clean_number(raw) else {
+        return Ok(None);
+    };
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(format!("{:?} is not {what}", raw.trim())),
+    }
+}
+
+/// Parses a whole number of dollars >= 0 (`10700`, `"10,700"`, `$4`).
+pub(crate) fn parse_dollars(raw: &str) -> Result<Option<u32>, String> {
+    let bad = || {
+        format!(
+            "{:?} is not a salary (a whole number of dollars >= 0)",
+            raw.trim()
+        )
+    };
+    let Some(s) = clean_number(raw) else {
+        return Ok(None);
+    };
+    let s = s.strip_suffix(".00").unwrap_or(&s);
+    s.parse::<u32>().map(Some).map_err(|_| bad())
+}
+
+/// Parses a required field with `parse`, turning blanks and failures into errors
+/// naming file, row and field.
+pub(crate) fn required<T>(
+    path: &Path,
+    row: &Row,
+    field: &str,
+    index: usize,
+    parse: impl Fn(&str) -> Result<Option<T>, String>,
+) -> Result<T, IoError> {
+    match parse(row.cell(index)) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(IoError::field(path, row.line, field, "value is missing")),
+        Err(message) => Err(IoError::field(path, row.line, field, message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_the_formats_users_bring() {
+        assert_eq!(parse_f64("1,234.5", "a number"), Ok(Some(1234.5)));
+        assert_eq!(parse_f64(" 45.2% ", "a number"), Ok(Some(45.2)));
+        assert_eq!(parse_f64("$1,000.00", "a number"), Ok(Some(1000.0)));
+        assert_eq!(parse_f64("-3", "a number"), Ok(Some(-3.0)));
+        assert_eq!(parse_f64("", "a number"), Ok(None));
+        assert!(parse_f64("abc", "a number").is_err());
+        assert!(parse_f64("NaN", "a number").is_err());
+        assert_eq!(parse_dollars("\"10,700\""), Ok(Some(10_700)));
+        assert_eq!(parse_dollars("$4"), Ok(Some(4)));
+        assert!(parse_dollars("-4000").is_err());
+        assert!(parse_dollars("12.5").is_err());
+    }
+
+    #[test]
+    fn bom_is_stripped_and_latin1_decoded() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), "a,b");
+        assert_eq!(decode(b"Jos\xE9"), "José");
+    }
+}
