@@ -30,8 +30,14 @@ fn start(root: &Path) -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("listening on http://").expect("address line").to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .expect("address line")
+        .to_string();
     Server { child, addr }
 }
 
@@ -50,7 +56,10 @@ fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, se
     s.read_to_string(&mut raw).unwrap();
     let (head, payload) = raw.split_once("\r\n\r\n").unwrap();
     let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(payload).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(payload).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[test]
@@ -97,7 +106,12 @@ fn errors_are_json_with_the_right_status() {
     let root = tempfile::tempdir().unwrap();
     let server = start(root.path());
 
-    let (status, e) = request(&server.addr, "GET", "/api/runs/20250101-000000-deadbeef", None);
+    let (status, e) = request(
+        &server.addr,
+        "GET",
+        "/api/runs/20250101-000000-deadbeef",
+        None,
+    );
     assert_eq!(status, 404);
     assert_eq!(e["error"], "not_found");
 
@@ -108,7 +122,10 @@ fn errors_are_json_with_the_right_status() {
         Some(r#"{"slate": "nope", "contest": "nba-20k-four-point-play"}"#),
     );
     assert_eq!(status, 404);
-    assert!(e["detail"].as_str().unwrap().contains("unknown slate"), "{e}");
+    assert!(
+        e["detail"].as_str().unwrap().contains("unknown slate"),
+        "{e}"
+    );
 
     let (status, e) = request(&server.addr, "POST", "/api/runs", Some("{not json"));
     assert_eq!(status, 400);
@@ -118,8 +135,16 @@ fn errors_are_json_with_the_right_status() {
         &server.addr,
         "POST",
         "/api/runs",
-        Some(r#"{"slate": "nba-2025-01-12", "contest": "nba-20k-four-point-play", "sim_config": "/nonexistent/sim.yaml"}"#),
+        Some(
+            r#"{"slate": "nba-2025-01-12", "contest": "nba-20k-four-point-play", "sim_config": "/nonexistent/sim.yaml"}"#,
+        ),
     );
     assert_eq!(status, 422, "{e}");
-    assert!(e["detail"].as_str().unwrap().contains("/nonexistent/sim.yaml"), "{e}");
+    assert!(
+        e["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/sim.yaml"),
+        "{e}"
+    );
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use common::*;
 
-const HEADER: &str = "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame";
+const HEADER: &str =
+    "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame";
 
 fn stderr_of(root: &Path, args: &[&str]) -> String {
     let out = dfs(root, args);
@@ -18,7 +19,8 @@ fn stderr_of(root: &Path, args: &[&str]) -> String {
 
 /// The sample salaries with `edit` applied to the text.
 fn edited_sample(dir: &Path, name: &str, edit: impl Fn(&str) -> String) -> String {
-    let text = std::fs::read_to_string(workspace().join("data/nba-2025-01-12/DKSalaries.csv")).unwrap();
+    let text =
+        std::fs::read_to_string(workspace().join("data/nba-2025-01-12/DKSalaries.csv")).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, edit(&text)).unwrap();
     path.display().to_string()
@@ -27,7 +29,10 @@ fn edited_sample(dir: &Path, name: &str, edit: impl Fn(&str) -> String) -> Strin
 fn assert_slate_not_imported(root: &Path, id: &str) {
     let slates = dfs_ok(root, &["slates", "list", "--json"]);
     assert!(!slates.contains(id), "no registry row for {id}");
-    assert!(!root.join("slates").join(id).exists(), "no copied files for {id}");
+    assert!(
+        !root.join("slates").join(id).exists(),
+        "no copied files for {id}"
+    );
 }
 
 #[test]
@@ -38,7 +43,10 @@ fn truncated_csv_names_file_and_row() {
         let cut: usize = t.lines().take(6).map(|l| l.len() + 1).sum::<usize>() + 20;
         t[..cut].to_string()
     });
-    let err = stderr_of(root.path(), &["slates", "import", "--id", "cut", "--salaries", &file]);
+    let err = stderr_of(
+        root.path(),
+        &["slates", "import", "--id", "cut", "--salaries", &file],
+    );
     assert!(err.contains("truncated.csv"), "{err}");
     assert!(err.contains("row 7"), "{err}");
     assert_eq!(err.lines().count(), 1, "one clear line: {err}");
@@ -51,10 +59,17 @@ fn negative_salary_names_row_and_field() {
     let file = edited_sample(root.path(), "negative.csv", |t| {
         let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
         lines[3] = lines[3].replacen(",9700,", ",-9700,", 1);
-        assert!(lines[3].contains("-9700"), "fixture edit applies: {}", lines[3]);
+        assert!(
+            lines[3].contains("-9700"),
+            "fixture edit applies: {}",
+            lines[3]
+        );
         lines.join("\n")
     });
-    let err = stderr_of(root.path(), &["slates", "import", "--id", "neg", "--salaries", &file]);
+    let err = stderr_of(
+        root.path(),
+        &["slates", "import", "--id", "neg", "--salaries", &file],
+    );
     assert!(err.contains("negative.csv"), "{err}");
     assert!(err.contains("row 4"), "{err}");
     assert!(err.contains("Salary"), "{err}");
@@ -67,23 +82,48 @@ fn missing_column_is_named() {
     let path = root.path().join("nosalary.csv");
     std::fs::write(
         &path,
-        format!("{}\nPG,A B (1),A B,1,PG/G/UTIL,OKC@WAS 01/12/2025 06:00PM ET,OKC,50\n", HEADER.replace("Salary,", "")),
+        format!(
+            "{}\nPG,A B (1),A B,1,PG/G/UTIL,OKC@WAS 01/12/2025 06:00PM ET,OKC,50\n",
+            HEADER.replace("Salary,", "")
+        ),
     )
     .unwrap();
-    let err = stderr_of(root.path(), &["slates", "import", "--id", "x", "--salaries", path.to_str().unwrap()]);
-    assert!(err.contains("nosalary.csv") && err.contains("Salary"), "{err}");
+    let err = stderr_of(
+        root.path(),
+        &[
+            "slates",
+            "import",
+            "--id",
+            "x",
+            "--salaries",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("nosalary.csv") && err.contains("Salary"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_slate_and_contest_fail_before_anything_is_written() {
     let root = tempfile::tempdir().unwrap();
-    let err = stderr_of(root.path(), &["run", "--slate", "nope", "--contest", SAMPLE_CONTEST]);
+    let err = stderr_of(
+        root.path(),
+        &["run", "--slate", "nope", "--contest", SAMPLE_CONTEST],
+    );
     assert!(err.contains("unknown slate \"nope\""), "{err}");
     assert!(err.contains(SAMPLE_SLATE), "lists the known slates: {err}");
-    let err = stderr_of(root.path(), &["run", "--slate", SAMPLE_SLATE, "--contest", "nope"]);
+    let err = stderr_of(
+        root.path(),
+        &["run", "--slate", SAMPLE_SLATE, "--contest", "nope"],
+    );
     assert!(err.contains("unknown contest \"nope\""), "{err}");
     assert!(!root.path().join("runs").exists(), "no run folder");
-    assert_eq!(dfs_ok(root.path(), &["runs", "list", "--json"]).trim(), "[]");
+    assert_eq!(
+        dfs_ok(root.path(), &["runs", "list", "--json"]).trim(),
+        "[]"
+    );
 }
 
 #[test]
@@ -93,9 +133,20 @@ fn unknown_config_key_names_the_file_and_key() {
     std::fs::write(&cfg, "iterations: 100\niteratoins: 5\n").unwrap();
     let err = stderr_of(
         root.path(),
-        &["run", "--slate", SAMPLE_SLATE, "--contest", SAMPLE_CONTEST, "--sim-config", cfg.to_str().unwrap()],
+        &[
+            "run",
+            "--slate",
+            SAMPLE_SLATE,
+            "--contest",
+            SAMPLE_CONTEST,
+            "--sim-config",
+            cfg.to_str().unwrap(),
+        ],
     );
-    assert!(err.contains("sim.yaml") && err.contains("iteratoins"), "{err}");
+    assert!(
+        err.contains("sim.yaml") && err.contains("iteratoins"),
+        "{err}"
+    );
     assert!(!root.path().join("runs").exists());
 }
 
@@ -104,27 +155,59 @@ fn a_failing_run_is_recorded_as_failed_and_leaves_no_folder() {
     let root = tempfile::tempdir().unwrap();
     let cfg = small_configs(root.path());
     std::fs::write(&cfg.optimizer, "min_salary: 60000\n").unwrap();
-    let mut args = vec!["run".to_string(), "--slate".into(), SAMPLE_SLATE.into(), "--contest".into(), SAMPLE_CONTEST.into()];
+    let mut args = vec![
+        "run".to_string(),
+        "--slate".into(),
+        SAMPLE_SLATE.into(),
+        "--contest".into(),
+        SAMPLE_CONTEST.into(),
+    ];
     args.extend(cfg.flags());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let err = stderr_of(root.path(), &args);
-    assert!(err.contains("min_salary"), "says which rule cannot be met: {err}");
-    let runs: serde_json::Value = serde_json::from_str(&dfs_ok(root.path(), &["runs", "list", "--json"])).unwrap();
+    assert!(
+        err.contains("min_salary"),
+        "says which rule cannot be met: {err}"
+    );
+    let runs: serde_json::Value =
+        serde_json::from_str(&dfs_ok(root.path(), &["runs", "list", "--json"])).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 1);
     assert_eq!(runs[0]["status"], "failed");
     assert!(runs[0]["error"].as_str().unwrap().contains("min_salary"));
     let slate_runs = root.path().join("runs").join(SAMPLE_SLATE);
-    let left: Vec<_> = std::fs::read_dir(&slate_runs).map(|d| d.collect()).unwrap_or_default();
-    assert!(left.is_empty(), "no run folder, finished or partial: {left:?}");
+    let left: Vec<_> = std::fs::read_dir(&slate_runs)
+        .map(|d| d.collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "no run folder, finished or partial: {left:?}"
+    );
 }
 
 #[test]
 fn bad_payout_table_names_row_and_field() {
     let root = tempfile::tempdir().unwrap();
     let path = root.path().join("payouts.csv");
-    std::fs::write(&path, "Place,Payout,Field Size,Entry Fee\n1,100,50,5\n2-x,50,,\n").unwrap();
-    let err = stderr_of(root.path(), &["contests", "import", "--id", "c", "--payouts", path.to_str().unwrap()]);
-    assert!(err.contains("payouts.csv") && err.contains("row 3") && err.contains("Place"), "{err}");
+    std::fs::write(
+        &path,
+        "Place,Payout,Field Size,Entry Fee\n1,100,50,5\n2-x,50,,\n",
+    )
+    .unwrap();
+    let err = stderr_of(
+        root.path(),
+        &[
+            "contests",
+            "import",
+            "--id",
+            "c",
+            "--payouts",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("payouts.csv") && err.contains("row 3") && err.contains("Place"),
+        "{err}"
+    );
     let contests = dfs_ok(root.path(), &["contests", "list", "--json"]);
     assert!(!contests.contains("\"c\""), "no registry row");
 }

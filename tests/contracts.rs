@@ -9,7 +9,10 @@ use schemas::{FieldSamplerConfig, OptimizerConfig, SimConfig, VariantsConfig};
 #[test]
 fn committed_schemas_match_the_code() {
     let out = tempfile::tempdir().unwrap();
-    dfs_ok(out.path(), &["schemas", "export", "--dir", out.path().to_str().unwrap()]);
+    dfs_ok(
+        out.path(),
+        &["schemas", "export", "--dir", out.path().to_str().unwrap()],
+    );
     let committed = workspace().join("schemas");
     let mut names: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
@@ -17,7 +20,14 @@ fn committed_schemas_match_the_code() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    for required in ["variant_catalog.json", "optimizer_output.json", "field_sampler_output.json", "sim_metrics.json", "run_manifest.json", "diagnostics.json"] {
+    for required in [
+        "variant_catalog.json",
+        "optimizer_output.json",
+        "field_sampler_output.json",
+        "sim_metrics.json",
+        "run_manifest.json",
+        "diagnostics.json",
+    ] {
         assert!(names.contains(&required.to_string()), "{required} exported");
     }
     let mut committed_names: Vec<String> = std::fs::read_dir(&committed)
@@ -25,11 +35,17 @@ fn committed_schemas_match_the_code() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     committed_names.sort();
-    assert_eq!(committed_names, names, "schemas/ holds exactly the exported files");
+    assert_eq!(
+        committed_names, names,
+        "schemas/ holds exactly the exported files"
+    );
     for n in &names {
         let fresh = std::fs::read_to_string(out.path().join(n)).unwrap();
         let old = std::fs::read_to_string(committed.join(n)).unwrap();
-        assert!(fresh == old, "schemas/{n} drifted from the code: run `dfs schemas export`");
+        assert!(
+            fresh == old,
+            "schemas/{n} drifted from the code: run `dfs schemas export`"
+        );
     }
 }
 
@@ -42,11 +58,13 @@ fn default_config_files_match_the_code_defaults() {
         VariantsConfig::default()
     );
     assert_eq!(
-        pipeline_io::config::read_config::<OptimizerConfig>(&read("optimizer/default.yaml")).unwrap(),
+        pipeline_io::config::read_config::<OptimizerConfig>(&read("optimizer/default.yaml"))
+            .unwrap(),
         OptimizerConfig::default()
     );
     assert_eq!(
-        pipeline_io::config::read_config::<FieldSamplerConfig>(&read("field_sampler/default.yaml")).unwrap(),
+        pipeline_io::config::read_config::<FieldSamplerConfig>(&read("field_sampler/default.yaml"))
+            .unwrap(),
         FieldSamplerConfig::default()
     );
     assert_eq!(

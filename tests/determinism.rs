@@ -41,7 +41,10 @@ fn same_seed_same_bytes_across_thread_counts() {
     let cfg = small_configs(root.path());
     let one = sample_run(root.path(), &cfg, 42, &[("RAYON_NUM_THREADS", "1")]);
     let two = sample_run(root.path(), &cfg, 42, &[("RAYON_NUM_THREADS", "2")]);
-    assert_ne!(one["run_id"], two["run_id"], "each run gets its own id and folder");
+    assert_ne!(
+        one["run_id"], two["run_id"],
+        "each run gets its own id and folder"
+    );
     assert_eq!(hashes(&one), hashes(&two));
     assert_eq!(one["metrics_head"], two["metrics_head"]);
 
@@ -52,7 +55,8 @@ fn same_seed_same_bytes_across_thread_counts() {
 
     // Manifests agree on everything but time.
     let manifest = |r: &serde_json::Value| {
-        let mut m = json_file(&Path::new(r["artifact_path"].as_str().unwrap()).join("manifest.json"));
+        let mut m =
+            json_file(&Path::new(r["artifact_path"].as_str().unwrap()).join("manifest.json"));
         for k in ["run_id", "created_at", "timings"] {
             m.as_object_mut().unwrap().remove(k);
         }

@@ -20,25 +20,42 @@ struct Table {
 fn read_parquet(path: &Path) -> Table {
     let file = std::fs::File::open(path).unwrap();
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
-    let columns = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
-    let rows = builder.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
+    let columns = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let rows = builder
+        .build()
+        .unwrap()
+        .map(|b| b.unwrap().num_rows())
+        .sum();
     Table { columns, rows }
 }
 
 fn validate(schema_name: &str, instance: &serde_json::Value) {
-    let schema = json_file(&workspace().join("schemas").join(format!("{schema_name}.json")));
+    let schema = json_file(
+        &workspace()
+            .join("schemas")
+            .join(format!("{schema_name}.json")),
+    );
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(instance).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{schema_name}: {errors:?}");
 }
 
 fn sample_slate() -> Slate {
-    let salaries = pipeline_io::inputs::read_salaries(
-        &workspace().join("data/nba-2025-01-12/DKSalaries.csv"),
-    )
-    .unwrap();
+    let salaries =
+        pipeline_io::inputs::read_salaries(&workspace().join("data/nba-2025-01-12/DKSalaries.csv"))
+            .unwrap();
     let rules = pipeline_io::inputs::detect_sport(&salaries).unwrap();
-    pipeline_io::inputs::build_slate(SAMPLE_SLATE, &salaries, None, rules).unwrap().0
+    pipeline_io::inputs::build_slate(SAMPLE_SLATE, &salaries, None, rules)
+        .unwrap()
+        .0
 }
 
 #[test]
@@ -56,7 +73,15 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
     assert!(parts[2].len() == 8 && parts[2].chars().all(|c| c.is_ascii_hexdigit()));
     let dir = Path::new(summary["artifact_path"].as_str().unwrap()).to_path_buf();
     assert!(dir.is_absolute());
-    assert_eq!(dir, root.path().canonicalize().unwrap().join("runs").join(SAMPLE_SLATE).join(run_id));
+    assert_eq!(
+        dir,
+        root.path()
+            .canonicalize()
+            .unwrap()
+            .join("runs")
+            .join(SAMPLE_SLATE)
+            .join(run_id)
+    );
     for key in ["roi_mean", "roi_p50", "dup_p95"] {
         assert!(summary["metrics_head"][key].is_number(), "{key}");
     }
@@ -96,14 +121,28 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
     validate("sim_metrics", &metrics);
     assert_eq!(manifest["run_id"], run_id);
     assert_eq!(manifest["seed"], 1337);
-    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2, "salaries and payouts");
-    for line in std::fs::read_to_string(dir.join("sim/logs.jsonl")).unwrap().lines() {
+    assert_eq!(
+        manifest["inputs"].as_array().unwrap().len(),
+        2,
+        "salaries and payouts"
+    );
+    for line in std::fs::read_to_string(dir.join("sim/logs.jsonl"))
+        .unwrap()
+        .lines()
+    {
         serde_json::from_str::<serde_json::Value>(line).expect("each log line is JSON");
     }
 
     // Parquet columns as the issue lists them.
     let lineups = read_parquet(&dir.join("optimizer/lineups.parquet"));
-    for c in ["lineup_id", "variant_id", "player_ids", "salary", "proj", "score"] {
+    for c in [
+        "lineup_id",
+        "variant_id",
+        "player_ids",
+        "salary",
+        "proj",
+        "score",
+    ] {
         assert!(lineups.columns.contains(&c.to_string()), "lineups.{c}");
     }
     let entrants = read_parquet(&dir.join("field_sampler/entrants.parquet"));
@@ -111,7 +150,16 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
         assert!(entrants.columns.contains(&c.to_string()), "entrants.{c}");
     }
     let results = read_parquet(&dir.join("sim/results.parquet"));
-    for c in ["lineup_id", "roi_mean", "win_rate", "top1_rate", "cash_rate", "finish_p50", "field_copies", "selected"] {
+    for c in [
+        "lineup_id",
+        "roi_mean",
+        "win_rate",
+        "top1_rate",
+        "cash_rate",
+        "finish_p50",
+        "field_copies",
+        "selected",
+    ] {
         assert!(results.columns.contains(&c.to_string()), "results.{c}");
     }
     assert_eq!(results.rows, lineups.rows, "one result per candidate");
@@ -128,13 +176,21 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
     assert_eq!(fee, 4.0);
     let expected = pool / (fee * size) - 1.0;
     let got = metrics["field_roi_mean"].as_f64().unwrap();
-    assert!((got - expected).abs() < 1e-9, "field_roi_mean {got}, expected {expected}");
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "field_roi_mean {got}, expected {expected}"
+    );
     assert_eq!(metrics["entries"], 10);
     assert_eq!(metrics["iterations"], 300);
     for key in ["0", "1", "2-4", "5-9", "10+"] {
         assert!(metrics["dup_bins"][key].is_u64(), "dup bin {key}");
     }
-    let bins: u64 = metrics["dup_bins"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    let bins: u64 = metrics["dup_bins"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(bins, 10, "every selected entry falls in one dup bin");
 
     // The upload file: DraftKings' header, one DK-valid lineup per selected entry.
@@ -147,17 +203,26 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
         let players: Vec<u32> = row
             .split(',')
             .map(|cell| {
-                let id: i64 = cell.rsplit_once(" (").unwrap().1.trim_end_matches(')').parse().unwrap();
+                let id: i64 = cell
+                    .rsplit_once(" (")
+                    .unwrap()
+                    .1
+                    .trim_end_matches(')')
+                    .parse()
+                    .unwrap();
                 slate.index_of(id).unwrap()
             })
             .collect();
-        Lineup { players }.check(&slate).expect("every exported lineup is DK-valid");
+        Lineup { players }
+            .check(&slate)
+            .expect("every exported lineup is DK-valid");
         exported += 1;
     }
     assert_eq!(exported, 10);
 
     // The registry knows the run.
-    let runs: serde_json::Value = serde_json::from_str(&dfs_ok(root.path(), &["runs", "list", "--json"])).unwrap();
+    let runs: serde_json::Value =
+        serde_json::from_str(&dfs_ok(root.path(), &["runs", "list", "--json"])).unwrap();
     assert_eq!(runs[0]["run_id"], run_id);
     assert_eq!(runs[0]["status"], "succeeded");
     assert_eq!(runs[0]["metrics_head"], summary["metrics_head"]);
@@ -190,7 +255,15 @@ fn optimize_writes_an_upload_file_of_valid_lineups() {
     let out = root.path().join("upload.csv");
     let stdout = dfs_ok(
         root.path(),
-        &["optimize", "--slate", SAMPLE_SLATE, "--lineups", "12", "--out", out.to_str().unwrap()],
+        &[
+            "optimize",
+            "--slate",
+            SAMPLE_SLATE,
+            "--lineups",
+            "12",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert!(stdout.contains("12 lineups"), "{stdout}");
     let slate = sample_slate();
@@ -201,7 +274,18 @@ fn optimize_writes_an_upload_file_of_valid_lineups() {
     for row in &lines[1..] {
         let players: Vec<u32> = row
             .split(',')
-            .map(|cell| slate.index_of(cell.rsplit_once(" (").unwrap().1.trim_end_matches(')').parse().unwrap()).unwrap())
+            .map(|cell| {
+                slate
+                    .index_of(
+                        cell.rsplit_once(" (")
+                            .unwrap()
+                            .1
+                            .trim_end_matches(')')
+                            .parse()
+                            .unwrap(),
+                    )
+                    .unwrap()
+            })
             .collect();
         let lineup = Lineup { players };
         lineup.check(&slate).unwrap();
@@ -215,7 +299,10 @@ fn imports_every_salary_file_in_shared_data() {
     // clone, absent on a bare clone (where the shipped sample still covers the format).
     let shared = workspace().join("../shared/data");
     if !shared.is_dir() {
-        eprintln!("{} absent: real-data import check not run here", shared.display());
+        eprintln!(
+            "{} absent: real-data import check not run here",
+            shared.display()
+        );
         return;
     }
     let root = tempfile::tempdir().unwrap();
@@ -235,7 +322,14 @@ fn imports_every_salary_file_in_shared_data() {
                 );
                 let stdout = dfs_ok(
                     root.path(),
-                    &["slates", "import", "--id", &id, "--salaries", file.to_str().unwrap()],
+                    &[
+                        "slates",
+                        "import",
+                        "--id",
+                        &id,
+                        "--salaries",
+                        file.to_str().unwrap(),
+                    ],
                 );
                 assert!(stdout.contains("imported"), "{stdout}");
                 imported += 1;

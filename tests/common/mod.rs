@@ -7,13 +7,19 @@ use std::process::{Command, Output};
 
 /// The workspace root (tests/ sits beside crates/).
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// `dfs --root ROOT args...`, with extra environment.
 pub fn dfs_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dfs"));
-    cmd.arg("--root").arg(root).args(args).env_remove("DFS_HOME");
+    cmd.arg("--root")
+        .arg(root)
+        .args(args)
+        .env_remove("DFS_HOME");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -55,7 +61,10 @@ pub fn small_configs(dir: &Path) -> SmallConfigs {
         variants: write("variants.yaml", "count: 8\nrandomness: 0.6\n"),
         optimizer: write("optimizer.yaml", "lineups_per_variant: 3\nmax_overlap: 6\n"),
         sampler: write("sampler.yaml", "calibration_rounds: 4\n"),
-        sim: write("sim.yaml", "iterations: 300\nentries: 10\nmax_exposure: 0.8\n"),
+        sim: write(
+            "sim.yaml",
+            "iterations: 300\nentries: 10\nmax_exposure: 0.8\n",
+        ),
     }
 }
 
@@ -79,12 +88,26 @@ pub const SAMPLE_SLATE: &str = "nba-2025-01-12";
 pub const SAMPLE_CONTEST: &str = "nba-20k-four-point-play";
 
 /// `dfs run --json` on the sample with small configs; returns the parsed summary.
-pub fn sample_run(root: &Path, cfg: &SmallConfigs, seed: u64, env: &[(&str, &str)]) -> serde_json::Value {
+pub fn sample_run(
+    root: &Path,
+    cfg: &SmallConfigs,
+    seed: u64,
+    env: &[(&str, &str)],
+) -> serde_json::Value {
     let seed = seed.to_string();
-    let mut args: Vec<String> = ["run", "--slate", SAMPLE_SLATE, "--contest", SAMPLE_CONTEST, "--seed", &seed, "--json"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "run",
+        "--slate",
+        SAMPLE_SLATE,
+        "--contest",
+        SAMPLE_CONTEST,
+        "--seed",
+        &seed,
+        "--json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     args.extend(cfg.flags());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = dfs_env(root, &args, env);

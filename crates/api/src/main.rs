@@ -179,7 +179,8 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     // Open once up front: a bad root fails at start, not on the first request.
-    Home::open(&cli.root).with_context(|| format!("cannot open data root {}", cli.root.display()))?;
+    Home::open(&cli.root)
+        .with_context(|| format!("cannot open data root {}", cli.root.display()))?;
     let listener = tokio::net::TcpListener::bind(cli.addr)
         .await
         .with_context(|| format!("cannot listen on {}", cli.addr))?;

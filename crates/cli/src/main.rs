@@ -205,7 +205,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             let bars = progress::Bars::new(true);
             let pool = orchestrator::optimize(&home, &req, &bars, &cancel)?;
             bars.finish();
-            println!("{} lineups written to {}", pool.lineups.len(), req.out.display());
+            println!(
+                "{} lineups written to {}",
+                pool.lineups.len(),
+                req.out.display()
+            );
         }
         Command::Slates(SlatesCommand::Import {
             id,
@@ -256,7 +260,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             } else {
                 println!("{:<24} {:<12} {:>7}  imported", "id", "sport", "players");
                 for s in slates {
-                    println!("{:<24} {:<12} {:>7}  {}", s.id, s.sport, s.players, s.imported_at);
+                    println!(
+                        "{:<24} {:<12} {:>7}  {}",
+                        s.id, s.sport, s.players, s.imported_at
+                    );
                 }
             }
         }
@@ -327,9 +334,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&r)?;
             } else {
-                let head = r.metrics_head.as_ref().map(|m| {
-                    json!({"roi_mean": m.roi_mean, "roi_p50": m.roi_p50, "dup_p95": m.dup_p95})
-                });
+                let head = r.metrics_head.as_ref().map(
+                    |m| json!({"roi_mean": m.roi_mean, "roi_p50": m.roi_p50, "dup_p95": m.dup_p95}),
+                );
                 println!("run_id       {}", r.run_id);
                 println!("slate        {}", r.slate_id);
                 println!("contest      {}", r.contest_id);

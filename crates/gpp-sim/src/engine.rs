@@ -462,6 +462,12 @@ fn median(mut xs: Vec<f64>) -> f64 {
     (xs[(n - 1) / 2] + xs[n / 2]) / 2.0
 }
 
+/// Seed of pass B's iteration streams: independent of pass A's, so the
+/// portfolio is measured on draws that selection never saw.
+pub fn portfolio_seed(seed: u64) -> u64 {
+    schemas::stream_seed(seed, "sim/portfolio", 0)
+}
+
 /// Runs the whole simulation with `model`; see the crate docs for the method.
 pub fn simulate<M: OutcomeModel + ?Sized>(
     model: &M,
@@ -534,7 +540,8 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     }
     let entries = picked.len() as u32;
 
-    // Pass B: the field plus our entries, same draws.
+    // Pass B: the field plus our entries, on fresh draws (out of sample).
+    let eval_seed = portfolio_seed(seed);
     let mut contest = LineupTable::default();
     for i in 0..prep.field.len() {
         contest.push(prep.field.get(i));
@@ -554,7 +561,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     for_chunks(
         iterations,
         ctx,
-        |range| chunk_b(model, &prep, &contest, &copies, seed, range),
+        |range| chunk_b(model, &prep, &contest, &copies, eval_seed, range),
         |part| {
             portfolio.winnings.extend(part.winnings);
             portfolio.paid.extend(part.paid);

@@ -22,9 +22,11 @@
 //! skipping any that would put a player in more than
 //! `ceil(max_exposure * entries)` of the selected lineups.
 //!
-//! **Pass B** replays the same iterations (same streams, same draws) for the
-//! contest of the field plus our selected entries, ranks everyone and pays every
-//! tie group the tied share of the places it spans ([`pay_iteration`]).
+//! **Pass B** draws fresh iterations (streams keyed by their own seed,
+//! [`portfolio_seed`]) for the contest of the field plus our selected entries,
+//! ranks everyone and pays every tie group the tied share of the places it
+//! spans ([`pay_iteration`]). Fresh draws keep the portfolio's figures out of
+//! sample: measured on the draws selection chose on, they would flatter it.
 //!
 //! Iterations run in fixed chunks of [`CHUNK`] on rayon; chunk results are
 //! folded in chunk order, so every output is byte-identical for any thread
@@ -43,7 +45,7 @@ use schemas::{
     StageContext, StageError,
 };
 
-pub use engine::{CHUNK, exposure_cap, select_entries, simulate};
+pub use engine::{CHUNK, exposure_cap, portfolio_seed, select_entries, simulate};
 pub use error::SimError;
 pub use histogram::PERCENTILE_BINS;
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};

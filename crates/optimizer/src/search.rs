@@ -18,10 +18,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::OptimizerError;
 use crate::problem::{Pool, Problem};
 
-/// Scores within this of the incumbent are not worth a new branch.
+/// Scores within this (relative to the score's size) of the incumbent count as ties:
+/// the first lineup found is kept, and ties do not open new branches.
 const EPS: f64 = 1e-9;
-/// Most cells of the bound table (f32), about 48 MB; beyond it salaries go to a coarser unit.
-const MAX_CELLS: usize = 12_000_000;
+/// Most cells of the bound table (f64), 64 MB; beyond it salaries go to a coarser unit.
+const MAX_CELLS: usize = 8_000_000;
 /// Most branch nodes of one search; past it the search stops and is reported as not proven.
 const NODE_LIMIT: u64 = 300_000_000;
 const FREE_SLOT: u8 = u8::MAX;
@@ -85,6 +86,10 @@ pub(crate) struct Model<'p, 'a> {
     blk: Vec<usize>,
     blocks: Vec<Block>,
     n_games: usize,
+    /// Slots that players of positions `j..` can fill.
+    slots_after: Vec<u32>,
+    /// All the roster's slots.
+    all_slots: u32,
     /// Game bits of positions `j..` (when the slate has at most 128 games in play).
     games_after: Option<Vec<u128>>,
     /// Most salary `r` players of positions `j..` can spend: `[j * rdim + r]`.
@@ -93,9 +98,9 @@ pub(crate) struct Model<'p, 'a> {
     rdim: usize,
     bdim: usize,
     offset: Vec<usize>,
-    table: Vec<f32>,
-    /// Added to every bound read from the f32 table to cover rounding.
-    slack: f64,
+    table: Vec<f64>,
+    /// Tie tolerance: `EPS` times the size of a lineup's score.
+    tie: f64,
 }
 
 impl<'p, 'a> Model<'p, 'a> {
@@ -108,7 +113,7 @@ impl<'p, 'a> Model<'p, 'a> {
         prob: &'p Problem<'a>,
         points: &[f64],
         unavailable: &[bool],
-        scratch: Vec<f32>,
+        scratch: Vec<f64>,
     ) -> Self {
         let players = &prob.slate.players;
         let roster = prob.roster;
@@ -117,8 +122,8 @@ impl<'p, 'a> Model<'p, 'a> {
         // The locks on their own.
         let lock_masks: Vec<u32> = prob.locks.iter().map(|&i| prob.masks[i as usize]).collect();
         let mut lock_owner = [FREE_SLOT; 32];
-        let mut base_ok = prob.locks.len() <= roster
-            && prob.locks.iter().all(|&i| !prob.excluded[i as usize]);
+        let mut base_ok =
+            prob.locks.len() <= roster && prob.locks.iter().all(|&i| !prob.excluded[i as usize]);
         for k in 0..lock_masks.len() {
             if base_ok {
                 let mut seen = 0;
@@ -137,8 +142,10 @@ impl<'p, 'a> Model<'p, 'a> {
         }
         let budget = prob.max_salary.saturating_sub(lock_salary);
 
-        let team_full =
-            |i: usize| prob.max_per_team.is_some_and(|max| lock_team[prob.team[i] as usize] >= max);
+        let team_full = |i: usize| {
+            prob.max_per_team
+                .is_some_and(|max| lock_team[prob.team[i] as usize] >= max)
+        };
         let mut cand: Vec<usize> = (0..players.len())
             .filter(|&i| {
                 !prob.excluded[i]
@@ -149,6 +156,28 @@ impl<'p, 'a> Model<'p, 'a> {
                     && !team_full(i)
             })
             .collect();
+        // Every slot must be fillable from the locks and candidates together.
+        let mut owner = lock_owner;
+        let mut all_masks = lock_masks.clone();
+        let mut seated = lock_masks.len();
+        for &i in &cand {
+            if !base_ok || seated >= roster {
+                break;
+            }
+            all_masks.push(prob.masks[i]);
+            let mut seen = 0;
+            if augment(
+                (all_masks.len() - 1) as u8,
+                &all_masks,
+                &mut owner,
+                &mut seen,
+            ) {
+                seated += 1;
+            } else {
+                all_masks.pop();
+            }
+        }
+        base_ok &= seated == roster;
         if !base_ok || prob.locks.len() >= roster {
             cand.clear();
         }
@@ -224,6 +253,10 @@ impl<'p, 'a> Model<'p, 'a> {
         let game_of = |i: usize| game_ids.binary_search(&players[i].game).unwrap_or(0) as u16;
         let game: Vec<u16> = cand.iter().map(|&i| game_of(i)).collect();
         let lock_games: Vec<u16> = prob.locks.iter().map(|&i| game_of(i as usize)).collect();
+        let mut slots_after = vec![0u32; n + 1];
+        for j in (0..n).rev() {
+            slots_after[j] = slots_after[j + 1] | mask[j];
+        }
         let games_after = (game_ids.len() <= 128).then(|| {
             let mut g = vec![0u128; n + 1];
             for j in (0..n).rev() {
@@ -281,13 +314,13 @@ impl<'p, 'a> Model<'p, 'a> {
         }
         let mut table = scratch;
         table.clear();
-        table.resize(at + rdim * bdim, f32::NEG_INFINITY);
+        table.resize(at + rdim * bdim, f64::NEG_INFINITY);
         table[at..at + bdim].fill(0.0);
         for j in (0..n).rev() {
             let block = blocks[blk[j]];
             let same = blk[j + 1] == blk[j];
             let u = (salary[j] / unit) as usize;
-            let p = pts[j] as f32;
+            let p = pts[j];
             let (head, tail) = table.split_at_mut(offset[j + 1]);
             let here = &mut head[offset[j]..];
             let row = |t: usize, r: usize| (t * rdim + r) * bdim;
@@ -321,8 +354,7 @@ impl<'p, 'a> Model<'p, 'a> {
         }
         let mut abs: Vec<f64> = pts.iter().map(|p| p.abs()).collect();
         abs.sort_by(|a, b| b.total_cmp(a));
-        let scale: f64 = abs.iter().take(rdim).sum::<f64>() + 1.0;
-        let slack = (2 * rdim + 2) as f64 * scale * f64::from(f32::EPSILON);
+        let scale = abs.iter().take(rdim).sum::<f64>() + lock_points.abs() + 1.0;
 
         Model {
             prob,
@@ -340,6 +372,12 @@ impl<'p, 'a> Model<'p, 'a> {
             blk,
             blocks,
             n_games: game_ids.len(),
+            slots_after,
+            all_slots: if roster == 32 {
+                u32::MAX
+            } else {
+                (1u32 << roster) - 1
+            },
             games_after,
             max_salary_after,
             unit,
@@ -347,12 +385,12 @@ impl<'p, 'a> Model<'p, 'a> {
             bdim,
             offset,
             table,
-            slack,
+            tie: EPS * scale,
         }
     }
 
     /// Gives back the bound table's memory for the next model.
-    pub fn into_scratch(self) -> Vec<f32> {
+    pub fn into_scratch(self) -> Vec<f64> {
         self.table
     }
 
@@ -362,13 +400,35 @@ impl<'p, 'a> Model<'p, 'a> {
     }
 
     fn bound(&self, j: usize, t: usize, r: usize, b: usize) -> f64 {
-        let v = self.table[self.offset[j] + (t * self.rdim + r) * self.bdim + b];
-        f64::from(v) + self.slack
+        self.table[self.offset[j] + (t * self.rdim + r) * self.bdim + b]
     }
 
     /// Finds the best lineup that also shares at most `max_overlap` players with
     /// every lineup of `pool`.
-    pub fn search(&self, pool: &Pool, cancel: Option<&AtomicBool>) -> Result<Outcome, OptimizerError> {
+    pub fn search(
+        &self,
+        pool: &Pool,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Outcome, OptimizerError> {
+        self.run(pool, cancel, false)
+    }
+
+    /// Whether any lineup meets the rules (stops at the first one found); `None`
+    /// when the search hit its node limit without an answer.
+    pub fn any(&self, pool: &Pool) -> Option<bool> {
+        match self.run(pool, None, true) {
+            Ok(o) if o.lineup.is_some() => Some(true),
+            Ok(o) if o.exact => Some(false),
+            _ => None,
+        }
+    }
+
+    fn run(
+        &self,
+        pool: &Pool,
+        cancel: Option<&AtomicBool>,
+        first: bool,
+    ) -> Result<Outcome, OptimizerError> {
         let prob = self.prob;
         let mut shared = vec![0u16; pool.lineups.len()];
         for &i in &prob.locks {
@@ -402,6 +462,7 @@ impl<'p, 'a> Model<'p, 'a> {
             best_slots: None,
             nodes: 0,
             stop: None,
+            first,
         };
         for &i in &prob.locks {
             team_count[prob.team[i as usize] as usize] += 1;
@@ -421,7 +482,7 @@ impl<'p, 'a> Model<'p, 'a> {
             return Err(OptimizerError::Cancelled);
         }
         Ok(Outcome {
-            exact: dfs.stop.is_none(),
+            exact: matches!(dfs.stop, None | Some(Stop::Found)),
             nodes: dfs.nodes,
             lineup: dfs.best_slots.map(|s| (s, dfs.best)),
         })
@@ -430,6 +491,8 @@ impl<'p, 'a> Model<'p, 'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stop {
+    /// A feasibility check found its lineup.
+    Found,
     NodeLimit,
     Cancelled,
 }
@@ -454,6 +517,8 @@ struct Dfs<'m, 'p, 'a> {
     best_slots: Option<Vec<u32>>,
     nodes: u64,
     stop: Option<Stop>,
+    /// Stop at the first lineup that meets the rules (feasibility checks).
+    first: bool,
 }
 
 impl Dfs<'_, '_, '_> {
@@ -483,9 +548,13 @@ impl Dfs<'_, '_, '_> {
         let n = m.order.len();
         let room = m.prob.max_salary - self.salary;
         let b_left = ((room / m.unit) as usize).min(m.bdim - 1);
+        let covered = self.member_masks.iter().fold(0, |u, &m| u | m);
         let mut j = start;
         while j < n && self.stop.is_none() {
-            if self.cur + m.bound(j, t, r_left, b_left) <= self.best + EPS {
+            if (covered | m.slots_after[j]) != m.all_slots {
+                break;
+            }
+            if self.cur + m.bound(j, t, r_left, b_left) <= self.best + m.tie {
                 break;
             }
             if self.salary + m.max_salary_after[j * m.rdim + r_left] < m.prob.min_salary {
@@ -581,7 +650,7 @@ impl Dfs<'_, '_, '_> {
         if self.salary < prob.min_salary || self.distinct_games < prob.min_games {
             return;
         }
-        if self.cur > self.best + EPS {
+        if self.cur > self.best + self.m.tie {
             let slots: Option<Vec<u32>> = owner[..prob.roster]
                 .iter()
                 .map(|&k| self.members.get(k as usize).copied())
@@ -589,6 +658,9 @@ impl Dfs<'_, '_, '_> {
             if let Some(slots) = slots {
                 self.best = self.cur;
                 self.best_slots = Some(slots);
+                if self.first {
+                    self.stop = Some(Stop::Found);
+                }
             }
         }
     }

@@ -45,7 +45,10 @@ fn build_pool(
     let slate = input.slate;
     let n = slate.players.len();
     if config.lineups_per_variant == 0 {
-        return Err(OptimizerError::invalid("lineups_per_variant", "must be at least 1"));
+        return Err(OptimizerError::invalid(
+            "lineups_per_variant",
+            "must be at least 1",
+        ));
     }
     if !(0.0..=1.0).contains(&config.max_exposure) {
         return Err(OptimizerError::invalid(
@@ -66,10 +69,9 @@ fn build_pool(
     )?;
     for v in &variants {
         prob.check_points(&v.points).map_err(|e| match e {
-            OptimizerError::InvalidInput { message, .. } => OptimizerError::invalid(
-                format!("catalog variant {}", v.variant_id),
-                message,
-            ),
+            OptimizerError::InvalidInput { message, .. } => {
+                OptimizerError::invalid(format!("catalog variant {}", v.variant_id), message)
+            }
             other => other,
         })?;
     }
@@ -140,9 +142,18 @@ fn build_pool(
                 lineup_id: lineups.len() as u32,
                 variant_id: v.variant_id,
                 rank_in_variant: rank as u32,
-                player_ids: players.iter().map(|&i| slate.players[i as usize].dk_id).collect(),
-                salary: players.iter().map(|&i| slate.players[i as usize].salary).sum(),
-                proj: players.iter().map(|&i| slate.players[i as usize].projection).sum(),
+                player_ids: players
+                    .iter()
+                    .map(|&i| slate.players[i as usize].dk_id)
+                    .collect(),
+                salary: players
+                    .iter()
+                    .map(|&i| slate.players[i as usize].salary)
+                    .sum(),
+                proj: players
+                    .iter()
+                    .map(|&i| slate.players[i as usize].projection)
+                    .sum(),
                 score: players.iter().map(|&i| v.points[i as usize]).sum(),
                 players: players.clone(),
             });
@@ -169,7 +180,10 @@ fn build_pool(
     diag.count("searches", searches as f64);
     diag.count("search_nodes", nodes as f64);
     diag.count("bound_salary_unit", f64::from(coarsest_unit));
-    diag.count("players_capped_by_exposure", unavailable.iter().filter(|&&u| u).count() as f64);
+    diag.count(
+        "players_capped_by_exposure",
+        unavailable.iter().filter(|&&u| u).count() as f64,
+    );
     Ok((
         OptimizerOutput {
             lineups,
@@ -197,11 +211,17 @@ fn ordered_variants<'c>(
         ));
     }
     if catalog.variants.is_empty() {
-        return Err(OptimizerError::invalid("catalog.variants", "the catalog has no variants"));
+        return Err(OptimizerError::invalid(
+            "catalog.variants",
+            "the catalog has no variants",
+        ));
     }
     let mut variants: Vec<&schemas::Variant> = catalog.variants.iter().collect();
     variants.sort_by_key(|v| v.variant_id);
-    if let Some(w) = variants.windows(2).find(|w| w[0].variant_id == w[1].variant_id) {
+    if let Some(w) = variants
+        .windows(2)
+        .find(|w| w[0].variant_id == w[1].variant_id)
+    {
         return Err(OptimizerError::invalid(
             "catalog.variants",
             format!("variant_id {} appears twice", w[0].variant_id),
@@ -211,7 +231,11 @@ fn ordered_variants<'c>(
 }
 
 /// Resolves player references by DraftKings id or case-insensitive name.
-fn resolve(slate: &Slate, field: &'static str, refs: &[PlayerRef]) -> Result<Vec<u32>, OptimizerError> {
+fn resolve(
+    slate: &Slate,
+    field: &'static str,
+    refs: &[PlayerRef],
+) -> Result<Vec<u32>, OptimizerError> {
     refs.iter()
         .map(|r| match r {
             PlayerRef::Id(id) => slate.index_of(*id).ok_or(OptimizerError::UnknownPlayer {
@@ -283,7 +307,11 @@ fn check_rules(prob: &Problem<'_>, config: &OptimizerConfig) -> Result<(), Optim
         return infeasible(m);
     }
     if let Some(max) = prob.max_per_team {
-        let mut teams: Vec<&str> = prob.locks.iter().map(|&i| players[i as usize].team.as_str()).collect();
+        let mut teams: Vec<&str> = prob
+            .locks
+            .iter()
+            .map(|&i| players[i as usize].team.as_str())
+            .collect();
         teams.sort_unstable();
         if let Some(t) = teams.chunk_by(|a, b| a == b).find(|t| t.len() as u32 > max) {
             return infeasible(format!(
@@ -341,7 +369,13 @@ fn ceiling_name(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
 /// A smallest set of locks that cannot all get a slot, as a message.
 fn locks_unslottable(prob: &Problem<'_>) -> Option<String> {
     let masks: Vec<u32> = prob.locks.iter().map(|&i| prob.masks[i as usize]).collect();
-    if prob.slate.rules.assign_slots(&pad(&masks, prob.roster)).is_some() || masks.is_empty() {
+    if prob
+        .slate
+        .rules
+        .assign_slots(&pad(&masks, prob.roster))
+        .is_some()
+        || masks.is_empty()
+    {
         return None;
     }
     let players = &prob.slate.players;
@@ -357,7 +391,9 @@ fn locks_unslottable(prob: &Problem<'_>) -> Option<String> {
         let mut subsets: Vec<u32> = (1u32..(1 << k)).collect();
         subsets.sort_by_key(|s| (s.count_ones(), *s));
         for s in subsets {
-            let union = (0..k).filter(|b| s & (1 << b) != 0).fold(0, |u, b| u | masks[b]);
+            let union = (0..k)
+                .filter(|b| s & (1 << b) != 0)
+                .fold(0, |u, b| u | masks[b]);
             if s.count_ones() > union.count_ones() {
                 let names: Vec<String> = (0..k)
                     .filter(|b| s & (1 << b) != 0)
@@ -380,7 +416,11 @@ fn locks_unslottable(prob: &Problem<'_>) -> Option<String> {
 
 /// The masks plus "fits anywhere" fillers up to the roster size, to test the locks alone.
 fn pad(masks: &[u32], roster: usize) -> Vec<u32> {
-    let any = if roster == 32 { u32::MAX } else { (1u32 << roster) - 1 };
+    let any = if roster == 32 {
+        u32::MAX
+    } else {
+        (1u32 << roster) - 1
+    };
     let mut m = masks.to_vec();
     m.resize(roster.max(masks.len()), any);
     m
@@ -390,12 +430,9 @@ fn pad(masks: &[u32], roster: usize) -> Vec<u32> {
 fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
     let zeros = vec![0.0; prob.slate.players.len()];
     let pool = Pool::new(prob.slate.players.len());
-    let feasible = |p: &Problem<'_>| {
-        Model::new(p, &zeros, &[], Vec::new())
-            .search(&pool, None)
-            .map(|o| o.lineup.is_some() || !o.exact)
-            .unwrap_or(true)
-    };
+    // A search that hits its node limit counts as feasible: only proven failures are named.
+    let feasible =
+        |p: &Problem<'_>| Model::new(p, &zeros, &[], Vec::new()).any(&pool) != Some(false);
     let context = match (prob.locks.is_empty(), prob.excluded.iter().any(|&e| e)) {
         (false, true) => "with these locks and excludes",
         (false, false) => "with these locks",
@@ -412,11 +449,15 @@ fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
             .unwrap_or_else(|| format!("no lineup can fill every slot {context}"));
     }
     let rules: [(String, fn(&mut Problem<'_>, &Problem<'_>)); 4] = [
-        (ceiling_name(prob, config), |b, p| b.max_salary = p.max_salary),
+        (ceiling_name(prob, config), |b, p| {
+            b.max_salary = p.max_salary
+        }),
         (format!("min_salary {}", money(prob.min_salary)), |b, p| {
             b.min_salary = p.min_salary
         }),
-        (format!("min_games {}", prob.min_games), |b, p| b.min_games = p.min_games),
+        (format!("min_games {}", prob.min_games), |b, p| {
+            b.min_games = p.min_games
+        }),
         (
             format!(
                 "max_players_per_team {}",

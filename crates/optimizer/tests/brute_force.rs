@@ -8,13 +8,23 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use schemas::{Lineup, Slate};
 
-fn assert_same(slate: &Slate, all: &[Lineup], points: &[f64], rules: &SolveRules, earlier: &[Lineup]) -> Option<Lineup> {
+fn assert_same(
+    slate: &Slate,
+    all: &[Lineup],
+    points: &[f64],
+    rules: &SolveRules,
+    earlier: &[Lineup],
+) -> Option<Lineup> {
     let want = brute_best(slate, all, points, rules, earlier);
     let got = solve(slate, points, rules, earlier).expect("valid input");
     match (&want, &got) {
         (None, None) => None,
         (Some((_, w)), Some(g)) => {
-            assert!((w - g.score).abs() < 1e-6, "brute {w} vs solver {} ({rules:?})", g.score);
+            assert!(
+                (w - g.score).abs() < 1e-6,
+                "brute {w} vs solver {} ({rules:?})",
+                g.score
+            );
             assert!(g.proven_optimal);
             g.lineup.check(slate).expect("solver lineup is DK-valid");
             Some(g.lineup.clone())

@@ -124,7 +124,8 @@ impl Home {
             None => {
                 let stale = dir.join("Projections.csv");
                 if stale.exists() {
-                    std::fs::remove_file(&stale).map_err(|e| pipeline_io::IoError::io(&stale, e))?;
+                    std::fs::remove_file(&stale)
+                        .map_err(|e| pipeline_io::IoError::io(&stale, e))?;
                 }
                 None
             }
@@ -193,7 +194,10 @@ impl Home {
     }
 
     /// Loads a registered slate, checking its files are the ones imported.
-    pub fn load_slate(&self, r: &SlateRecord) -> Result<(Slate, Vec<InputFile>), OrchestratorError> {
+    pub fn load_slate(
+        &self,
+        r: &SlateRecord,
+    ) -> Result<(Slate, Vec<InputFile>), OrchestratorError> {
         let salaries = self.verified("salaries", &r.salaries_path, &r.salaries_sha256)?;
         let projections = match (&r.projections_path, &r.projections_sha256) {
             (Some(p), Some(h)) => Some(self.verified("projections", p, h)?),
@@ -202,10 +206,19 @@ impl Home {
         let (slate, _) = build(
             &r.id,
             &self.root.join(&r.salaries_path),
-            r.projections_path.as_ref().map(|p| self.root.join(p)).as_deref(),
+            r.projections_path
+                .as_ref()
+                .map(|p| self.root.join(p))
+                .as_deref(),
             Some(&r.sport),
         )?;
-        Ok((slate, [Some(salaries), projections].into_iter().flatten().collect()))
+        Ok((
+            slate,
+            [Some(salaries), projections]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ))
     }
 
     /// Loads a registered contest, checking its payout file is the one imported.
@@ -223,7 +236,12 @@ impl Home {
         Ok((contest, file))
     }
 
-    fn verified(&self, role: &str, rel: &str, expected: &str) -> Result<InputFile, OrchestratorError> {
+    fn verified(
+        &self,
+        role: &str,
+        rel: &str,
+        expected: &str,
+    ) -> Result<InputFile, OrchestratorError> {
         let path = self.root.join(rel);
         let found = inputs::sha256_file(&path)?;
         if found != expected {

@@ -18,7 +18,9 @@ pub enum OrchestratorError {
     #[error("{stage} output breaks its contract: {message}")]
     Boundary { stage: String, message: String },
     /// An imported input changed on disk since it was imported.
-    #[error("{path}: changed since it was imported (sha256 {found}, expected {expected}); import it again")]
+    #[error(
+        "{path}: changed since it was imported (sha256 {found}, expected {expected}); import it again"
+    )]
     InputChanged {
         path: PathBuf,
         expected: String,

@@ -13,8 +13,7 @@ mod report;
 mod validate;
 
 pub use catalog::{
-    ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas,
-    schema_files,
+    ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
 pub use error::OrchestratorError;
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};

@@ -26,10 +26,10 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use variants::Variants;
 
+use crate::OrchestratorError;
 use crate::catalog::{Home, now};
 use crate::report;
 use crate::validate::{check_contract, check_field, check_lineups};
-use crate::OrchestratorError;
 
 /// What to run: the CLI flags and the API body map one to one onto this.
 #[derive(Debug, Clone, Default)]
@@ -98,7 +98,10 @@ impl EventSink for EventLog {
 
 impl EventLog {
     fn take(&self) -> Vec<Event> {
-        self.0.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
     }
 }
 
@@ -134,7 +137,9 @@ impl StageRunner<'_> {
             millis: started.elapsed().as_secs_f64() * 1e3,
         });
         self.seeds.insert(S::NAME.to_string(), seed);
-        self.diagnostics.modules.insert(S::NAME.to_string(), diagnostics);
+        self.diagnostics
+            .modules
+            .insert(S::NAME.to_string(), diagnostics);
         Ok((output, log.take()))
     }
 }
@@ -168,47 +173,52 @@ pub fn run(
 
     let started_at = now();
     let (run_id, folder) = claim_run_id(home, req, &fingerprint, &started_at)?;
-    let result = execute(home, req, &slate, &contest, &configs, &folder, progress, cancel)
-        .and_then(|(metrics, mut manifest_parts, outcome_parts)| {
-            manifest_parts.inputs = inputs.clone();
-            let manifest = RunManifest {
-                run_id: run_id.clone(),
-                slate_id: slate.id.clone(),
-                contest_id: contest.id.clone(),
-                tag: req.tag.clone(),
-                seed: req.seed,
-                created_at: started_at.clone(),
-                git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
-                versions: versions(),
-                seeds: manifest_parts.seeds,
-                config_hashes: config_hashes.clone(),
-                configs: config_values.clone(),
-                inputs: manifest_parts.inputs,
-                paths: artifact_paths(),
-                timings: manifest_parts.timings,
-            };
-            check_contract("run_manifest", &manifest)?;
-            write_json(&folder.path("manifest.json"), &manifest)?;
-            let summary = RunSummary {
-                run_id: run_id.clone(),
-                artifact_path: folder.target().to_string_lossy().into_owned(),
-                metrics_head: MetricsHead {
-                    roi_mean: metrics.roi_mean,
-                    roi_p50: metrics.roi_p50,
-                    dup_p95: metrics.dup_p95,
-                },
-            };
-            let outcome = RunOutcome {
-                summary,
-                manifest,
-                metrics,
-                candidates: outcome_parts.0,
-                field_unique: outcome_parts.1,
-                ownership_mae: outcome_parts.2,
-            };
-            write_text(&folder.path("export/summary.md"), &report::summary_markdown(&outcome, &slate, &contest))?;
-            Ok(outcome)
-        });
+    let result = execute(
+        home, req, &slate, &contest, &configs, &folder, progress, cancel,
+    )
+    .and_then(|(metrics, mut manifest_parts, outcome_parts)| {
+        manifest_parts.inputs = inputs.clone();
+        let manifest = RunManifest {
+            run_id: run_id.clone(),
+            slate_id: slate.id.clone(),
+            contest_id: contest.id.clone(),
+            tag: req.tag.clone(),
+            seed: req.seed,
+            created_at: started_at.clone(),
+            git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
+            versions: versions(),
+            seeds: manifest_parts.seeds,
+            config_hashes: config_hashes.clone(),
+            configs: config_values.clone(),
+            inputs: manifest_parts.inputs,
+            paths: artifact_paths(),
+            timings: manifest_parts.timings,
+        };
+        check_contract("run_manifest", &manifest)?;
+        write_json(&folder.path("manifest.json"), &manifest)?;
+        let summary = RunSummary {
+            run_id: run_id.clone(),
+            artifact_path: folder.target().to_string_lossy().into_owned(),
+            metrics_head: MetricsHead {
+                roi_mean: metrics.roi_mean,
+                roi_p50: metrics.roi_p50,
+                dup_p95: metrics.dup_p95,
+            },
+        };
+        let outcome = RunOutcome {
+            summary,
+            manifest,
+            metrics,
+            candidates: outcome_parts.0,
+            field_unique: outcome_parts.1,
+            ownership_mae: outcome_parts.2,
+        };
+        write_text(
+            &folder.path("export/summary.md"),
+            &report::summary_markdown(&outcome, &slate, &contest),
+        )?;
+        Ok(outcome)
+    });
     match result {
         Ok(outcome) => {
             folder.commit()?;
@@ -219,7 +229,9 @@ pub fn run(
         Err(e) => {
             drop(folder);
             // The run's own error is what the caller needs; a registry failure here is secondary.
-            let _ = home.registry().finish_run(&run_id, Err(&e.to_string()), &now());
+            let _ = home
+                .registry()
+                .finish_run(&run_id, Err(&e.to_string()), &now());
             Err(e)
         }
     }
@@ -302,7 +314,10 @@ fn execute(
     let (catalog, events): (VariantCatalog, _) = runner.run(&Variants, slate, &configs.variants)?;
     check_contract("variant_catalog", &catalog)?;
     write_catalog(&folder.path("variants/catalog.parquet"), &catalog)?;
-    write_json(&folder.path("variants/summary.json"), &report::variants_summary(&catalog, &configs.variants))?;
+    write_json(
+        &folder.path("variants/summary.json"),
+        &report::variants_summary(&catalog, &configs.variants),
+    )?;
     write_jsonl(&folder.path("variants/logs.jsonl"), &events)?;
 
     // optimizer
@@ -315,9 +330,16 @@ fn execute(
         &configs.optimizer,
     )?;
     check_contract("optimizer_output", &pool)?;
-    check_lineups(slate, pool.lineups.iter().map(|l| l.players.as_slice()), "optimizer")?;
+    check_lineups(
+        slate,
+        pool.lineups.iter().map(|l| l.players.as_slice()),
+        "optimizer",
+    )?;
     write_lineups(&folder.path("optimizer/lineups.parquet"), &pool.lineups)?;
-    write_json(&folder.path("optimizer/metrics.json"), &report::optimizer_metrics(&pool))?;
+    write_json(
+        &folder.path("optimizer/metrics.json"),
+        &report::optimizer_metrics(&pool),
+    )?;
     write_jsonl(&folder.path("optimizer/logs.jsonl"), &events)?;
 
     // field sampler
@@ -338,9 +360,18 @@ fn execute(
     )?;
     check_contract("field_sampler_output", &field)?;
     check_field(slate, &field, field_size)?;
-    write_entrants(&folder.path("field_sampler/entrants.parquet"), &field.entrants)?;
-    write_json(&folder.path("field_sampler/telemetry.json"), &field.telemetry)?;
-    write_json(&folder.path("field_sampler/metrics.json"), &report::field_metrics(&field))?;
+    write_entrants(
+        &folder.path("field_sampler/entrants.parquet"),
+        &field.entrants,
+    )?;
+    write_json(
+        &folder.path("field_sampler/telemetry.json"),
+        &field.telemetry,
+    )?;
+    write_json(
+        &folder.path("field_sampler/metrics.json"),
+        &report::field_metrics(&field),
+    )?;
     write_jsonl(&folder.path("field_sampler/logs.jsonl"), &events)?;
 
     // gpp-sim: metrics and selection
@@ -385,7 +416,11 @@ fn execute(
             timings: runner.timings,
             inputs: Vec::new(),
         },
-        (pool.lineups.len(), field.telemetry.unique_lineups, field.telemetry.ownership_mae),
+        (
+            pool.lineups.len(),
+            field.telemetry.unique_lineups,
+            field.telemetry.ownership_mae,
+        ),
     ))
 }
 
@@ -457,18 +492,19 @@ pub fn optimize(
     cancel: &AtomicBool,
 ) -> Result<OptimizerOutput, OrchestratorError> {
     if req.lineups == 0 {
-        return Err(OrchestratorError::Request("--lineups must be at least 1".into()));
+        return Err(OrchestratorError::Request(
+            "--lineups must be at least 1".into(),
+        ));
     }
-    let record = home
-        .registry()
-        .slate(&req.slate)?
-        .ok_or_else(|| registry::RegistryError::UnknownSlate {
+    let record = home.registry().slate(&req.slate)?.ok_or_else(|| {
+        registry::RegistryError::UnknownSlate {
             id: req.slate.clone(),
             known: home
                 .slates()
                 .map(|s| s.into_iter().map(|s| s.id).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default(),
-        })?;
+        }
+    })?;
     let (slate, _) = home.load_slate(&record)?;
     let mut config: OptimizerConfig = load(req.optimizer_config.as_deref())?;
     config.lineups_per_variant = req.lineups;
@@ -494,7 +530,11 @@ pub fn optimize(
         },
         &config,
     )?;
-    check_lineups(&slate, pool.lineups.iter().map(|l| l.players.as_slice()), "optimizer")?;
+    check_lineups(
+        &slate,
+        pool.lineups.iter().map(|l| l.players.as_slice()),
+        "optimizer",
+    )?;
     let lineups: Vec<&[u32]> = pool.lineups.iter().map(|l| l.players.as_slice()).collect();
     write_dk_export(&req.out, &slate, &lineups)?;
     Ok(pool)

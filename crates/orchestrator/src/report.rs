@@ -2,14 +2,19 @@
 
 use std::fmt::Write;
 
-use schemas::{Contest, FieldSamplerOutput, OptimizerOutput, Slate, VariantCatalog, VariantsConfig};
+use schemas::{
+    Contest, FieldSamplerOutput, OptimizerOutput, Slate, VariantCatalog, VariantsConfig,
+};
 use serde_json::{Value, json};
 
 use crate::RunOutcome;
 
 /// `variants/summary.json`.
 pub(crate) fn variants_summary(catalog: &VariantCatalog, config: &VariantsConfig) -> Value {
-    let base: f64 = catalog.variants.first().map_or(0.0, |v| v.points.iter().sum());
+    let base: f64 = catalog
+        .variants
+        .first()
+        .map_or(0.0, |v| v.points.iter().sum());
     json!({
         "variants": catalog.variants.len(),
         "players": catalog.player_ids.len(),
@@ -21,7 +26,8 @@ pub(crate) fn variants_summary(catalog: &VariantCatalog, config: &VariantsConfig
 /// `optimizer/metrics.json`.
 pub(crate) fn optimizer_metrics(pool: &OptimizerOutput) -> Value {
     let n = pool.lineups.len().max(1) as f64;
-    let mean = |f: fn(&schemas::CandidateLineup) -> f64| pool.lineups.iter().map(f).sum::<f64>() / n;
+    let mean =
+        |f: fn(&schemas::CandidateLineup) -> f64| pool.lineups.iter().map(f).sum::<f64>() / n;
     json!({
         "lineups": pool.lineups.len(),
         "proven_optimal": pool.proven_optimal,
@@ -54,7 +60,10 @@ pub fn summary_table(o: &RunOutcome) -> String {
         ("artifacts", o.summary.artifact_path.clone()),
         ("candidates", o.candidates.to_string()),
         ("entries selected", m.entries.to_string()),
-        ("field (unique)", format!("{} ({})", m.field_size, o.field_unique)),
+        (
+            "field (unique)",
+            format!("{} ({})", m.field_size, o.field_unique),
+        ),
         ("ownership MAE", format!("{:.2} pts", o.ownership_mae)),
         ("iterations", m.iterations.to_string()),
         ("ROI mean", pct(m.roi_mean)),
@@ -98,8 +107,15 @@ pub(crate) fn summary_markdown(o: &RunOutcome, slate: &Slate, contest: &Contest)
             let _ = writeln!(s, "| {} | {} |", k.trim(), v.trim());
         }
     }
-    let _ = writeln!(s, "\nDuplicate bins of the selected entries (field copies): 0: {}, 1: {}, 2-4: {}, 5-9: {}, 10+: {}.",
-        m.dup_bins.zero, m.dup_bins.one, m.dup_bins.two_to_four, m.dup_bins.five_to_nine, m.dup_bins.ten_plus);
+    let _ = writeln!(
+        s,
+        "\nDuplicate bins of the selected entries (field copies): 0: {}, 1: {}, 2-4: {}, 5-9: {}, 10+: {}.",
+        m.dup_bins.zero,
+        m.dup_bins.one,
+        m.dup_bins.two_to_four,
+        m.dup_bins.five_to_nine,
+        m.dup_bins.ten_plus
+    );
     let _ = writeln!(s, "\nThe upload file is `optimizer/dk_export.csv`.");
     s
 }

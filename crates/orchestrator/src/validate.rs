@@ -18,8 +18,8 @@ fn validators() -> &'static BTreeMap<&'static str, Result<Validator, String>> {
         contracts()
             .into_iter()
             .map(|c| {
-                let compiled = jsonschema::validator_for(c.schema.as_value())
-                    .map_err(|e| e.to_string());
+                let compiled =
+                    jsonschema::validator_for(c.schema.as_value()).map_err(|e| e.to_string());
                 (c.name, compiled)
             })
             .collect()
@@ -60,10 +60,12 @@ pub(crate) fn check_lineups<'a>(
         let lineup = Lineup {
             players: players.to_vec(),
         };
-        lineup.check(slate).map_err(|v| OrchestratorError::Boundary {
-            stage: stage.to_string(),
-            message: format!("lineup {i} is not DraftKings-valid: {v}"),
-        })?;
+        lineup
+            .check(slate)
+            .map_err(|v| OrchestratorError::Boundary {
+                stage: stage.to_string(),
+                message: format!("lineup {i} is not DraftKings-valid: {v}"),
+            })?;
     }
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! Input readers on tiny fixtures written here, one quirk per test, plus the
 //! sample slate shipped in `data/`.
 
+// Test helpers may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use pipeline_io::inputs::{
-    self, GameInfo, OwnershipScale, SalaryLayout, builtin_sport, build_slate, read_payouts,
+    self, GameInfo, OwnershipScale, SalaryLayout, build_slate, builtin_sport, read_payouts,
     read_projections, read_salaries,
 };
 use tempfile::TempDir;
@@ -29,10 +32,26 @@ fn nba_rows() -> Vec<String> {
         ("PG/SG", "Jrue Holiday", 6, 5500, "ATL@BOS", "BOS", "25.0"),
         ("C", "Kristaps Porzingis", 7, 7500, "ATL@BOS", "BOS", "36.0"),
         ("PG", "Ja Morant", 8, 9000, "MEM@DEN", "MEM", "45.0"),
-        ("PF/C", "Jaren Jackson Jr.", 9, 8500, "MEM@DEN", "MEM", "41.0"),
+        (
+            "PF/C",
+            "Jaren Jackson Jr.",
+            9,
+            8500,
+            "MEM@DEN",
+            "MEM",
+            "41.0",
+        ),
         ("C", "Nikola Jokic", 10, 12500, "MEM@DEN", "DEN", "65.0"),
         ("SG", "Christian Braun", 11, 5200, "MEM@DEN", "DEN", "27.3"),
-        ("PF", "Michael Porter Jr.", 12, 6400, "MEM@DEN", "DEN", "30.0"),
+        (
+            "PF",
+            "Michael Porter Jr.",
+            12,
+            6400,
+            "MEM@DEN",
+            "DEN",
+            "30.0",
+        ),
     ];
     players
         .iter()
@@ -70,8 +89,8 @@ fn bom_crlf_locked_in_progress_and_final() {
     let dir = TempDir::new().unwrap();
     let mut rows = nba_rows();
     rows[0] = "PG,Trae Young (1) (LOCKED),Trae Young,1,PG/G/UTIL,9800,In Progress,ATL,48.5".into();
-    rows[4] = "SF/PF,Jayson Tatum (5) (LOCKED),Jayson Tatum,5,SF/PF/F/UTIL,\"10,500\",Final,BOS,"
-        .into();
+    rows[4] =
+        "SF/PF,Jayson Tatum (5) (LOCKED),Jayson Tatum,5,SF/PF/F/UTIL,\"10,500\",Final,BOS,".into();
     let text = format!("\u{feff}{HEADER}\r\n{}\r\n", rows.join("\r\n"));
     let path = write(&dir, "DKSalaries.csv", &text);
     let file = read_salaries(&path).unwrap();
@@ -100,7 +119,11 @@ fn locked_teams_without_game_info_are_their_own_games() {
         .into_iter()
         .map(|r| r.replace("MEM@DEN 01/12/2025 07:00PM ET", "In Progress"))
         .collect();
-    let path = write(&dir, "DKSalaries.csv", &format!("{HEADER}\n{}", rows.join("\n")));
+    let path = write(
+        &dir,
+        "DKSalaries.csv",
+        &format!("{HEADER}\n{}", rows.join("\n")),
+    );
     let file = read_salaries(&path).unwrap();
     let (slate, _) = build_slate("t", &file, None, builtin_sport("nba").unwrap()).unwrap();
     let keys: Vec<&str> = slate.games.iter().map(|g| g.key.as_str()).collect();
@@ -127,7 +150,8 @@ fn locked_teams_without_game_info_are_their_own_games() {
 #[test]
 fn entries_file_pool_with_leading_entries() {
     let dir = TempDir::new().unwrap();
-    let left_header = "Entry ID,Contest Name,Contest ID,Entry Fee,PG,SG,SF,PF,C,G,F,UTIL,,Instructions";
+    let left_header =
+        "Entry ID,Contest Name,Contest ID,Entry Fee,PG,SG,SF,PF,C,G,F,UTIL,,Instructions";
     let entry = "4560953523,NBA $40K,171691346,$3 ,Trae Young (1) (LOCKED),Dyson Daniels (2),Jayson Tatum (5),Jalen Johnson (3),Clint Capela (4),Jrue Holiday (6),Michael Porter Jr. (12),Nikola Jokic (10),";
     let mut lines = vec![
         format!("{left_header},,,,,,,,"),
@@ -166,7 +190,11 @@ fn salary_errors_name_file_row_and_field() {
     let dir = TempDir::new().unwrap();
     let mut rows = nba_rows();
     rows[12 - 1] = rows[11].replace(",6400,", ",-4000,");
-    let path = write(&dir, "DKSalaries.csv", &format!("{HEADER}\n{}", rows.join("\n")));
+    let path = write(
+        &dir,
+        "DKSalaries.csv",
+        &format!("{HEADER}\n{}", rows.join("\n")),
+    );
     assert_eq!(
         message(read_salaries(&path).unwrap_err()),
         format!(
@@ -177,9 +205,16 @@ fn salary_errors_name_file_row_and_field() {
 
     let mut rows = nba_rows();
     rows[2] = "PF,Jalen Johnson (3),Jalen Johnson,3,PF/F/UTIL,8000".into();
-    let path = write(&dir, "DKSalaries.csv", &format!("{HEADER}\n{}", rows.join("\n")));
+    let path = write(
+        &dir,
+        "DKSalaries.csv",
+        &format!("{HEADER}\n{}", rows.join("\n")),
+    );
     let err = message(read_salaries(&path).unwrap_err());
-    assert!(err.contains("DKSalaries.csv: row 4, field \"Game Info\""), "{err}");
+    assert!(
+        err.contains("DKSalaries.csv: row 4, field \"Game Info\""),
+        "{err}"
+    );
     assert!(err.contains("truncated"), "{err}");
 
     let path = write(
@@ -188,13 +223,23 @@ fn salary_errors_name_file_row_and_field() {
         "Position,Name + ID,Name,ID,Roster Position,Game Info,TeamAbbrev\nPG,A (1),A,1,PG,OKC@WAS,OKC\n",
     );
     let err = message(read_salaries(&path).unwrap_err());
-    assert!(err.contains("row 1, field \"Salary\": required column is missing"), "{err}");
+    assert!(
+        err.contains("row 1, field \"Salary\": required column is missing"),
+        "{err}"
+    );
 
     let mut rows = nba_rows();
     rows[0] = rows[0].replace(",48.5", ",lots");
-    let path = write(&dir, "DKSalaries.csv", &format!("{HEADER}\n{}", rows.join("\n")));
+    let path = write(
+        &dir,
+        "DKSalaries.csv",
+        &format!("{HEADER}\n{}", rows.join("\n")),
+    );
     let err = message(read_salaries(&path).unwrap_err());
-    assert!(err.contains("row 2, field \"AvgPointsPerGame\": \"lots\" is not"), "{err}");
+    assert!(
+        err.contains("row 2, field \"AvgPointsPerGame\": \"lots\" is not"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -223,7 +268,11 @@ fn ownership_percent_vs_fraction_and_thousands_separators() {
     assert!((pct.rows[0].ownership.unwrap() - 0.35).abs() < 1e-12);
     assert!((pct.rows[1].ownership.unwrap() - 0.005).abs() < 1e-12);
 
-    let frac = write(&dir, "frac.csv", "name,team,FPTS,ownership\nA,X,30,0.35\nB,X,10,0.5\n");
+    let frac = write(
+        &dir,
+        "frac.csv",
+        "name,team,FPTS,ownership\nA,X,30,0.35\nB,X,10,0.5\n",
+    );
     let frac = read_projections(&frac).unwrap();
     assert_eq!(frac.ownership_scale, Some(OwnershipScale::Fraction));
     assert!((frac.rows[0].ownership.unwrap() - 0.35).abs() < 1e-12);
@@ -244,8 +293,22 @@ fn alias_headers_are_case_and_space_insensitive() {
     assert_eq!(r.name, "Michael Porter");
     assert_eq!(r.team.as_deref(), Some("DEN"));
     assert_eq!(
-        (r.projection, r.std_dev, r.ceiling, r.floor, r.minutes, r.field_projection),
-        (Some(31.5), Some(9.1), Some(45.0), Some(20.0), Some(32.0), Some(30.0))
+        (
+            r.projection,
+            r.std_dev,
+            r.ceiling,
+            r.floor,
+            r.minutes,
+            r.field_projection
+        ),
+        (
+            Some(31.5),
+            Some(9.1),
+            Some(45.0),
+            Some(20.0),
+            Some(32.0),
+            Some(30.0)
+        )
     );
     assert_eq!(file.ownership_scale, None);
 }
@@ -264,14 +327,20 @@ fn projection_errors_name_file_row_and_field() {
     );
     let path = write(&dir, "p.csv", "Name,Team,Salary\nA,X,3000\n");
     let err = message(read_projections(&path).unwrap_err());
-    assert!(err.contains("row 1, field \"projection\": no projection column"), "{err}");
+    assert!(
+        err.contains("row 1, field \"projection\": no projection column"),
+        "{err}"
+    );
     let path = write(&dir, "p.csv", "Name,Team,Fpts,Own%\nA,X,30,20\nB,X,10\n");
     let err = message(read_projections(&path).unwrap_err());
     assert!(err.contains("row 3, field \"Own%\""), "{err}");
     assert!(err.contains("truncated"), "{err}");
     let path = write(&dir, "p.csv", "Name,Team,Fpts,Own%\nA,X,30,120\n");
     let err = message(read_projections(&path).unwrap_err());
-    assert!(err.contains("row 2, field \"Own%\": ownership 120% is above 100%"), "{err}");
+    assert!(
+        err.contains("row 2, field \"Own%\": ownership 120% is above 100%"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -303,7 +372,12 @@ fn matching_by_id_name_suffix_punctuation_and_dst_nickname() {
         .collect();
     assert_eq!(unmatched, [(7, "Nobody Here"), (8, "Kristaps Porzingis")]);
     assert_eq!(report.players_without_projection.len(), 7);
-    assert!(report.players_without_projection.iter().any(|p| p.name == "Trae Young"));
+    assert!(
+        report
+            .players_without_projection
+            .iter()
+            .any(|p| p.name == "Trae Young")
+    );
 
     let by_id = |id| &slate.players[slate.index_of(id).unwrap() as usize];
     assert_eq!(by_id(10).projection, 62.0);
@@ -321,7 +395,12 @@ fn matching_by_id_name_suffix_punctuation_and_dst_nickname() {
 fn dst_rows_match_by_team_whatever_the_nickname() {
     let dir = TempDir::new().unwrap();
     let mut lines = vec![HEADER.to_owned()];
-    let teams = [("BAL", "Ravens "), ("CLE", "Browns "), ("NYJ", "Jets "), ("PIT", "Steelers ")];
+    let teams = [
+        ("BAL", "Ravens "),
+        ("CLE", "Browns "),
+        ("NYJ", "Jets "),
+        ("PIT", "Steelers "),
+    ];
     for (i, (team, nick)) in teams.iter().enumerate() {
         let game = if i < 2 { "CLE@BAL" } else { "PIT@NYJ" };
         let id = 100 + i;
@@ -347,7 +426,10 @@ fn dst_rows_match_by_team_whatever_the_nickname() {
     assert_eq!(report.matched(), 4, "{report:?}");
     assert!(report.unmatched_projections.is_empty());
     let proj_of = |id| slate.players[slate.index_of(id).unwrap() as usize].projection;
-    assert_eq!([proj_of(100), proj_of(101), proj_of(102), proj_of(103)], [8.0, 5.0, 4.0, 7.0]);
+    assert_eq!(
+        [proj_of(100), proj_of(101), proj_of(102), proj_of(103)],
+        [8.0, 5.0, 4.0, 7.0]
+    );
     // No ownership column: the model gives ownership summing to the roster size.
     let total: f64 = slate.players.iter().map(|p| p.ownership).sum();
     assert!((total - 9.0).abs() < 1e-9);
@@ -366,7 +448,7 @@ fn no_projections_uses_averages_and_the_models() {
     assert!((total - 8.0).abs() < 1e-9, "total {total}");
     assert!(own.iter().all(|&o| (0.0..=1.0).contains(&o)));
     // 12 players for 8 slots: the best values are capped at 1.
-    assert!(own.iter().any(|&o| o == 1.0));
+    assert!(own.contains(&1.0));
     let jokic = &slate.players[9];
     assert_eq!(jokic.projection, 65.0);
     assert!((jokic.std_dev - 0.30 * 65.0).abs() < 1e-9);
@@ -390,8 +472,15 @@ fn payout_ranges_and_amounts() {
     let c = read_payouts(&path, "c1", None, None).unwrap();
     assert_eq!((c.field_size, c.entry_fee, c.max_entries), (1000, 5.0, 150));
     assert_eq!(c.name, "payouts");
-    let tiers: Vec<(u32, u32, f64)> = c.payouts.iter().map(|t| (t.first, t.last, t.prize)).collect();
-    assert_eq!(tiers, [(1, 1, 1000.0), (2, 2, 450.0), (3, 5, 200.0), (6, 10, 50.0)]);
+    let tiers: Vec<(u32, u32, f64)> = c
+        .payouts
+        .iter()
+        .map(|t| (t.first, t.last, t.prize))
+        .collect();
+    assert_eq!(
+        tiers,
+        [(1, 1, 1000.0), (2, 2, 450.0), (3, 5, 200.0), (6, 10, 50.0)]
+    );
     let c = read_payouts(&path, "c1", Some("Big One"), Some(20)).unwrap();
     assert_eq!((c.name.as_str(), c.max_entries), ("Big One", 20));
 }
@@ -400,14 +489,38 @@ fn payout_ranges_and_amounts() {
 fn payout_errors_name_file_row_and_field() {
     let dir = TempDir::new().unwrap();
     let cases = [
-        ("Place,Payout,Field Size,Entry Fee\n1,100,10,5\n3,50,,\n", "row 3, field \"Place\": places 3-3 do not continue from place 2"),
-        ("Place,Payout,Field Size,Entry Fee\n1,100,10,5\n2,150,,\n", "row 3, field \"Payout\""),
-        ("Place,Payout,Field Size,Entry Fee\n1,100,,5\n", "row 2, field \"Field Size\": required on the first row"),
-        ("Place,Payout,Field Size,Entry Fee\n1,100,10,5\n2,50,12,\n", "row 3, field \"Field Size\": differs"),
-        ("Place,Payout,Field Size,Entry Fee\n1-x,100,10,5\n", "row 2, field \"Place\""),
-        ("Place,Payout,Field Size,Entry Fee\n1,lots,10,5\n", "row 2, field \"Payout\": \"lots\" is not"),
-        ("Place,Payout,Field Size\n1,100,10\n", "row 1, field \"Entry Fee\": required column is missing"),
-        ("Place,Payout,Field Size,Entry Fee\n1-20,100,10,5\n", "20 places paid but the field has 10 entries"),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1,100,10,5\n3,50,,\n",
+            "row 3, field \"Place\": places 3-3 do not continue from place 2",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1,100,10,5\n2,150,,\n",
+            "row 3, field \"Payout\"",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1,100,,5\n",
+            "row 2, field \"Field Size\": required on the first row",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1,100,10,5\n2,50,12,\n",
+            "row 3, field \"Field Size\": differs",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1-x,100,10,5\n",
+            "row 2, field \"Place\"",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1,lots,10,5\n",
+            "row 2, field \"Payout\": \"lots\" is not",
+        ),
+        (
+            "Place,Payout,Field Size\n1,100,10\n",
+            "row 1, field \"Entry Fee\": required column is missing",
+        ),
+        (
+            "Place,Payout,Field Size,Entry Fee\n1-20,100,10,5\n",
+            "20 places paid but the field has 10 entries",
+        ),
     ];
     for (text, expected) in cases {
         let path = write(&dir, "payouts.csv", text);
@@ -453,5 +566,9 @@ fn shipped_sample_slate_and_contest() {
     )
     .unwrap();
     assert_eq!((contest.field_size, contest.entry_fee), (5945, 4.0));
-    assert!((contest.prize_pool() - 20_000.0).abs() < 1.0, "{}", contest.prize_pool());
+    assert!(
+        (contest.prize_pool() - 20_000.0).abs() < 1.0,
+        "{}",
+        contest.prize_pool()
+    );
 }

@@ -151,8 +151,10 @@ impl Registry {
         };
         let conn = Connection::open(path).map_err(wrap)?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(wrap)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(wrap)?;
         let mut registry = Registry {
             conn,
             path: path.to_path_buf(),
@@ -371,11 +373,13 @@ impl Registry {
         let (status, head, error) = match outcome {
             Ok(head) => (
                 RunStatus::Succeeded,
-                Some(serde_json::to_string(head).map_err(|e| RegistryError::Corrupt {
-                    path: self.path.clone(),
-                    what: "metrics_head".into(),
-                    message: e.to_string(),
-                })?),
+                Some(
+                    serde_json::to_string(head).map_err(|e| RegistryError::Corrupt {
+                        path: self.path.clone(),
+                        what: "metrics_head".into(),
+                        message: e.to_string(),
+                    })?,
+                ),
                 None,
             ),
             Err(message) => (RunStatus::Failed, None, Some(message.to_string())),

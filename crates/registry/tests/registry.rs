@@ -67,9 +67,15 @@ fn resolve_names_what_is_known() {
     assert_eq!((s.id.as_str(), c.id.as_str()), ("s2", "c1"));
     let err = r.resolve("nope", "c1").unwrap_err();
     assert!(matches!(err, RegistryError::UnknownSlate { .. }));
-    assert_eq!(err.to_string(), "unknown slate \"nope\"; known slates: s1, s2");
+    assert_eq!(
+        err.to_string(),
+        "unknown slate \"nope\"; known slates: s1, s2"
+    );
     let err = r.resolve("s1", "nope").unwrap_err();
-    assert_eq!(err.to_string(), "unknown contest \"nope\"; known contests: c1");
+    assert_eq!(
+        err.to_string(),
+        "unknown contest \"nope\"; known contests: c1"
+    );
 }
 
 #[test]
@@ -97,7 +103,8 @@ fn run_lifecycle_running_then_succeeded_or_failed() {
         roi_p50: -1.0,
         dup_p95: 3.0,
     };
-    r.finish_run("a", Ok(&head), "2026-11-29T00:01:00Z").unwrap();
+    r.finish_run("a", Ok(&head), "2026-11-29T00:01:00Z")
+        .unwrap();
     r.finish_run("b", Err("sim: invalid iterations"), "2026-11-29T00:01:00Z")
         .unwrap();
     let a = r.run("a").unwrap();
@@ -108,7 +115,12 @@ fn run_lifecycle_running_then_succeeded_or_failed() {
     assert_eq!(b.status, RunStatus::Failed);
     assert_eq!(b.error.as_deref(), Some("sim: invalid iterations"));
     // Newest first; a finished run cannot be finished again.
-    let ids: Vec<String> = r.runs(None).unwrap().into_iter().map(|r| r.run_id).collect();
+    let ids: Vec<String> = r
+        .runs(None)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.run_id)
+        .collect();
     assert_eq!(ids, ["b", "a"]);
     assert!(r.runs(Some("other")).unwrap().is_empty());
     assert!(matches!(

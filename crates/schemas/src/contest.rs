@@ -61,13 +61,19 @@ impl Contest {
             if !(t.prize.is_finite() && t.prize >= 0.0) {
                 return Err(ContractError::invalid(
                     what(),
-                    format!("payout for places {}-{} is not a valid amount", t.first, t.last),
+                    format!(
+                        "payout for places {}-{} is not a valid amount",
+                        t.first, t.last
+                    ),
                 ));
             }
             if t.prize > prev_prize + 1e-9 {
                 return Err(ContractError::invalid(
                     what(),
-                    format!("payout for places {}-{} rises above the place before", t.first, t.last),
+                    format!(
+                        "payout for places {}-{} rises above the place before",
+                        t.first, t.last
+                    ),
                 ));
             }
             prev_prize = t.prize;
@@ -168,9 +174,21 @@ mod tests {
             field_size: 10,
             max_entries: 3,
             payouts: vec![
-                PayoutTier { first: 1, last: 1, prize: 10.0 },
-                PayoutTier { first: 2, last: 3, prize: 5.0 },
-                PayoutTier { first: 4, last: 4, prize: 4.0 },
+                PayoutTier {
+                    first: 1,
+                    last: 1,
+                    prize: 10.0,
+                },
+                PayoutTier {
+                    first: 2,
+                    last: 3,
+                    prize: 5.0,
+                },
+                PayoutTier {
+                    first: 4,
+                    last: 4,
+                    prize: 4.0,
+                },
             ],
         }
     }

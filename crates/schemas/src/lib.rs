@@ -30,6 +30,4 @@ pub use run::{
 pub use seed::stream_seed;
 pub use slate::{Game, Player, Slate};
 pub use sport::{CaptainRule, SlotRule, SportRules};
-pub use stage::{
-    Diagnostics, Event, EventSink, NullSink, ProgressSink, Stage, StageContext,
-};
+pub use stage::{Diagnostics, Event, EventSink, NullSink, ProgressSink, Stage, StageContext};

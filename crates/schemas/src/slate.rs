@@ -111,6 +111,9 @@ impl Slate {
 
     /// Index of the player with this DraftKings id.
     pub fn index_of(&self, dk_id: i64) -> Option<u32> {
-        self.players.iter().position(|p| p.dk_id == dk_id).map(|i| i as u32)
+        self.players
+            .iter()
+            .position(|p| p.dk_id == dk_id)
+            .map(|i| i as u32)
     }
 }

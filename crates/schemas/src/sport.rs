@@ -55,7 +55,10 @@ impl SportRules {
             return Err(ContractError::invalid(what(), "no slots"));
         }
         if self.slots.len() > 32 || self.positions.len() > 32 {
-            return Err(ContractError::invalid(what(), "more than 32 slots or positions"));
+            return Err(ContractError::invalid(
+                what(),
+                "more than 32 slots or positions",
+            ));
         }
         for slot in &self.slots {
             if slot.eligible.is_empty() {
@@ -219,7 +222,11 @@ mod tests {
             .collect();
         let a = r.assign_slots(&masks).expect("assignable");
         for (slot, &player) in a.iter().enumerate() {
-            assert_ne!(masks[player] & (1 << slot), 0, "slot {slot} takes an eligible player");
+            assert_ne!(
+                masks[player] & (1 << slot),
+                0,
+                "slot {slot} takes an eligible player"
+            );
         }
         let mut seen = a.clone();
         seen.sort_unstable();

@@ -102,7 +102,12 @@ impl StageContext<'_> {
     }
 
     /// Emits an info event with fields.
-    pub fn info(&self, stage: &str, message: impl Into<String>, fields: &[(&str, serde_json::Value)]) {
+    pub fn info(
+        &self,
+        stage: &str,
+        message: impl Into<String>,
+        fields: &[(&str, serde_json::Value)],
+    ) {
         self.events.emit(Event {
             stage: stage.to_string(),
             level: "info".into(),

@@ -152,17 +152,25 @@ mod tests {
                 home: "A".into(),
                 start: None,
             }],
-            players: (0..200).map(|i| player(i, if i % 10 == 0 { 0.0 } else { 25.0 })).collect(),
+            players: (0..200)
+                .map(|i| player(i, if i % 10 == 0 { 0.0 } else { 25.0 }))
+                .collect(),
         }
     }
 
     #[test]
     fn base_then_noisy_draws_with_the_right_spread() {
         let s = slate();
-        let cfg = VariantsConfig { count: 50, randomness: 1.0 };
+        let cfg = VariantsConfig {
+            count: 50,
+            randomness: 1.0,
+        };
         let (cat, _) = Variants.run(&s, &cfg, &StageContext::quiet(7)).unwrap();
         assert_eq!(cat.variants.len(), 50);
-        assert_eq!(cat.variants[0].points, s.players.iter().map(|p| p.projection).collect::<Vec<_>>());
+        assert_eq!(
+            cat.variants[0].points,
+            s.players.iter().map(|p| p.projection).collect::<Vec<_>>()
+        );
         let mut sum = 0.0;
         let mut sq = 0.0;
         let mut n = 0.0;
@@ -188,7 +196,10 @@ mod tests {
     #[test]
     fn same_seed_same_catalog_other_seed_other_catalog() {
         let s = slate();
-        let cfg = VariantsConfig { count: 5, randomness: 0.5 };
+        let cfg = VariantsConfig {
+            count: 5,
+            randomness: 0.5,
+        };
         let a = Variants.run(&s, &cfg, &StageContext::quiet(1)).unwrap().0;
         let b = Variants.run(&s, &cfg, &StageContext::quiet(1)).unwrap().0;
         let c = Variants.run(&s, &cfg, &StageContext::quiet(2)).unwrap().0;
@@ -200,11 +211,25 @@ mod tests {
     fn bad_config_names_the_field() {
         let s = slate();
         let err = Variants
-            .run(&s, &VariantsConfig { count: 0, randomness: 0.5 }, &StageContext::quiet(1))
+            .run(
+                &s,
+                &VariantsConfig {
+                    count: 0,
+                    randomness: 0.5,
+                },
+                &StageContext::quiet(1),
+            )
             .unwrap_err();
         assert!(err.to_string().contains("count"), "{err}");
         let err = Variants
-            .run(&s, &VariantsConfig { count: 3, randomness: -1.0 }, &StageContext::quiet(1))
+            .run(
+                &s,
+                &VariantsConfig {
+                    count: 3,
+                    randomness: -1.0,
+                },
+                &StageContext::quiet(1),
+            )
             .unwrap_err();
         assert!(err.to_string().contains("randomness"), "{err}");
     }

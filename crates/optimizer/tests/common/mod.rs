@@ -64,7 +64,14 @@ pub fn nfl_rules() -> SportRules {
 }
 
 /// A player with the given positions; the rest filled from the arguments.
-pub fn player(rules: &SportRules, id: i64, positions: &str, team: u32, salary: u32, proj: f64) -> Player {
+pub fn player(
+    rules: &SportRules,
+    id: i64,
+    positions: &str,
+    team: u32,
+    salary: u32,
+    proj: f64,
+) -> Player {
     let positions: Vec<String> = positions.split('/').map(String::from).collect();
     Player {
         dk_id: id,
@@ -235,9 +242,9 @@ pub fn brute_best(
             || rules.max_salary.is_some_and(|m| salary > m)
             || !rules.locks.iter().all(|x| l.players.contains(x))
             || rules.excludes.iter().any(|x| l.players.contains(x))
-            || earlier.iter().any(|e| {
-                e.players.iter().filter(|p| l.players.contains(p)).count() > max_ov
-            })
+            || earlier
+                .iter()
+                .any(|e| e.players.iter().filter(|p| l.players.contains(p)).count() > max_ov)
         {
             continue;
         }

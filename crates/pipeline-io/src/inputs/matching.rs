@@ -47,7 +47,9 @@ fn is_defense(positions: &[String]) -> bool {
 pub struct UnmatchedProjection {
     /// 1-based row in the projection file.
     pub row: u64,
+    /// Name as the provider wrote it.
     pub name: String,
+    /// Team as the provider wrote it.
     pub team: Option<String>,
     /// Why: no such player, or a second row for a player already matched.
     pub reason: String,
@@ -58,8 +60,11 @@ pub struct UnmatchedProjection {
 pub struct PlayerWithoutProjection {
     /// 1-based row in the salary file.
     pub row: u64,
+    /// DraftKings player id.
     pub dk_id: i64,
+    /// DraftKings name.
     pub name: String,
+    /// DraftKings team abbreviation.
     pub team: String,
 }
 
@@ -161,9 +166,11 @@ fn looks_like_defense(p: &ProjectionRow, name: &str, dk_name: &str) -> bool {
     });
     let dk = normalise_name(dk_name);
     let contains = |a: &str, b: &str| {
-        !b.is_empty() && a.split(' ').collect::<Vec<_>>().windows(b.split(' ').count()).any(
-            |w| w.join(" ") == b,
-        )
+        !b.is_empty()
+            && a.split(' ')
+                .collect::<Vec<_>>()
+                .windows(b.split(' ').count())
+                .any(|w| w.join(" ") == b)
     };
     by_position || contains(name, &dk) || contains(&dk, name)
 }
@@ -249,7 +256,11 @@ mod tests {
             ..ProjectionRow::default()
         };
         let row = p("Baltimore Ravens", None);
-        assert!(looks_like_defense(&row, &normalise_name(&row.name), "Ravens "));
+        assert!(looks_like_defense(
+            &row,
+            &normalise_name(&row.name),
+            "Ravens "
+        ));
         let row = p("Baltimore", Some("D"));
         assert!(looks_like_defense(&row, "baltimore", "Ravens "));
         let row = p("Derrick Henry", Some("RB"));

@@ -86,30 +86,42 @@ pub struct ProjectionRow {
     pub row: u64,
     /// DraftKings id, when the file has one (non-numeric provider ids are ignored).
     pub dk_id: Option<i64>,
+    /// Player name as the provider writes it (empty when only an id is given).
     pub name: String,
+    /// Team abbreviation, when given.
     pub team: Option<String>,
+    /// Opponent's abbreviation, when given.
     pub opponent: Option<String>,
+    /// Position(s) as written, e.g. `PG/SG`, `DST`, `D`.
     pub position: Option<String>,
+    /// Salary in dollars, when given (informational; DraftKings' file rules).
     pub salary: Option<u32>,
     /// Mean fantasy points; `None` when the cell is blank.
     pub projection: Option<f64>,
     /// Ownership as a fraction 0..1.
     pub ownership: Option<f64>,
+    /// Std dev of fantasy points.
     pub std_dev: Option<f64>,
+    /// Ceiling fantasy points.
     pub ceiling: Option<f64>,
+    /// Floor fantasy points (may be negative).
     pub floor: Option<f64>,
+    /// Projected minutes.
     pub minutes: Option<f64>,
+    /// The provider's estimate of the field's projection.
     pub field_projection: Option<f64>,
 }
 
 /// A projection file: its rows and which fields it had.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionFile {
+    /// The file it came from.
     pub path: PathBuf,
     /// Fields found in the header, in [`PROJECTION_ALIASES`] order.
     pub fields: Vec<ProjField>,
     /// How ownership was written (`None` without an ownership column).
     pub ownership_scale: Option<OwnershipScale>,
+    /// Data rows in file order (blank rows skipped).
     pub rows: Vec<ProjectionRow>,
 }
 
@@ -169,8 +181,9 @@ fn aliases_of(field: ProjField) -> String {
 /// Ownership scale is decided per FILE: if any ownership value is above 1 the file is
 /// in percent and every value is divided by 100; otherwise the values are fractions.
 /// (A percent file in which every player is at most 1% owned would be misread, which
-/// no real slate produces: ownership sums to 100% per roster slot.) Negative numbers
-/// and ownership above 100% are errors naming file, row and field.
+/// no real slate produces: ownership sums to 100% per roster slot.) Negative
+/// ownership, std dev or minutes, and ownership above 100%, are errors naming file,
+/// row and field (negative fantasy points are allowed: defenses score them).
 pub fn read_projections(path: impl AsRef<Path>) -> Result<ProjectionFile, IoError> {
     let path = path.as_ref();
     let rows = table::read_rows(path)?;
@@ -229,6 +242,14 @@ fn read_row(path: &Path, cols: &Columns, row: &Row) -> Result<ProjectionRow, IoE
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
+    // Fantasy points may be negative (a defense, a quarterback's interceptions);
+    // ownership, std dev and minutes may not.
+    let points = |field, what: &str| -> Result<Option<f64>, IoError> {
+        let Some((i, header)) = cols.get(field) else {
+            return Ok(None);
+        };
+        table::parse_f64(row.cell(i), what).map_err(|m| IoError::field(path, row.line, header, m))
+    };
     let number = |field, what: &str| -> Result<Option<f64>, IoError> {
         let Some((i, header)) = cols.get(field) else {
             return Ok(None);
@@ -269,13 +290,13 @@ fn read_row(path: &Path, cols: &Columns, row: &Row) -> Result<ProjectionRow, IoE
         opponent: text(ProjField::Opponent),
         position: text(ProjField::Position),
         salary,
-        projection: number(ProjField::Projection, "a number of fantasy points")?,
+        projection: points(ProjField::Projection, "a number of fantasy points")?,
         ownership: number(ProjField::Ownership, "an ownership (0..100 or 0..1)")?,
         std_dev: number(ProjField::StdDev, "a std dev in fantasy points")?,
-        ceiling: number(ProjField::Ceiling, "a number of fantasy points")?,
-        floor: number(ProjField::Floor, "a number of fantasy points")?,
+        ceiling: points(ProjField::Ceiling, "a number of fantasy points")?,
+        floor: points(ProjField::Floor, "a number of fantasy points")?,
         minutes: number(ProjField::Minutes, "a number of minutes")?,
-        field_projection: number(ProjField::FieldProjection, "a number of fantasy points")?,
+        field_projection: points(ProjField::FieldProjection, "a number of fantasy points")?,
     })
 }
 

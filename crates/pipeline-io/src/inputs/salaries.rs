@@ -211,12 +211,22 @@ fn read_row(path: &Path, cols: &Columns, row: &Row) -> Result<SalaryRow, IoError
     }
     let positions = split_positions(row.cell(cols.position));
     if positions.is_empty() {
-        return Err(IoError::field(path, row.line, "Position", "value is missing"));
+        return Err(IoError::field(
+            path,
+            row.line,
+            "Position",
+            "value is missing",
+        ));
     }
     let salary = table::required(path, row, "Salary", cols.salary, table::parse_dollars)?;
     let team = row.cell(cols.team).to_owned();
     if team.is_empty() {
-        return Err(IoError::field(path, row.line, "TeamAbbrev", "value is missing"));
+        return Err(IoError::field(
+            path,
+            row.line,
+            "TeamAbbrev",
+            "value is missing",
+        ));
     }
     let game = GameInfo::parse(row.cell(cols.game_info));
     let avg_points = match cols.avg_points {

@@ -14,7 +14,8 @@ use crate::IoError;
 ///   (team defenses) by team; the [`MatchReport`] lists every unmatched projection row
 ///   and every player left without a projection.
 /// - A player without a projection (no file, no match, or a blank cell) keeps
-///   `AvgPointsPerGame` (0 when blank). Players projected at 0 stay, at 0.
+///   `AvgPointsPerGame` (0 when blank). Players projected at 0 stay, at 0; a
+///   negative mean (a defense, a negative average) is raised to 0.
 /// - Std dev: the provider's, else [`models::std_dev`] with the sport's ratio.
 /// - Ownership: when the file has an ownership column, the provider's values, and 0
 ///   for players it gives none (the provider does not expect them to be played; the
@@ -39,7 +40,11 @@ pub fn build_slate(
     };
     let proj_of = |i: usize| -> Option<&ProjectionRow> {
         let file = projections?;
-        assigned.get(i).copied().flatten().and_then(|p| file.rows.get(p))
+        assigned
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| file.rows.get(p))
     };
     let games = Games::assemble(salaries, &proj_of);
     let mut players = Vec::with_capacity(salaries.rows.len());
@@ -193,10 +198,7 @@ impl Games {
 
     /// Game index and opponent of a salary row's team.
     fn of(&self, row: &SalaryRow) -> (u32, Option<String>) {
-        self.by_team
-            .get(&row.team)
-            .cloned()
-            .unwrap_or((0, None))
+        self.by_team.get(&row.team).cloned().unwrap_or((0, None))
     }
 }
 

@@ -48,8 +48,10 @@ pub(crate) fn read_rows(path: &Path) -> Result<Vec<Row>, IoError> {
     Ok(rows)
 }
 
-/// Turns byte offsets into 1-based line numbers, counting `\n` only (so LF and
-/// CRLF files number alike). Offsets must come in increasing order.
+/// Turns a record's byte offset into the 1-based line its content starts on.
+/// csv positions a record at the line break before it in CRLF files (and before
+/// skipped blank lines), so line breaks at the offset are skipped first. Offsets
+/// must come in increasing order.
 #[derive(Debug, Default)]
 struct LineCounter {
     byte: usize,
@@ -58,8 +60,12 @@ struct LineCounter {
 
 impl LineCounter {
     fn line_at(&mut self, text: &str, byte: u64) -> u64 {
-        let to = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-        if let Some(chunk) = text.as_bytes().get(self.byte..to) {
+        let bytes = text.as_bytes();
+        let mut to = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while matches!(bytes.get(to), Some(b'\r' | b'\n')) {
+            to += 1;
+        }
+        if let Some(chunk) = bytes.get(self.byte..to) {
             self.newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
             self.byte = to;
         }
@@ -225,6 +231,17 @@ mod tests {
         assert_eq!(parse_dollars("$4"), Ok(Some(4)));
         assert!(parse_dollars("-4000").is_err());
         assert!(parse_dollars("12.5").is_err());
+    }
+
+    #[test]
+    fn rows_are_numbered_alike_in_lf_and_crlf_files() {
+        let dir = tempfile::TempDir::new().unwrap();
+        for text in ["a,b\r\nc,d\r\n\r\ne,f\r\n", "a,b\nc,d\n\ne,f"] {
+            let path = dir.path().join("x.csv");
+            std::fs::write(&path, text).unwrap();
+            let lines: Vec<u64> = read_rows(&path).unwrap().iter().map(|r| r.line).collect();
+            assert_eq!(lines, [1, 2, 4], "{text:?}");
+        }
     }
 
     #[test]

@@ -4,9 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::builder::{Int64Builder, ListBuilder};
-use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, UInt32Array,
-};
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, UInt32Array};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -44,16 +42,34 @@ pub fn write_lineups(path: &Path, lineups: &[CandidateLineup]) -> Result<(), IoE
     write_table(
         path,
         vec![
-            col("lineup_id", UInt32Array::from_iter_values(lineups.iter().map(|l| l.lineup_id))),
-            col("variant_id", UInt32Array::from_iter_values(lineups.iter().map(|l| l.variant_id))),
+            col(
+                "lineup_id",
+                UInt32Array::from_iter_values(lineups.iter().map(|l| l.lineup_id)),
+            ),
+            col(
+                "variant_id",
+                UInt32Array::from_iter_values(lineups.iter().map(|l| l.variant_id)),
+            ),
             col(
                 "rank_in_variant",
                 UInt32Array::from_iter_values(lineups.iter().map(|l| l.rank_in_variant)),
             ),
-            ("player_ids", id_lists(lineups.iter().map(|l| l.player_ids.as_slice()))),
-            col("salary", UInt32Array::from_iter_values(lineups.iter().map(|l| l.salary))),
-            col("proj", Float64Array::from_iter_values(lineups.iter().map(|l| l.proj))),
-            col("score", Float64Array::from_iter_values(lineups.iter().map(|l| l.score))),
+            (
+                "player_ids",
+                id_lists(lineups.iter().map(|l| l.player_ids.as_slice())),
+            ),
+            col(
+                "salary",
+                UInt32Array::from_iter_values(lineups.iter().map(|l| l.salary)),
+            ),
+            col(
+                "proj",
+                Float64Array::from_iter_values(lineups.iter().map(|l| l.proj)),
+            ),
+            col(
+                "score",
+                Float64Array::from_iter_values(lineups.iter().map(|l| l.score)),
+            ),
         ],
     )
 }
@@ -63,10 +79,22 @@ pub fn write_entrants(path: &Path, entrants: &[FieldEntrant]) -> Result<(), IoEr
     write_table(
         path,
         vec![
-            ("player_ids", id_lists(entrants.iter().map(|e| e.player_ids.as_slice()))),
-            col("copies", UInt32Array::from_iter_values(entrants.iter().map(|e| e.copies))),
-            col("salary", UInt32Array::from_iter_values(entrants.iter().map(|e| e.salary))),
-            col("proj", Float64Array::from_iter_values(entrants.iter().map(|e| e.proj))),
+            (
+                "player_ids",
+                id_lists(entrants.iter().map(|e| e.player_ids.as_slice())),
+            ),
+            col(
+                "copies",
+                UInt32Array::from_iter_values(entrants.iter().map(|e| e.copies)),
+            ),
+            col(
+                "salary",
+                UInt32Array::from_iter_values(entrants.iter().map(|e| e.salary)),
+            ),
+            col(
+                "proj",
+                Float64Array::from_iter_values(entrants.iter().map(|e| e.proj)),
+            ),
         ],
     )
 }
@@ -77,7 +105,10 @@ pub fn write_results(path: &Path, results: &[LineupResult]) -> Result<(), IoErro
     write_table(
         path,
         vec![
-            col("lineup_id", UInt32Array::from_iter_values(results.iter().map(|r| r.lineup_id))),
+            col(
+                "lineup_id",
+                UInt32Array::from_iter_values(results.iter().map(|r| r.lineup_id)),
+            ),
             col("roi_mean", f(|r| r.roi_mean)),
             col("win_rate", f(|r| r.win_rate)),
             col("top1_rate", f(|r| r.top1_rate)),
@@ -103,8 +134,11 @@ fn col(name: &'static str, array: impl arrow_array::Array + 'static) -> (&'stati
 }
 
 fn id_lists<'a>(lists: impl Iterator<Item = &'a [i64]>) -> ArrayRef {
-    let mut b = ListBuilder::new(Int64Builder::new())
-        .with_field(Arc::new(Field::new("item", DataType::Int64, false)));
+    let mut b = ListBuilder::new(Int64Builder::new()).with_field(Arc::new(Field::new(
+        "item",
+        DataType::Int64,
+        false,
+    )));
     for ids in lists {
         b.values().append_slice(ids);
         b.append(true);
@@ -123,15 +157,20 @@ fn write_table(path: &Path, columns: Vec<(&'static str, ArrayRef)>) -> Result<()
         .map(|(name, a)| Field::new(*name, a.data_type().clone(), false))
         .collect();
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a)| a).collect())
-        .map_err(|e: ArrowError| parquet_err(e.to_string()))?;
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+    .map_err(|e: ArrowError| parquet_err(e.to_string()))?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
     let mut bytes = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut bytes, schema, Some(props))
         .map_err(|e| parquet_err(e.to_string()))?;
-    writer.write(&batch).map_err(|e| parquet_err(e.to_string()))?;
+    writer
+        .write(&batch)
+        .map_err(|e| parquet_err(e.to_string()))?;
     writer.close().map_err(|e| parquet_err(e.to_string()))?;
     write_atomic(path, &bytes)
 }
