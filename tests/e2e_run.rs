@@ -50,7 +50,7 @@ fn validate(schema_name: &str, instance: &serde_json::Value) {
 
 fn sample_slate() -> Slate {
     let salaries =
-        pipeline_io::inputs::read_salaries(&workspace().join("data/nba-2025-01-12/DKSalaries.csv"))
+        pipeline_io::inputs::read_salaries(workspace().join("data/nba-2025-01-12/DKSalaries.csv"))
             .unwrap();
     let rules = pipeline_io::inputs::detect_sport(&salaries).unwrap();
     pipeline_io::inputs::build_slate(SAMPLE_SLATE, &salaries, None, rules)

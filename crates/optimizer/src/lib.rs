@@ -30,7 +30,9 @@
 //! When a variant runs out of lineups that meet these rules, a warning records
 //! it and the next variant starts. An empty pool is an error
 //! ([`schemas::StageError::Infeasible`]) that names the rule that cannot be met.
-//! The stage is deterministic: same input, same output.
+//! The stage is deterministic: same input, same output. Scores within a relative
+//! 1e-9 of each other count as ties, and among tied lineups the search keeps the
+//! first it meets (players ordered by points, then slate index).
 
 mod error;
 mod problem;

@@ -55,6 +55,23 @@ impl Block {
     }
 }
 
+/// The stored rows `lo..=hi` (player counts) of one count state of the bound table.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    start: usize,
+    lo: usize,
+    hi: usize,
+}
+
+impl Rows {
+    /// First cell of row `r`, if it is stored (rows not stored are -inf).
+    fn cell(&self, r: usize, bdim: usize) -> Option<usize> {
+        (self.lo..=self.hi)
+            .contains(&r)
+            .then(|| self.start + (r - self.lo) * bdim)
+    }
+}
+
 /// The result of one search.
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
@@ -97,7 +114,10 @@ pub(crate) struct Model<'p, 'a> {
     unit: u32,
     rdim: usize,
     bdim: usize,
-    offset: Vec<usize>,
+    /// First count state of each position (plus the sentinel), into `rows`.
+    state_at: Vec<usize>,
+    /// Where each state's stored rows lie in `table`.
+    rows: Vec<Rows>,
     table: Vec<f64>,
     /// Tie tolerance: `EPS` times the size of a lineup's score.
     tie: f64,
@@ -280,24 +300,7 @@ impl<'p, 'a> Model<'p, 'a> {
             }
         }
 
-        // Salary unit: the gcd of salaries, coarser when the table would be too big.
-        let states: usize = blk[..n].iter().map(|&b| blocks[b].states()).sum::<usize>() + 1;
-        let mut unit = salary.iter().fold(0u32, |g, &s| gcd(g, s)).max(1);
-        let max_bdim = (MAX_CELLS / (states * rdim)).max(2);
-        if (budget / unit) as usize + 1 > max_bdim {
-            let per = unit as u64 * (max_bdim as u64 - 1);
-            unit = unit.saturating_mul(u64::from(budget).div_ceil(per) as u32);
-        }
-        let bdim = (budget / unit) as usize + 1;
-
-        let mut offset = Vec::with_capacity(n + 1);
-        let mut at = 0;
-        for &b in &blk[..n] {
-            offset.push(at);
-            at += blocks[b].states() * rdim * bdim;
-        }
-        offset.push(at);
-        // Rows (j, t, r) no completion can reach stay at -inf without work: r beyond the
+        // Rows (j, t, r) that no completion can reach are not stored: r beyond the
         // room left in this and later blocks, or short of their least counts.
         let mut room_after = vec![0usize; n + 1];
         let mut need_after = vec![0usize; n + 1];
@@ -312,36 +315,75 @@ impl<'p, 'a> Model<'p, 'a> {
             room_after[j] = room.min(roster);
             need_after[j] = need;
         }
+        let mut state_at = Vec::with_capacity(n + 2);
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for j in 0..n {
+            state_at.push(ranges.len());
+            let block = blocks[blk[j]];
+            for t in 0..block.states() {
+                let counted = if block.free { 0 } else { t };
+                let lo = need_after[j].saturating_sub(counted.min(block.min));
+                let hi = room_after[j].saturating_sub(counted).min(rdim - 1);
+                ranges.push((lo, hi));
+            }
+        }
+        state_at.push(ranges.len());
+        ranges.push((0, 0));
+        state_at.push(ranges.len());
+        let total_rows: usize = ranges
+            .iter()
+            .map(|&(lo, hi)| (hi + 1).saturating_sub(lo))
+            .sum();
+
+        // Salary unit: the gcd of salaries, coarser when the table would be too big.
+        let mut unit = salary.iter().fold(0u32, |g, &s| gcd(g, s)).max(1);
+        let max_bdim = (MAX_CELLS / total_rows.max(1)).max(2);
+        if (budget / unit) as usize + 1 > max_bdim {
+            let per = u64::from(unit) * (max_bdim as u64 - 1);
+            unit = unit.saturating_mul(u64::from(budget).div_ceil(per) as u32);
+        }
+        let bdim = (budget / unit) as usize + 1;
+
+        let mut rows = Vec::with_capacity(ranges.len());
+        let mut at = 0;
+        for &(lo, hi) in &ranges {
+            rows.push(Rows { start: at, lo, hi });
+            at += (hi + 1).saturating_sub(lo) * bdim;
+        }
         let mut table = scratch;
         table.clear();
-        table.resize(at + rdim * bdim, f64::NEG_INFINITY);
-        table[at..at + bdim].fill(0.0);
+        table.resize(at, f64::NEG_INFINITY);
+        let sentinel = rows[state_at[n]].start;
+        table[sentinel..].fill(0.0);
         for j in (0..n).rev() {
             let block = blocks[blk[j]];
             let same = blk[j + 1] == blk[j];
             let u = (salary[j] / unit) as usize;
             let p = pts[j];
-            let (head, tail) = table.split_at_mut(offset[j + 1]);
-            let here = &mut head[offset[j]..];
-            let row = |t: usize, r: usize| (t * rdim + r) * bdim;
+            let next = rows[state_at[j + 1]].start;
+            let (head, tail) = table.split_at_mut(next);
             for t in 0..block.states() {
-                let skip = block.advance(t, same);
+                let here = rows[state_at[j] + t];
+                let skip = block.advance(t, same).map(|s| rows[state_at[j + 1] + s]);
                 let t_after = if block.free { t } else { t + 1 };
                 let take = if !block.free && t_after > block.cap {
                     None
                 } else {
-                    block.advance(t_after, same)
+                    block
+                        .advance(t_after, same)
+                        .map(|s| rows[state_at[j + 1] + s])
                 };
-                let counted = if block.free { 0 } else { t };
-                let hi = room_after[j].saturating_sub(counted);
-                let lo = need_after[j].saturating_sub(counted.min(block.min));
-                for r in lo..=hi.min(rdim - 1) {
-                    let dst = &mut here[row(t, r)..row(t, r) + bdim];
-                    if let Some(s) = skip {
-                        dst.copy_from_slice(&tail[row(s, r)..row(s, r) + bdim]);
+                for r in here.lo..=here.hi {
+                    let Some(d) = here.cell(r, bdim) else {
+                        continue;
+                    };
+                    let dst = &mut head[d..d + bdim];
+                    if let Some(s) = skip.and_then(|s| s.cell(r, bdim)) {
+                        dst.copy_from_slice(&tail[s - next..s - next + bdim]);
                     }
-                    if let (Some(s), true) = (take, r >= 1) {
-                        let src = &tail[row(s, r - 1)..row(s, r - 1) + bdim];
+                    let src = take.and_then(|s| r.checked_sub(1).and_then(|r1| s.cell(r1, bdim)));
+                    if let Some(s) = src {
+                        let src = &tail[s - next..s - next + bdim];
                         for b in u..bdim {
                             let v = p + src[b - u];
                             if v > dst[b] {
@@ -383,7 +425,8 @@ impl<'p, 'a> Model<'p, 'a> {
             unit,
             rdim,
             bdim,
-            offset,
+            state_at,
+            rows,
             table,
             tie: EPS * scale,
         }
@@ -400,7 +443,9 @@ impl<'p, 'a> Model<'p, 'a> {
     }
 
     fn bound(&self, j: usize, t: usize, r: usize, b: usize) -> f64 {
-        self.table[self.offset[j] + (t * self.rdim + r) * self.bdim + b]
+        self.rows[self.state_at[j] + t]
+            .cell(r, self.bdim)
+            .map_or(f64::NEG_INFINITY, |c| self.table[c + b])
     }
 
     /// Finds the best lineup that also shares at most `max_overlap` players with

@@ -278,7 +278,6 @@ fn resolve(
 fn check_rules(prob: &Problem<'_>, config: &OptimizerConfig) -> Result<(), OptimizerError> {
     let slate = prob.slate;
     let players = &slate.players;
-    let cap = slate.rules.salary_cap;
     let who = |i: u32| {
         let p = &players[i as usize];
         format!("{} ({})", p.name, p.dk_id)
@@ -353,7 +352,6 @@ fn check_rules(prob: &Problem<'_>, config: &OptimizerConfig) -> Result<(), Optim
             ));
         }
     }
-    let _ = cap;
     Ok(())
 }
 
@@ -426,6 +424,9 @@ fn pad(masks: &[u32], roster: usize) -> Vec<u32> {
     m
 }
 
+/// Puts one rule of the real problem (second) back into a relaxed one (first).
+type Relax = fn(&mut Problem<'_>, &Problem<'_>);
+
 /// Names the rule that leaves no lineup, by searching (objective 0) with rules relaxed.
 fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
     let zeros = vec![0.0; prob.slate.players.len()];
@@ -448,7 +449,7 @@ fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
         return slot_shortage(prob)
             .unwrap_or_else(|| format!("no lineup can fill every slot {context}"));
     }
-    let rules: [(String, fn(&mut Problem<'_>, &Problem<'_>)); 4] = [
+    let rules: [(String, Relax); 4] = [
         (ceiling_name(prob, config), |b, p| {
             b.max_salary = p.max_salary
         }),
@@ -527,15 +528,15 @@ fn slot_shortage(prob: &Problem<'_>) -> Option<String> {
 
 /// Dollars with thousands separators: `50,000`.
 pub(crate) fn money(v: u32) -> String {
-    let s = v.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (k, c) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let mut groups = Vec::new();
+    let mut rest = v;
+    while rest >= 1000 {
+        groups.push(format!("{:03}", rest % 1000));
+        rest /= 1000;
     }
-    out
+    groups.push(rest.to_string());
+    groups.reverse();
+    groups.join(",")
 }
 
 #[cfg(test)]

@@ -228,7 +228,7 @@ impl Home {
     ) -> Result<(Contest, InputFile), OrchestratorError> {
         let file = self.verified("payouts", &r.payouts_path, &r.payouts_sha256)?;
         let contest = inputs::read_payouts(
-            &self.root.join(&r.payouts_path),
+            self.root.join(&r.payouts_path),
             &r.id,
             Some(&r.name),
             Some(r.max_entries),

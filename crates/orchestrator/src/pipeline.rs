@@ -17,9 +17,9 @@ use pipeline_io::outputs::{
 use registry::RunRecord;
 use schemas::{
     Diagnostics, DiagnosticsReport, Event, EventSink, FieldSamplerConfig, FieldSamplerOutput,
-    InputFile, MetricsHead, OptimizerConfig, OptimizerOutput, PortfolioMetrics, ProgressSink,
-    RunManifest, RunStatus, RunSummary, SimConfig, SimOutput, Slate, Stage, StageContext,
-    StageTiming, VariantCatalog, VariantsConfig, stream_seed,
+    MetricsHead, OptimizerConfig, OptimizerOutput, PortfolioMetrics, ProgressSink, RunManifest,
+    RunStatus, RunSummary, SimConfig, SimOutput, Slate, Stage, StageContext, StageTiming,
+    VariantCatalog, VariantsConfig, stream_seed,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -173,52 +173,48 @@ pub fn run(
 
     let started_at = now();
     let (run_id, folder) = claim_run_id(home, req, &fingerprint, &started_at)?;
-    let result = execute(
-        home, req, &slate, &contest, &configs, &folder, progress, cancel,
-    )
-    .and_then(|(metrics, mut manifest_parts, outcome_parts)| {
-        manifest_parts.inputs = inputs.clone();
-        let manifest = RunManifest {
-            run_id: run_id.clone(),
-            slate_id: slate.id.clone(),
-            contest_id: contest.id.clone(),
-            tag: req.tag.clone(),
-            seed: req.seed,
-            created_at: started_at.clone(),
-            git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
-            versions: versions(),
-            seeds: manifest_parts.seeds,
-            config_hashes: config_hashes.clone(),
-            configs: config_values.clone(),
-            inputs: manifest_parts.inputs,
-            paths: artifact_paths(),
-            timings: manifest_parts.timings,
-        };
-        check_contract("run_manifest", &manifest)?;
-        write_json(&folder.path("manifest.json"), &manifest)?;
-        let summary = RunSummary {
-            run_id: run_id.clone(),
-            artifact_path: folder.target().to_string_lossy().into_owned(),
-            metrics_head: MetricsHead {
-                roi_mean: metrics.roi_mean,
-                roi_p50: metrics.roi_p50,
-                dup_p95: metrics.dup_p95,
-            },
-        };
-        let outcome = RunOutcome {
-            summary,
-            manifest,
-            metrics,
-            candidates: outcome_parts.0,
-            field_unique: outcome_parts.1,
-            ownership_mae: outcome_parts.2,
-        };
-        write_text(
-            &folder.path("export/summary.md"),
-            &report::summary_markdown(&outcome, &slate, &contest),
-        )?;
-        Ok(outcome)
-    });
+    let result =
+        execute(req, &slate, &contest, &configs, &folder, progress, cancel).and_then(|done| {
+            let manifest = RunManifest {
+                run_id: run_id.clone(),
+                slate_id: slate.id.clone(),
+                contest_id: contest.id.clone(),
+                tag: req.tag.clone(),
+                seed: req.seed,
+                created_at: started_at.clone(),
+                git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
+                versions: versions(),
+                seeds: done.seeds,
+                config_hashes,
+                configs: config_values,
+                inputs,
+                paths: artifact_paths(),
+                timings: done.timings,
+            };
+            check_contract("run_manifest", &manifest)?;
+            write_json(&folder.path("manifest.json"), &manifest)?;
+            let outcome = RunOutcome {
+                summary: RunSummary {
+                    run_id: run_id.clone(),
+                    artifact_path: folder.target().to_string_lossy().into_owned(),
+                    metrics_head: MetricsHead {
+                        roi_mean: done.metrics.roi_mean,
+                        roi_p50: done.metrics.roi_p50,
+                        dup_p95: done.metrics.dup_p95,
+                    },
+                },
+                manifest,
+                metrics: done.metrics,
+                candidates: done.candidates,
+                field_unique: done.field_unique,
+                ownership_mae: done.ownership_mae,
+            };
+            write_text(
+                &folder.path("export/summary.md"),
+                &report::summary_markdown(&outcome, &slate, &contest),
+            )?;
+            Ok(outcome)
+        });
     match result {
         Ok(outcome) => {
             folder.commit()?;
@@ -283,16 +279,18 @@ fn claim_run_id(
     Err(last_error.unwrap_or_else(|| OrchestratorError::Request("no free run id".into())))
 }
 
-/// Seeds and timings gathered while the stages run.
-struct ManifestParts {
+/// What the stages leave for the manifest and the summary.
+struct StagesDone {
+    metrics: PortfolioMetrics,
     seeds: BTreeMap<String, u64>,
     timings: Vec<StageTiming>,
-    inputs: Vec<InputFile>,
+    candidates: usize,
+    field_unique: u32,
+    ownership_mae: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Runs the stages in order, checking and writing each one's artifacts into `folder`.
 fn execute(
-    _home: &Home,
     req: &RunRequest,
     slate: &Slate,
     contest: &schemas::Contest,
@@ -300,7 +298,7 @@ fn execute(
     folder: &RunFolder,
     progress: &dyn ProgressSink,
     cancel: &AtomicBool,
-) -> Result<(PortfolioMetrics, ManifestParts, (usize, u32, f64)), OrchestratorError> {
+) -> Result<StagesDone, OrchestratorError> {
     let mut runner = StageRunner {
         seed: req.seed,
         progress,
@@ -409,19 +407,14 @@ fn execute(
 
     check_contract("diagnostics", &runner.diagnostics)?;
     write_json(&folder.path("diagnostics.json"), &runner.diagnostics)?;
-    Ok((
-        sim.metrics,
-        ManifestParts {
-            seeds: runner.seeds,
-            timings: runner.timings,
-            inputs: Vec::new(),
-        },
-        (
-            pool.lineups.len(),
-            field.telemetry.unique_lineups,
-            field.telemetry.ownership_mae,
-        ),
-    ))
+    Ok(StagesDone {
+        metrics: sim.metrics,
+        seeds: runner.seeds,
+        timings: runner.timings,
+        candidates: pool.lineups.len(),
+        field_unique: field.telemetry.unique_lineups,
+        ownership_mae: field.telemetry.ownership_mae,
+    })
 }
 
 fn config_map(c: &Configs) -> BTreeMap<String, serde_json::Value> {

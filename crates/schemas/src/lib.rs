@@ -28,6 +28,6 @@ pub use run::{
     DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary, StageTiming,
 };
 pub use seed::stream_seed;
-pub use slate::{Game, Player, Slate};
+pub use slate::{Game, MAX_SALARY, Player, Slate};
 pub use sport::{CaptainRule, SlotRule, SportRules};
 pub use stage::{Diagnostics, Event, EventSink, NullSink, ProgressSink, Stage, StageContext};

@@ -3,6 +3,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ContractError, SportRules};
 
+/// Largest salary a slate may hold: lineup sums of up to 32 such salaries fit in a `u32`.
+pub const MAX_SALARY: u32 = 10_000_000;
+
 /// One DraftKings player row of a slate, with the projection attached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +89,15 @@ impl Slate {
         for p in &self.players {
             if p.game as usize >= self.games.len() {
                 return Err(ContractError::invalid(what(p), "game index out of range"));
+            }
+            if p.salary > MAX_SALARY {
+                return Err(ContractError::invalid(
+                    what(p),
+                    format!(
+                        "salary {} is above the largest allowed, {MAX_SALARY}",
+                        p.salary
+                    ),
+                ));
             }
             if p.slot_mask == 0 || p.slot_mask & !full != 0 {
                 return Err(ContractError::invalid(what(p), "fits no roster slot"));

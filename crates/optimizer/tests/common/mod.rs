@@ -208,10 +208,8 @@ pub fn all_lineups(slate: &Slate) -> Vec<Lineup> {
     let mut set = Vec::with_capacity(r);
     fn rec(slate: &Slate, n: u32, r: usize, start: u32, set: &mut Vec<u32>, out: &mut Vec<Lineup>) {
         if set.len() == r {
-            if let Some(l) = Lineup::from_set(slate, set) {
-                if l.check(slate).is_ok() {
-                    out.push(l);
-                }
+            if let Some(l) = Lineup::from_set(slate, set).filter(|l| l.check(slate).is_ok()) {
+                out.push(l);
             }
             return;
         }
