@@ -3,35 +3,9 @@
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use schemas::{Game, Player, Slate, SlotRule, SportRules};
+use schemas::{Game, Player, Slate};
 
-/// DK NBA classic: PG,SG,SF,PF,C,G,F,UTIL, cap 50,000, at least 2 games.
-pub fn nba_rules() -> SportRules {
-    let s = |n: &str, e: &[&str]| SlotRule {
-        name: n.into(),
-        eligible: e.iter().map(|x| x.to_string()).collect(),
-    };
-    SportRules {
-        name: "nba_classic".into(),
-        sport: "NBA".into(),
-        positions: ["PG", "SG", "SF", "PF", "C"].map(String::from).to_vec(),
-        slots: vec![
-            s("PG", &["PG"]),
-            s("SG", &["SG"]),
-            s("SF", &["SF"]),
-            s("PF", &["PF"]),
-            s("C", &["C"]),
-            s("G", &["PG", "SG"]),
-            s("F", &["SF", "PF"]),
-            s("UTIL", &["PG", "SG", "SF", "PF", "C"]),
-        ],
-        salary_cap: 50_000,
-        min_games: 2,
-        max_players_per_team: None,
-        captain: None,
-        default_std_dev_ratio: 0.3,
-    }
-}
+pub use testkit::nba_rules;
 
 /// Position lists of one team's roster, cycled over its players.
 const ROSTER: [&str; 12] = [
