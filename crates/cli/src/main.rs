@@ -10,7 +10,8 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use orchestrator::{
-    ContestImport, Home, OptimizeRequest, RunRequest, SlateImport, export_schemas, summary_table,
+    ContestImport, FieldCompareRequest, Home, OptimizeRequest, RunRequest, SlateImport,
+    comparison_table, export_schemas, summary_table,
 };
 use serde_json::json;
 
@@ -43,6 +44,31 @@ enum Command {
     /// JSON Schemas of every contract.
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Field-sampler checks against real contests.
+    #[command(subcommand)]
+    Field(FieldCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum FieldCommand {
+    /// Sample a field for a slate and compare its duplication and ownership with
+    /// a real DraftKings contest-standings export.
+    Compare {
+        /// Contest-standings CSV (FINAL export).
+        #[arg(long)]
+        standings: PathBuf,
+        #[arg(long)]
+        slate: String,
+        #[arg(long)]
+        contest: String,
+        #[arg(long)]
+        sampler_config: Option<PathBuf>,
+        #[arg(long, default_value_t = 1337)]
+        seed: u64,
+        /// Print the comparison as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +378,30 @@ fn dispatch(cli: Cli) -> Result<()> {
                 if let Some(e) = &r.error {
                     println!("error        {e}");
                 }
+            }
+        }
+        Command::Field(FieldCommand::Compare {
+            standings,
+            slate,
+            contest,
+            sampler_config,
+            seed,
+            json,
+        }) => {
+            let req = FieldCompareRequest {
+                standings,
+                slate,
+                contest,
+                sampler_config,
+                seed,
+            };
+            let bars = progress::Bars::new(!json);
+            let comparison = orchestrator::field_compare(&home, &req, &bars, &cancel)?;
+            bars.finish();
+            if json {
+                print_json(&comparison)?;
+            } else {
+                print!("{}", comparison_table(&comparison));
             }
         }
         Command::Schemas(_) => {}

@@ -4,7 +4,7 @@ use schemas::StageContext;
 
 use crate::field::ownership_mae;
 use crate::pool::Pool;
-use crate::sample::sample;
+use crate::sample::{Plan, pilot};
 use crate::{FieldSamplerError, STAGE};
 
 /// Entrants drawn per calibration round. Fixed rather than tied to the field
@@ -47,36 +47,63 @@ pub(crate) fn initial_weights(pool: &Pool<'_>) -> Vec<f64> {
         .collect()
 }
 
-/// Runs `rounds` rounds of pilot sampling and multiplicative weight updates.
+/// The final field's sharp entrants, which calibration takes as given.
+#[derive(Debug)]
+pub(crate) struct Fixed<'a> {
+    /// Entrants of the final field holding each player among the sharp lineups.
+    pub sharp_counts: &'a [u64],
+    /// Casual entrants of the final field.
+    pub casual: u64,
+    /// Entrants of the final field.
+    pub field: u64,
+}
+
+/// Runs `rounds` rounds of casual pilot sampling and multiplicative weight
+/// updates. The ownership compared with projection is the final field's: its
+/// sharp lineups (fixed) plus its casual entrants at the pilot's rates.
 pub(crate) fn calibrate(
     pool: &Pool<'_>,
+    plan: &Plan,
+    fixed: &Fixed<'_>,
     rounds: u32,
     ctx: &StageContext<'_>,
 ) -> Result<Calibration, FieldSamplerError> {
     let players = &pool.slate.players;
     let mut weights = initial_weights(pool);
     let mut mae_by_round = Vec::with_capacity(rounds as usize);
+    let field = fixed.field.max(1) as f64;
     for round in 0..rounds {
+        if fixed.casual == 0 {
+            break;
+        }
         // Round 0 of the stream space is the final field; pilots use 1..=rounds.
-        let pilot = sample(pool, &weights, round + 1, PILOT_SIZE, ctx)?;
-        let n = pilot.len().max(1) as f64;
-        let counts = pilot.counts(players.len());
-        let mae = ownership_mae(pool.slate, &counts, n);
+        let drawn = pilot(pool, &weights, plan, round + 1, PILOT_SIZE, ctx)?;
+        let n = drawn.len().max(1) as f64;
+        // Expected final-field holders per player: sharp (fixed) + casual (pilot rate).
+        let casual = fixed.casual as f64 / n;
+        let expected: Vec<f64> = drawn
+            .counts(players.len())
+            .iter()
+            .zip(fixed.sharp_counts)
+            .map(|(&c, &s)| s as f64 + c as f64 * casual)
+            .collect();
+        let counts: Vec<u64> = expected.iter().map(|e| e.round() as u64).collect();
+        let mae = ownership_mae(pool.slate, &counts, field);
         mae_by_round.push(mae);
         ctx.info(
             STAGE,
             format!(
                 "calibration round {} of {rounds}: ownership MAE {mae:.3} points over {} entrants",
                 round + 1,
-                pilot.len()
+                drawn.len()
             ),
             &[],
         );
-        for ((w, p), &count) in weights.iter_mut().zip(players).zip(&counts) {
+        for ((w, p), &e) in weights.iter_mut().zip(players).zip(&expected) {
             if *w <= 0.0 {
                 continue;
             }
-            let sampled = count as f64 / n;
+            let sampled = e / field;
             let factor = if sampled > 0.0 {
                 (p.ownership / sampled).powf(ALPHA)
             } else {

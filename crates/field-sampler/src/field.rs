@@ -1,7 +1,7 @@
 //! Turns the sampled entrants into the stage's output: unique lineups and telemetry.
 
 use schemas::{
-    DupBins, FieldEntrant, FieldSamplerOutput, FieldTelemetry, Lineup, OwnershipRow, SalaryBin,
+    DupProfile, FieldEntrant, FieldSamplerOutput, FieldTelemetry, Lineup, OwnershipRow, SalaryBin,
     Slate,
 };
 
@@ -62,17 +62,10 @@ pub(crate) fn build_output(
     // Stable sort: ties in copies keep the ascending key order.
     groups.sort_by_key(|g| std::cmp::Reverse(g.1));
 
-    let mut dup_bins = DupBins::default();
-    let mut duplicated = 0u64;
+    let dup = DupProfile::from_copies(groups.iter().map(|g| g.1));
     let entrants: Vec<FieldEntrant> = groups
         .iter()
-        .map(|&(key, copies)| {
-            dup_bins.add(u64::from(copies), 1);
-            if copies >= 2 {
-                duplicated += u64::from(copies);
-            }
-            entrant(slate, key, copies)
-        })
+        .map(|&(key, copies)| entrant(slate, key, copies))
         .collect();
 
     let counts = field.counts(slate.players.len());
@@ -92,11 +85,12 @@ pub(crate) fn build_output(
 
     let telemetry = FieldTelemetry {
         field_size: n as u32,
-        unique_lineups: entrants.len() as u32,
-        unique_share: entrants.len() as f64 / size,
-        duplicated_entry_share: duplicated as f64 / size,
-        max_copies: entrants.first().map_or(0, |e| e.copies),
-        dup_bins,
+        unique_lineups: dup.unique_lineups as u32,
+        unique_share: dup.unique_share,
+        duplicated_entry_share: dup.duplicated_entry_share,
+        max_copies: dup.max_copies,
+        dup_bins: dup.dup_bins,
+        sharp_share: field.sharp as f64 / size,
         ownership_mae: ownership_mae(slate, &counts, size),
         calibration_rounds: summary.calibration_rounds,
         rejection_rate: field.rejected as f64 / size,

@@ -35,7 +35,8 @@ pub use field::SALARY_BIN;
 pub use sample::MAX_ATTEMPTS;
 
 use crate::field::Summary;
-use crate::pool::Pool;
+use crate::pool::{Pool, Scratch};
+use crate::sample::Plan;
 
 /// The stage's name, used for streams, progress, events and errors.
 const STAGE: &str = "field_sampler";
@@ -107,13 +108,34 @@ impl FieldSampler {
         }
 
         let pool = Pool::new(slate, floor)?;
+        let plan = plan(&pool, config, &mut diagnostics);
         let rounds = config.calibration_rounds;
         ctx.progress.start(
             STAGE,
             u64::from(rounds) * u64::from(PILOT_SIZE) + u64::from(field_size),
         );
-        let calibration = calibrate::calibrate(&pool, rounds, ctx)?;
-        let field = sample::sample(&pool, &calibration.weights, 0, field_size, ctx)?;
+        let (sharp, fallbacks) = sample::sharp_entrants(&pool, &plan, field_size, ctx)?;
+        let sharp_counts = sample::sharp_counts(&sharp, slate.players.len());
+        let n_sharp = sharp.iter().filter(|s| s.is_some()).count() as u64;
+        let calibration = calibrate::calibrate(
+            &pool,
+            &plan,
+            &calibrate::Fixed {
+                sharp_counts: &sharp_counts,
+                casual: u64::from(field_size) - n_sharp,
+                field: u64::from(field_size),
+            },
+            rounds,
+            ctx,
+        )?;
+        let field =
+            sample::final_field(&pool, &calibration.weights, &plan, &sharp, fallbacks, ctx)?;
+        if field.sharp_fallbacks > 0 {
+            diagnostics.warn(format!(
+                "{} sharp builds broke a roster rule and were drawn casually",
+                field.sharp_fallbacks
+            ));
+        }
         let output = field::build_output(
             slate,
             &field,
@@ -134,6 +156,8 @@ impl FieldSampler {
         diagnostics.count("rejection_rate", t.rejection_rate);
         diagnostics.count("unique_lineups", f64::from(t.unique_lineups));
         diagnostics.count("salary_floor", f64::from(floor));
+        diagnostics.count("projection_floor_points", plan.min_proj);
+        diagnostics.count("sharp_entrants", field.sharp as f64);
         ctx.info(
             STAGE,
             format!(
@@ -144,5 +168,60 @@ impl FieldSampler {
             &[],
         );
         Ok((output, diagnostics))
+    }
+}
+
+/// Resolves the config against the slate: the tight salary floor and the
+/// projection floor (a share of the best lineup for the base projection, built
+/// by the same search sharp entrants use).
+fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnostics) -> Plan {
+    let unit = |x: f64, key: &str, diagnostics: &mut Diagnostics| {
+        if x.is_finite() && (0.0..=1.0).contains(&x) {
+            x
+        } else {
+            let clamped = if x.is_finite() {
+                x.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            diagnostics.warn(format!("{key} {x} is outside 0..1; {clamped} used"));
+            clamped
+        }
+    };
+    let projection_floor = unit(config.projection_floor, "projection_floor", diagnostics);
+    let mut scratch = Scratch::new(pool);
+    for (v, p) in scratch.values.iter_mut().zip(&pool.slate.players) {
+        *v = p.projection;
+    }
+    let best = pool
+        .build_sharp(pool.floor, &mut scratch)
+        .map(|l| pool.projection(&l.players));
+    if best.is_none() && projection_floor > 0.0 {
+        diagnostics.warn("no base-projection lineup could be built; projection_floor is off");
+    }
+    let noise = if config.sharp_noise.is_finite() && config.sharp_noise >= 0.0 {
+        config.sharp_noise
+    } else {
+        diagnostics.warn(format!(
+            "sharp_noise {} is not >= 0; 0 used",
+            config.sharp_noise
+        ));
+        0.0
+    };
+    Plan {
+        sharp_share: unit(config.sharp_share, "sharp_share", diagnostics),
+        sharp_noise: noise,
+        sharp_sources: config.sharp_sources.max(1),
+        sharp_source_noise: if config.sharp_source_noise.is_finite() {
+            config.sharp_source_noise.max(0.0)
+        } else {
+            0.0
+        },
+        tight_share: unit(config.tight_salary_share, "tight_salary_share", diagnostics),
+        tight_floor: pool
+            .cap
+            .saturating_sub(config.tight_salary_left)
+            .max(pool.floor),
+        min_proj: best.map_or(0.0, |b| projection_floor * b),
     }
 }

@@ -41,6 +41,10 @@ pub(crate) struct Scratch {
     taken: Vec<bool>,
     cumulative: Vec<(u32, f64)>,
     lineup: Lineup,
+    /// A sharp entrant's noisy projection per slate player.
+    pub values: Vec<f64>,
+    /// Best few candidates per fill step for pair swaps.
+    top: Vec<Vec<Candidate>>,
 }
 
 impl Scratch {
@@ -51,6 +55,8 @@ impl Scratch {
             lineup: Lineup {
                 players: vec![0; pool.order.len()],
             },
+            values: vec![0.0; pool.slate.players.len()],
+            top: vec![Vec::new(); pool.order.len()],
         }
     }
 }
@@ -124,15 +130,20 @@ impl<'a> Pool<'a> {
     }
 
     /// Draws one lineup with probability proportional to `weights` (indexed by
-    /// slate player) at every pick. Returns the lineup in slot order, or `None`
-    /// on a dead end or a broken rule (min games, team limit): the caller redraws.
+    /// slate player) at every pick, costing at least `floor` (at least the pool's
+    /// floor) and projecting at least `min_proj`. Returns the lineup in slot
+    /// order, or `None` on a dead end or a broken rule (min games, team limit,
+    /// projection floor): the caller redraws.
     pub fn draw<'s, R: Rng>(
         &self,
         weights: &[f64],
+        floor: u32,
+        min_proj: f64,
         rng: &mut R,
         scratch: &'s mut Scratch,
     ) -> Option<&'s Lineup> {
-        let ok = self.fill(weights, rng, scratch);
+        let ok = self.fill(weights, floor.clamp(self.floor, self.cap), rng, scratch)
+            && self.projection(&scratch.lineup.players) >= min_proj;
         // Release the taken marks whatever happened, so the scratch is clean.
         for &p in &scratch.lineup.players {
             if let Some(t) = scratch.taken.get_mut(p as usize) {
@@ -146,11 +157,27 @@ impl<'a> Pool<'a> {
         }
     }
 
-    fn fill<R: Rng>(&self, weights: &[f64], rng: &mut R, scratch: &mut Scratch) -> bool {
+    /// Sum of base projections of a (complete) lineup.
+    pub fn projection(&self, players: &[u32]) -> f64 {
+        players
+            .iter()
+            .filter_map(|&p| self.slate.players.get(p as usize))
+            .map(|p| p.projection)
+            .sum()
+    }
+
+    fn fill<R: Rng>(
+        &self,
+        weights: &[f64],
+        floor: u32,
+        rng: &mut R,
+        scratch: &mut Scratch,
+    ) -> bool {
         let Scratch {
             taken,
             cumulative,
             lineup,
+            ..
         } = scratch;
         // Slots not reached on a dead end hold u32::MAX, which the release loop skips.
         lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
@@ -164,9 +191,7 @@ impl<'a> Pool<'a> {
                 return false;
             };
             // Reachable: the rest can still lift the total to the floor with the dearest players.
-            let least = self
-                .floor
-                .saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
+            let least = floor.saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
             cumulative.clear();
             let mut total = 0.0;
             for c in candidates {
@@ -190,6 +215,145 @@ impl<'a> Pool<'a> {
             taken[player as usize] = true;
             lineup.players[slot] = player;
             salary += self.slate.players[player as usize].salary;
+        }
+        true
+    }
+}
+
+/// Candidates per slot a sharp build considers for pair swaps.
+const PAIR_TOP: usize = 10;
+/// Most improvement passes of a sharp build.
+const MAX_PASSES: usize = 12;
+
+impl Pool<'_> {
+    /// A sharp entrant's lineup: a good lineup for `scratch.values` within the
+    /// cap and `floor`. Not an exact optimizer, on purpose and by budget: a greedy
+    /// build (scarcest slot first, the most valuable player that keeps the cap and
+    /// the floor reachable) improved by single swaps (any eligible player) and
+    /// pair swaps (among each slot's [`PAIR_TOP`] most valuable players) until no
+    /// swap gains. Deterministic in the values. `None` when the result breaks a
+    /// rule (min games, team limit) or the greedy build dead-ends.
+    pub fn build_sharp<'s>(&self, floor: u32, scratch: &'s mut Scratch) -> Option<&'s Lineup> {
+        let ok = self.sharp(floor.clamp(self.floor, self.cap), scratch);
+        for &p in &scratch.lineup.players {
+            if let Some(t) = scratch.taken.get_mut(p as usize) {
+                *t = false;
+            }
+        }
+        if ok && scratch.lineup.check(self.slate).is_ok() {
+            Some(&scratch.lineup)
+        } else {
+            None
+        }
+    }
+
+    fn sharp(&self, floor: u32, scratch: &mut Scratch) -> bool {
+        let Scratch {
+            taken,
+            lineup,
+            values,
+            top,
+            ..
+        } = scratch;
+        let value = |c: &Candidate| values[c.player as usize];
+        lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
+        // Greedy: fill order, most valuable affordable player.
+        let mut picked: Vec<Candidate> = Vec::with_capacity(self.order.len());
+        let mut salary = 0u32;
+        for (k, candidates) in self.candidates.iter().enumerate() {
+            let Some(most) = self
+                .cap
+                .checked_sub(salary.saturating_add(self.min_rest[k + 1]))
+            else {
+                return false;
+            };
+            let least = floor.saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
+            let best = candidates
+                .iter()
+                .filter(|c| c.salary <= most && c.salary >= least && !taken[c.player as usize])
+                .max_by(|a, b| value(a).total_cmp(&value(b)));
+            let Some(&c) = best else {
+                return false;
+            };
+            taken[c.player as usize] = true;
+            salary += c.salary;
+            picked.push(c);
+        }
+        // Each step's most valuable candidates, for pair swaps.
+        for (t, candidates) in top.iter_mut().zip(&self.candidates) {
+            t.clear();
+            t.extend_from_slice(candidates);
+            if t.len() > PAIR_TOP {
+                t.select_nth_unstable_by(PAIR_TOP - 1, |a, b| value(b).total_cmp(&value(a)));
+                t.truncate(PAIR_TOP);
+            }
+        }
+        let fits = |s: u32| s <= self.cap && s >= floor;
+        for _ in 0..MAX_PASSES {
+            let mut improved = false;
+            // Single swaps.
+            for (k, slot) in picked.iter_mut().enumerate() {
+                let cur = *slot;
+                let base = salary - cur.salary;
+                let best = self.candidates[k]
+                    .iter()
+                    .filter(|c| {
+                        !taken[c.player as usize]
+                            && fits(base + c.salary)
+                            && value(c) > value(&cur) + 1e-9
+                    })
+                    .max_by(|a, b| value(a).total_cmp(&value(b)));
+                if let Some(&c) = best {
+                    taken[cur.player as usize] = false;
+                    taken[c.player as usize] = true;
+                    salary = base + c.salary;
+                    *slot = c;
+                    improved = true;
+                }
+            }
+            // Pair swaps among the top candidates.
+            for k in 0..picked.len() {
+                for l in k + 1..picked.len() {
+                    let (ck, cl) = (picked[k], picked[l]);
+                    let base = salary - ck.salary - cl.salary;
+                    let now = value(&ck) + value(&cl);
+                    let mut best: Option<(Candidate, Candidate, f64)> = None;
+                    for a in &top[k] {
+                        let a_free = !taken[a.player as usize] || a.player == ck.player;
+                        if !a_free || a.player == cl.player {
+                            continue;
+                        }
+                        for b in &top[l] {
+                            let b_free = !taken[b.player as usize] || b.player == cl.player;
+                            if !b_free || b.player == ck.player || b.player == a.player {
+                                continue;
+                            }
+                            let v = value(a) + value(b);
+                            if v > best.map_or(now + 1e-9, |x| x.2)
+                                && fits(base + a.salary + b.salary)
+                            {
+                                best = Some((*a, *b, v));
+                            }
+                        }
+                    }
+                    if let Some((a, b, _)) = best {
+                        taken[ck.player as usize] = false;
+                        taken[cl.player as usize] = false;
+                        taken[a.player as usize] = true;
+                        taken[b.player as usize] = true;
+                        salary = base + a.salary + b.salary;
+                        picked[k] = a;
+                        picked[l] = b;
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        for (c, &slot) in picked.iter().zip(&self.order) {
+            lineup.players[slot] = c.player;
         }
         true
     }

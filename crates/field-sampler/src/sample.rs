@@ -1,6 +1,13 @@
 //! Draws many independent entrants in parallel, deterministically.
+//!
+//! An entrant of the final field first draws its kind (sharp with probability
+//! `sharp_share`) from its own stream. Sharp entrants are built first (their
+//! lineups do not depend on the draw weights); the casual entrants are drawn
+//! after calibration, from the same stream re-seeded, so every entrant's result
+//! depends only on `(seed, index)` and the weights.
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use schemas::{StageContext, stream_seed};
@@ -11,8 +18,32 @@ use crate::{FieldSamplerError, STAGE};
 /// Most draws one entrant may take before the stage gives up as infeasible.
 pub const MAX_ATTEMPTS: u32 = 10_000;
 
+/// Attempts a casual entrant makes with its preferences (tight salary use, the
+/// projection floor) before it keeps to the hard rules only. Preferences are
+/// soft: an entrant who cannot meet them quickly builds like one who has none.
+pub const PREFERENCE_ATTEMPTS: u32 = 32;
+
 /// Entrants drawn between two progress reports / cancellation checks.
 const CHUNK: u32 = 4_096;
+
+/// How entrants are drawn, resolved from the config against the slate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    /// Share of sharp entrants in the final field.
+    pub sharp_share: f64,
+    /// A sharp entrant's own noise, in standard deviations.
+    pub sharp_noise: f64,
+    /// Sources sharp entrants share (at least 1).
+    pub sharp_sources: u32,
+    /// Noise of a source, in standard deviations.
+    pub sharp_source_noise: f64,
+    /// Share of casual entrants held to `tight_floor`.
+    pub tight_share: f64,
+    /// Salary floor of a "tight" casual entrant (cap less the allowed leftover).
+    pub tight_floor: u32,
+    /// Least base projection of a casual lineup.
+    pub min_proj: f64,
+}
 
 /// A sampled batch of entrants.
 #[derive(Debug)]
@@ -20,8 +51,12 @@ pub(crate) struct Sampled {
     /// Slot-ordered lineups, `roster` players each, in entrant order.
     pub players: Vec<u32>,
     pub roster: usize,
-    /// Draws rejected (dead ends, broken rules) over the whole batch.
+    /// Draws rejected (dead ends, broken rules, floors) over the whole batch.
     pub rejected: u64,
+    /// Entrants whose lineup is optimizer-built.
+    pub sharp: u64,
+    /// Sharp entrants whose build broke a rule and who were drawn casually instead.
+    pub sharp_fallbacks: u64,
 }
 
 impl Sampled {
@@ -37,72 +72,200 @@ impl Sampled {
 
     /// How many entrants hold each slate player.
     pub fn counts(&self, n_players: usize) -> Vec<u64> {
-        let mut counts = vec![0u64; n_players];
-        for &p in &self.players {
-            counts[p as usize] += 1;
-        }
-        counts
+        counts(&self.players, n_players)
     }
 }
 
-/// Draws `n` entrants with `weights`. Entrant `i` of `round` uses its own
-/// stream `stream_seed(seed, "field_sampler", round << 32 | i)`, so the result
-/// does not depend on the thread count or on chunking.
-pub(crate) fn sample(
+fn counts(players: &[u32], n_players: usize) -> Vec<u64> {
+    let mut counts = vec![0u64; n_players];
+    for &p in players {
+        counts[p as usize] += 1;
+    }
+    counts
+}
+
+/// Stream unit of entrant `i` in `round` (0 = the final field, 1.. the pilots).
+fn unit(round: u32, i: u32) -> u64 {
+    u64::from(round) << 32 | u64::from(i)
+}
+
+/// Maps `f` over `0..n` in parallel chunks, in index order, checking cancellation.
+fn par_map<T: Send>(
     pool: &Pool<'_>,
-    weights: &[f64],
-    round: u32,
     n: u32,
     ctx: &StageContext<'_>,
-) -> Result<Sampled, FieldSamplerError> {
-    let roster = pool.roster_size();
-    let mut players = Vec::with_capacity(n as usize * roster);
-    let mut rejected = 0u64;
+    progress: bool,
+    f: impl Fn(u32, &mut Scratch) -> T + Sync + Send,
+) -> Result<Vec<T>, FieldSamplerError> {
+    let mut out = Vec::with_capacity(n as usize);
     let mut start = 0u32;
     while start < n {
         if ctx.cancelled() {
             return Err(FieldSamplerError::Cancelled);
         }
         let end = start.saturating_add(CHUNK).min(n);
-        let drawn: Vec<Option<(Vec<u32>, u32)>> = (start..end)
+        let chunk: Vec<T> = (start..end)
             .into_par_iter()
-            .map_init(
-                || Scratch::new(pool),
-                |scratch, i| {
-                    let unit = u64::from(round) << 32 | u64::from(i);
-                    draw_entrant(pool, weights, stream_seed(ctx.seed, STAGE, unit), scratch)
-                },
-            )
+            .map_init(|| Scratch::new(pool), |scratch, i| f(i, scratch))
             .collect();
-        for entrant in drawn {
-            let (lineup, rejections) = entrant.ok_or(FieldSamplerError::NoValidLineup {
-                attempts: MAX_ATTEMPTS,
-                floor: pool.floor,
-                cap: pool.cap,
-            })?;
-            players.extend_from_slice(&lineup);
-            rejected += u64::from(rejections);
+        out.extend(chunk);
+        if progress {
+            ctx.progress.advance(u64::from(end - start));
         }
-        ctx.progress.advance(u64::from(end - start));
         start = end;
     }
-    Ok(Sampled {
-        players,
-        roster,
-        rejected,
-    })
+    Ok(out)
 }
 
-/// One entrant: redraw the whole lineup until it is valid, at most [`MAX_ATTEMPTS`] times.
-fn draw_entrant(
+/// Per final-field entrant, its sharp lineup if it has one.
+pub(crate) type SharpLineups = Vec<Option<Vec<u32>>>;
+
+/// The sharp entrants of the final field: `Some(lineup)` for entrant `i` when
+/// it is sharp and its build is valid, `None` for casual entrants (and for
+/// sharp ones whose build failed: they are drawn casually).
+pub(crate) fn sharp_entrants(
+    pool: &Pool<'_>,
+    plan: &Plan,
+    n: u32,
+    ctx: &StageContext<'_>,
+) -> Result<(SharpLineups, u64), FieldSamplerError> {
+    // Each source's noisy projection, from its own stream (round u32::MAX).
+    let sources: Vec<Vec<f64>> = (0..plan.sharp_sources.max(1))
+        .map(|s| {
+            let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(u32::MAX, s)));
+            pool.slate
+                .players
+                .iter()
+                .map(|p| {
+                    let z: f64 = rng.sample(StandardNormal);
+                    p.projection + plan.sharp_source_noise * p.std_dev * z
+                })
+                .collect()
+        })
+        .collect();
+    let built = par_map(pool, n, ctx, false, |i, scratch| {
+        let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(0, i)));
+        if rng.random::<f64>() >= plan.sharp_share {
+            return (None, false);
+        }
+        let source = &sources[rng.random_range(0..sources.len())];
+        for ((v, p), &base) in scratch
+            .values
+            .iter_mut()
+            .zip(&pool.slate.players)
+            .zip(source)
+        {
+            let z: f64 = rng.sample(StandardNormal);
+            *v = base + plan.sharp_noise * p.std_dev * z;
+        }
+        match pool.build_sharp(pool.floor, scratch) {
+            Some(l) => (Some(l.players.clone()), false),
+            None => (None, true),
+        }
+    })?;
+    let fallbacks = built.iter().filter(|b| b.1).count() as u64;
+    Ok((built.into_iter().map(|b| b.0).collect(), fallbacks))
+}
+
+/// Share of entrants holding each player among `sharp` lineups, per `n` entrants.
+pub(crate) fn sharp_counts(sharp: &[Option<Vec<u32>>], n_players: usize) -> Vec<u64> {
+    let players: Vec<u32> = sharp.iter().flatten().flatten().copied().collect();
+    counts(&players, n_players)
+}
+
+/// Draws `n` casual entrants of pilot `round` (>= 1) with `weights`.
+pub(crate) fn pilot(
     pool: &Pool<'_>,
     weights: &[f64],
-    seed: u64,
+    plan: &Plan,
+    round: u32,
+    n: u32,
+    ctx: &StageContext<'_>,
+) -> Result<Sampled, FieldSamplerError> {
+    let drawn = par_map(pool, n, ctx, true, |i, scratch| {
+        let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(round, i)));
+        draw_casual(pool, weights, plan, &mut rng, scratch)
+    })?;
+    collect(
+        pool,
+        drawn.into_iter().map(|d| d.map(|(l, r)| (l, r, false))),
+        0,
+    )
+}
+
+/// The final field: sharp entrants as built, casual ones drawn with `weights`.
+pub(crate) fn final_field(
+    pool: &Pool<'_>,
+    weights: &[f64],
+    plan: &Plan,
+    sharp: &[Option<Vec<u32>>],
+    fallbacks: u64,
+    ctx: &StageContext<'_>,
+) -> Result<Sampled, FieldSamplerError> {
+    let n = sharp.len() as u32;
+    let drawn = par_map(pool, n, ctx, true, |i, scratch| {
+        if let Some(Some(lineup)) = sharp.get(i as usize) {
+            return Some((lineup.clone(), 0, true));
+        }
+        let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(0, i)));
+        // The kind draw, as in `sharp_entrants`, then a fresh part of the stream.
+        let _kind: f64 = rng.random();
+        let mut rng = Pcg64Mcg::seed_from_u64(rng.random());
+        draw_casual(pool, weights, plan, &mut rng, scratch).map(|(l, r)| (l, r, false))
+    })?;
+    collect(pool, drawn.into_iter(), fallbacks)
+}
+
+fn collect(
+    pool: &Pool<'_>,
+    drawn: impl Iterator<Item = Option<(Vec<u32>, u32, bool)>>,
+    sharp_fallbacks: u64,
+) -> Result<Sampled, FieldSamplerError> {
+    let roster = pool.roster_size();
+    let mut out = Sampled {
+        players: Vec::new(),
+        roster,
+        rejected: 0,
+        sharp: 0,
+        sharp_fallbacks,
+    };
+    for entrant in drawn {
+        let (lineup, rejections, sharp) = entrant.ok_or(FieldSamplerError::NoValidLineup {
+            attempts: MAX_ATTEMPTS,
+            floor: pool.floor,
+            cap: pool.cap,
+        })?;
+        out.players.extend_from_slice(&lineup);
+        out.rejected += u64::from(rejections);
+        out.sharp += u64::from(sharp);
+    }
+    Ok(out)
+}
+
+/// One casual entrant: its salary floor, then whole redraws until the lineup
+/// is valid, at most [`MAX_ATTEMPTS`] times. The first [`PREFERENCE_ATTEMPTS`]
+/// hold the entrant's preferences (tight salary use, the projection floor); the
+/// rest only the hard rules (cap, `salary_floor`, roster rules), so that
+/// calibrated weights that make the preferences rare cannot fail or stall a run.
+fn draw_casual<R: Rng>(
+    pool: &Pool<'_>,
+    weights: &[f64],
+    plan: &Plan,
+    rng: &mut R,
     scratch: &mut Scratch,
 ) -> Option<(Vec<u32>, u32)> {
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let floor = if rng.random::<f64>() < plan.tight_share {
+        plan.tight_floor
+    } else {
+        pool.floor
+    };
     for attempt in 0..MAX_ATTEMPTS {
-        if let Some(lineup) = pool.draw(weights, &mut rng, scratch) {
+        let (floor, min_proj) = if attempt < PREFERENCE_ATTEMPTS {
+            (floor, plan.min_proj)
+        } else {
+            (pool.floor, 0.0)
+        };
+        if let Some(lineup) = pool.draw(weights, floor, min_proj, rng, scratch) {
             return Some((lineup.players.clone(), attempt));
         }
     }

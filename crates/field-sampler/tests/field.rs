@@ -27,9 +27,9 @@ fn run(
 
 fn config(rounds: u32) -> FieldSamplerConfig {
     FieldSamplerConfig {
-        field_size: None,
         salary_floor: 48_500,
         calibration_rounds: rounds,
+        ..FieldSamplerConfig::default()
     }
 }
 

@@ -39,7 +39,7 @@ mod problem;
 mod search;
 mod stage;
 
-use schemas::{Lineup, Slate};
+use schemas::{GameStack, Lineup, QbStack, Slate, TeamStack};
 
 pub use error::OptimizerError;
 pub use stage::{Optimizer, OptimizerInput};
@@ -63,6 +63,37 @@ pub struct SolveRules {
     pub max_salary: Option<u32>,
     /// Most players the lineup may share with each earlier lineup (`None`: it must only differ).
     pub max_overlap: Option<u32>,
+    /// Most players from one team; the sport's own limit applies in any case.
+    pub max_players_per_team: Option<u32>,
+    /// Least number of different teams.
+    pub min_teams: Option<u32>,
+    /// Least number of different games; the sport's own minimum applies in any case.
+    pub min_games: Option<u32>,
+    /// Team stacks (see [`schemas::TeamStack`]); several need different teams.
+    pub team_stacks: Vec<TeamStack>,
+    /// The QB stack (see [`schemas::QbStack`]).
+    pub qb_stack: Option<QbStack>,
+    /// Game stacks (see [`schemas::GameStack`]); several need different games.
+    pub game_stacks: Vec<GameStack>,
+    /// No non-DST player whose team the lineup's DST faces.
+    pub no_offense_vs_dst: bool,
+    /// Player groups: between `min` and `max` of the listed players.
+    pub groups: Vec<Group>,
+    /// Most summed ownership (fractions).
+    pub max_ownership_sum: Option<f64>,
+    /// Most product of ownership fractions.
+    pub max_ownership_product: Option<f64>,
+}
+
+/// At least `min` and at most `max` of `players` (slate indices).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    /// Slate indices of the group.
+    pub players: Vec<u32>,
+    /// Least of them in the lineup.
+    pub min: u32,
+    /// Most of them in the lineup (`None`: no limit).
+    pub max: Option<u32>,
 }
 
 /// The best lineup of one search.
@@ -89,14 +120,7 @@ pub fn solve(
     rules: &SolveRules,
     earlier: &[Lineup],
 ) -> Result<Option<Solution>, OptimizerError> {
-    let prob = Problem::new(
-        slate,
-        &rules.locks,
-        &rules.excludes,
-        rules.min_salary,
-        rules.max_salary,
-        rules.max_overlap,
-    )?;
+    let prob = Problem::new(slate, rules)?;
     prob.check_points(points)?;
     let n = slate.players.len();
     let mut pool = Pool::new(n);

@@ -16,7 +16,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::OptimizerError;
-use crate::problem::{Pool, Problem};
+use crate::problem::{NO_KEY, Pool, Problem};
 
 /// Scores within this (relative to the score's size) of the incumbent count as ties:
 /// the first lineup found is kept, and ties do not open new branches.
@@ -121,6 +121,12 @@ pub(crate) struct Model<'p, 'a> {
     table: Vec<f64>,
     /// Tie tolerance: `EPS` times the size of a lineup's score.
     tie: f64,
+    /// Group members among positions `j..`: `[g][j]`.
+    group_after: Vec<Vec<u32>>,
+    /// Counted players per key among positions `j..`: `[keyed][j * n_keys + k]`.
+    key_after: Vec<Vec<u32>>,
+    /// Team bits of positions `j..` (for `min_teams`; when at most 128 teams).
+    teams_after: Option<Vec<u128>>,
 }
 
 impl<'p, 'a> Model<'p, 'a> {
@@ -394,6 +400,43 @@ impl<'p, 'a> Model<'p, 'a> {
                 }
             }
         }
+        // Suffix counts for the pruning of the extra rules.
+        let extra = &prob.extra;
+        let group_after: Vec<Vec<u32>> = extra
+            .groups
+            .iter()
+            .map(|g| {
+                let mut a = vec![0u32; n + 1];
+                for j in (0..n).rev() {
+                    a[j] = a[j + 1] + u32::from(g.member[order[j] as usize]);
+                }
+                a
+            })
+            .collect();
+        let key_after: Vec<Vec<u32>> = extra
+            .keyed
+            .iter()
+            .map(|kd| {
+                let nk = kd.n_keys;
+                let mut a = vec![0u32; (n + 1) * nk];
+                for j in (0..n).rev() {
+                    let (lo, hi) = a.split_at_mut((j + 1) * nk);
+                    lo[j * nk..].copy_from_slice(&hi[..nk]);
+                    let k = kd.key[order[j] as usize];
+                    if k != NO_KEY && (k as usize) < nk {
+                        lo[j * nk + k as usize] += 1;
+                    }
+                }
+                a
+            })
+            .collect();
+        let teams_after = (extra.min_teams > 0 && prob.n_teams <= 128).then(|| {
+            let mut g = vec![0u128; n + 1];
+            for j in (0..n).rev() {
+                g[j] = g[j + 1] | (1u128 << prob.team[order[j] as usize]);
+            }
+            g
+        });
         let mut abs: Vec<f64> = pts.iter().map(|p| p.abs()).collect();
         abs.sort_by(|a, b| b.total_cmp(a));
         let scale = abs.iter().take(rdim).sum::<f64>() + lock_points.abs() + 1.0;
@@ -429,6 +472,9 @@ impl<'p, 'a> Model<'p, 'a> {
             rows,
             table,
             tie: EPS * scale,
+            group_after,
+            key_after,
+            teams_after,
         }
     }
 
@@ -508,9 +554,18 @@ impl<'p, 'a> Model<'p, 'a> {
             nodes: 0,
             stop: None,
             first,
+            ex: ExtraState::new(prob),
         };
         for &i in &prob.locks {
             team_count[prob.team[i as usize] as usize] += 1;
+            if !dfs.ex.allows(prob, i) {
+                return Ok(Outcome {
+                    lineup: None,
+                    exact: true,
+                    nodes: 0,
+                });
+            }
+            dfs.ex.add(prob, i, 1);
         }
         for &g in &self.lock_games {
             dfs.add_game(&mut game_count, g);
@@ -564,6 +619,175 @@ struct Dfs<'m, 'p, 'a> {
     stop: Option<Stop>,
     /// Stop at the first lineup that meets the rules (feasibility checks).
     first: bool,
+    ex: ExtraState,
+}
+
+/// Counters of the extra rules over the players taken.
+struct ExtraState {
+    active: bool,
+    group: Vec<u32>,
+    key: Vec<Vec<u32>>,
+    teams: u32,
+    team_bits: u128,
+    team_n: Vec<u32>,
+    own_sum: f64,
+    /// DSTs taken facing each team, and non-DST players taken per team.
+    dst_faced: Vec<u32>,
+    offense: Vec<u32>,
+    /// QBs taken per team.
+    qbs: Vec<u32>,
+}
+
+impl ExtraState {
+    fn new(prob: &Problem<'_>) -> Self {
+        let e = &prob.extra;
+        ExtraState {
+            active: e.active,
+            group: vec![0; e.groups.len()],
+            key: e.keyed.iter().map(|k| vec![0; k.n_keys]).collect(),
+            teams: 0,
+            team_bits: 0,
+            team_n: vec![0; prob.n_teams],
+            own_sum: 0.0,
+            dst_faced: vec![0; prob.n_teams],
+            offense: vec![0; prob.n_teams],
+            qbs: vec![0; prob.n_teams],
+        }
+    }
+
+    /// Whether taking slate player `i` keeps every "at most" rule.
+    fn allows(&self, prob: &Problem<'_>, i: u32) -> bool {
+        if !self.active {
+            return true;
+        }
+        let e = &prob.extra;
+        let i = i as usize;
+        if e.groups
+            .iter()
+            .zip(&self.group)
+            .any(|(g, &c)| g.member[i] && c + 1 > g.max)
+        {
+            return false;
+        }
+        if let Some(cap) = e.own_sum
+            && self.own_sum + prob.slate.players[i].ownership > cap + 1e-12
+        {
+            return false;
+        }
+        let team = prob.team[i] as usize;
+        if let Some(dst) = &e.dst {
+            if dst[i] {
+                let opp = e.opp[i];
+                if opp != NO_KEY && self.offense[opp as usize] > 0 {
+                    return false;
+                }
+            } else if self.dst_faced[team] > 0 {
+                return false;
+            }
+        }
+        if let Some(q) = &e.qb {
+            let catchers = &self.key[q.catchers];
+            if q.is_qb[i] && catchers[team] > q.max {
+                return false;
+            }
+            let k = e.keyed[q.catchers].key[i];
+            if k != NO_KEY && self.qbs[k as usize] > 0 && catchers[k as usize] + 1 > q.max {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Counts slate player `i` in (`sign` 1) or out (`sign` -1).
+    fn add(&mut self, prob: &Problem<'_>, i: u32, sign: i32) {
+        if !self.active {
+            return;
+        }
+        let e = &prob.extra;
+        let i = i as usize;
+        let bump = |c: &mut u32| *c = c.wrapping_add_signed(sign);
+        for (g, c) in e.groups.iter().zip(&mut self.group) {
+            if g.member[i] {
+                bump(c);
+            }
+        }
+        for (kd, c) in e.keyed.iter().zip(&mut self.key) {
+            let k = kd.key[i];
+            if k != NO_KEY {
+                bump(&mut c[k as usize]);
+            }
+        }
+        let team = prob.team[i] as usize;
+        if sign > 0 {
+            if self.team_n[team] == 0 {
+                self.teams += 1;
+                self.team_bits |= 1u128.checked_shl(team as u32).unwrap_or(0);
+            }
+            self.team_n[team] += 1;
+            self.own_sum += prob.slate.players[i].ownership;
+        } else {
+            self.team_n[team] -= 1;
+            if self.team_n[team] == 0 {
+                self.teams -= 1;
+                self.team_bits &= !1u128.checked_shl(team as u32).unwrap_or(0);
+            }
+            self.own_sum -= prob.slate.players[i].ownership;
+        }
+        if let Some(dst) = &e.dst {
+            if dst[i] {
+                if e.opp[i] != NO_KEY {
+                    bump(&mut self.dst_faced[e.opp[i] as usize]);
+                }
+            } else {
+                bump(&mut self.offense[team]);
+            }
+        }
+        if let Some(q) = &e.qb
+            && q.is_qb[i]
+        {
+            bump(&mut self.qbs[team]);
+        }
+    }
+
+    /// True when the players of positions `j..` cannot meet an "at least" rule.
+    fn short(&self, m: &Model<'_, '_>, j: usize, r_left: usize) -> bool {
+        if !self.active {
+            return false;
+        }
+        let e = &m.prob.extra;
+        let r = r_left as u32;
+        for (g, (rule, &c)) in e.groups.iter().zip(&self.group).enumerate() {
+            if rule.min > c && c + m.group_after[g][j].min(r) < rule.min {
+                return true;
+            }
+        }
+        for s in &e.stacks {
+            let nk = e.keyed[s.keyed].n_keys;
+            let after = &m.key_after[s.keyed][j * nk..(j + 1) * nk];
+            let cnt = &self.key[s.keyed];
+            if !cnt.iter().zip(after).any(|(&c, &a)| c + a.min(r) >= s.size) {
+                return true;
+            }
+        }
+        if let Some(bits) = &m.teams_after
+            && self.teams < e.min_teams
+        {
+            let more = (bits[j] & !self.team_bits).count_ones().min(r);
+            if self.teams + more < e.min_teams {
+                return true;
+            }
+        }
+        if let Some(q) = &e.qb {
+            let nk = e.keyed[q.catchers].n_keys;
+            for (t, _) in self.qbs.iter().enumerate().filter(|&(_, &n)| n > 0) {
+                let have = self.key[q.catchers][t];
+                if have < q.min && have + m.key_after[q.catchers][j * nk + t].min(r) < q.min {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 impl Dfs<'_, '_, '_> {
@@ -605,7 +829,7 @@ impl Dfs<'_, '_, '_> {
             if self.salary + m.max_salary_after[j * m.rdim + r_left] < m.prob.min_salary {
                 break;
             }
-            if self.games_short(j, r_left) {
+            if self.games_short(j, r_left) || self.ex.short(m, j, r_left) {
                 break;
             }
             let block = m.blocks[m.blk[j]];
@@ -638,7 +862,16 @@ impl Dfs<'_, '_, '_> {
         {
             return;
         }
-        let holding = &self.pool.holding[idx as usize];
+        if !self.ex.allows(m.prob, idx) {
+            return;
+        }
+        // With only uniqueness asked, duplicates are turned away at the leaf instead.
+        let only_unique = m.prob.max_overlap + 1 >= m.prob.roster;
+        let holding: &[u32] = if only_unique {
+            &[]
+        } else {
+            &self.pool.holding[idx as usize]
+        };
         let mut overlap_ok = true;
         for &l in holding {
             let s = &mut self.shared[l as usize];
@@ -661,6 +894,7 @@ impl Dfs<'_, '_, '_> {
                 self.game_count[g as usize] += 1;
                 self.cur += m.points[j];
                 self.salary += m.salary[j];
+                self.ex.add(m.prob, idx, 1);
 
                 if r_left == 1 {
                     self.leaf(&owner);
@@ -672,6 +906,7 @@ impl Dfs<'_, '_, '_> {
                     }
                 }
 
+                self.ex.add(m.prob, idx, -1);
                 self.salary -= m.salary[j];
                 self.cur -= m.points[j];
                 self.game_count[g as usize] -= 1;
@@ -694,6 +929,19 @@ impl Dfs<'_, '_, '_> {
         let prob = self.m.prob;
         if self.salary < prob.min_salary || self.distinct_games < prob.min_games {
             return;
+        }
+        if self.cur > self.best + self.m.tie && !prob.extra.lineup_ok(prob, &self.members) {
+            return;
+        }
+        if self.cur > self.best + self.m.tie
+            && prob.max_overlap + 1 >= prob.roster
+            && !self.pool.lineups.is_empty()
+        {
+            let mut key = self.members.clone();
+            key.sort_unstable();
+            if self.pool.set.contains(&key) {
+                return;
+            }
         }
         if self.cur > self.best + self.m.tie {
             let slots: Option<Vec<u32>> = owner[..prob.roster]

@@ -5,9 +5,15 @@ use schemas::{
     StageContext, StageError, VariantCatalog,
 };
 
-use crate::problem::{Pool, Problem};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+use schemas::stream_seed;
+
+use crate::problem::{Extra, Pool, Problem};
 use crate::search::Model;
-use crate::{NAME, OptimizerError};
+use crate::{Group, NAME, OptimizerError, SolveRules};
 
 /// The optimizer stage: slate + variant catalog + rules -> the candidate pool.
 #[derive(Debug, Default, Clone, Copy)]
@@ -50,23 +56,37 @@ fn build_pool(
             "must be at least 1",
         ));
     }
-    if !(0.0..=1.0).contains(&config.max_exposure) {
+    let share = |field: &str, v: f64| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(OptimizerError::invalid(
+                field,
+                format!("must lie in 0..1, got {v}"),
+            ))
+        }
+    };
+    share("max_exposure", config.max_exposure)?;
+    if !(config.randomness.is_finite() && config.randomness >= 0.0) {
         return Err(OptimizerError::invalid(
-            "max_exposure",
-            format!("must lie in 0..1, got {}", config.max_exposure),
+            "randomness",
+            format!("must be a finite number >= 0, got {}", config.randomness),
         ));
     }
+    for (field, v) in [
+        ("max_ownership_sum", config.max_ownership_sum),
+        ("max_ownership_product", config.max_ownership_product),
+    ] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(OptimizerError::invalid(
+                field,
+                format!("must be a finite number >= 0, got {v}"),
+            ));
+        }
+    }
     let variants = ordered_variants(slate, input.catalog)?;
-    let locks = resolve(slate, "locks", &config.locks)?;
-    let excludes = resolve(slate, "excludes", &config.excludes)?;
-    let prob = Problem::new(
-        slate,
-        &locks,
-        &excludes,
-        config.min_salary,
-        config.max_salary,
-        config.max_overlap,
-    )?;
+    let rules = solve_rules(slate, config)?;
+    let prob = Problem::new(slate, &rules)?;
     for v in &variants {
         prob.check_points(&v.points).map_err(|e| match e {
             OptimizerError::InvalidInput { message, .. } => {
@@ -79,19 +99,47 @@ fn build_pool(
 
     let per_variant = config.lineups_per_variant as usize;
     let total = variants.len() * per_variant;
-    let exposure_cap = if config.max_exposure >= 1.0 {
-        usize::MAX
-    } else {
-        (config.max_exposure * total as f64 - 1e-9).ceil().max(0.0) as usize
+    let cap_of = |share: f64| {
+        if share >= 1.0 {
+            usize::MAX
+        } else {
+            (share * total as f64 - 1e-9).ceil().max(0.0) as usize
+        }
     };
-    if exposure_cap == 0 {
+    let mut exposure_cap = vec![cap_of(config.max_exposure); n];
+    for (k, e) in config.player_exposure.iter().enumerate() {
+        let field = format!("player_exposure[{k}]");
+        let i = resolve(slate, "player_exposure", std::slice::from_ref(&e.player))?[0];
+        if let Some(min) = e.min {
+            share(&field, min)?;
+            if min > 0.0 {
+                return Err(OptimizerError::invalid(
+                    field,
+                    "min exposure is not supported yet; lock the player or use groups",
+                ));
+            }
+        }
+        if let Some(max) = e.max {
+            share(&field, max)?;
+            exposure_cap[i as usize] = cap_of(max);
+        }
+    }
+    if let Some(i) =
+        (0..n).find(|&i| exposure_cap[i] == 0 && prob.locks.binary_search(&(i as u32)).is_ok())
+    {
+        return Err(OptimizerError::Infeasible(format!(
+            "{} ({}) is locked but his exposure cap lets him into none of the {total} lineups",
+            slate.players[i].name, slate.players[i].dk_id
+        )));
+    }
+    if exposure_cap.iter().all(|&c| c == 0) {
         return Err(OptimizerError::Infeasible(format!(
             "max_exposure {} lets no player into any of the {total} lineups",
             config.max_exposure
         )));
     }
     let mut diag = Diagnostics::default();
-    if !prob.locks.is_empty() && exposure_cap < total {
+    if !prob.locks.is_empty() && exposure_cap.iter().any(|&c| c < total) {
         diag.warn("locked players are in every lineup whatever max_exposure says");
     }
     if prob.locks.len() > prob.max_overlap && total > 1 {
@@ -102,78 +150,123 @@ fn build_pool(
         ));
     }
 
+    // The objective of lineup `slot` (variant position x lineups_per_variant + rank - 1).
+    let objective = |vpos: usize, rank: usize| -> Vec<f64> {
+        let base = &variants[vpos].points;
+        if config.randomness <= 0.0 {
+            return base.clone();
+        }
+        let slot = (vpos * per_variant + rank - 1) as u64;
+        let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, NAME, slot));
+        base.iter()
+            .zip(&slate.players)
+            .map(|(&p, pl)| {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                p + config.randomness * pl.std_dev * z
+            })
+            .collect()
+    };
+
     ctx.progress.start(NAME, total as u64);
     let mut pool = Pool::new(n);
     let mut lineups: Vec<CandidateLineup> = Vec::with_capacity(total);
     let mut appearances = vec![0usize; n];
     let mut unavailable = vec![false; n];
+    let mut capped_version = 0u64;
     let mut proven = true;
     let mut nodes = 0u64;
     let mut searches = 0u64;
     let mut coarsest_unit = 0u32;
-    let mut scratch = Vec::new();
-    for v in &variants {
-        let mut model = Model::new(&prob, &v.points, &unavailable, std::mem::take(&mut scratch));
-        coarsest_unit = coarsest_unit.max(model.unit());
-        for rank in 1..=per_variant {
-            if ctx.cancelled() {
-                return Err(OptimizerError::Cancelled);
-            }
-            let outcome = model.search(&pool, Some(ctx.cancel))?;
-            searches += 1;
-            nodes += outcome.nodes;
-            proven &= outcome.exact;
-            let Some((players, _)) = outcome.lineup.filter(|(p, _)| !pool.contains(p)) else {
-                if pool.lineups.is_empty() {
-                    return Err(OptimizerError::Infeasible(explain(&prob, config)));
-                }
-                diag.warn(format!(
-                    "variant {}: built {} of {per_variant} lineups; no other lineup meets \
-                     max_overlap {} and the exposure caps",
-                    v.variant_id,
-                    rank - 1,
-                    prob.max_overlap
-                ));
-                ctx.progress.advance((per_variant - rank + 1) as u64);
-                break;
+    // Bound tables of a chunk of variants are built in parallel from the exposure
+    // caps as they stand; the searches run in variant order, and a table built
+    // before a cap changed is rebuilt, so the pool is the sequential one exactly.
+    let chunk = (rayon::current_num_threads() * 2).max(1);
+    let mut vpos = 0;
+    while vpos < variants.len() {
+        let end = (vpos + chunk).min(variants.len());
+        let snapshot = capped_version;
+        let mut built: Vec<Option<(Vec<f64>, Model<'_, '_>)>> = (vpos..end)
+            .into_par_iter()
+            .map(|vp| {
+                let pts = objective(vp, 1);
+                let model = Model::new(&prob, &pts, &unavailable, Vec::new());
+                Some((pts, model))
+            })
+            .collect();
+        for (offset, slot) in built.iter_mut().enumerate() {
+            let vp = vpos + offset;
+            let v = variants[vp];
+            let Some((mut pts, mut model)) = slot.take() else {
+                continue;
             };
-            pool.push(&players);
-            lineups.push(CandidateLineup {
-                lineup_id: lineups.len() as u32,
-                variant_id: v.variant_id,
-                rank_in_variant: rank as u32,
-                player_ids: players
-                    .iter()
-                    .map(|&i| slate.players[i as usize].dk_id)
-                    .collect(),
-                salary: players
-                    .iter()
-                    .map(|&i| slate.players[i as usize].salary)
-                    .sum(),
-                proj: players
-                    .iter()
-                    .map(|&i| slate.players[i as usize].projection)
-                    .sum(),
-                score: players.iter().map(|&i| v.points[i as usize]).sum(),
-                players: players.clone(),
-            });
-            ctx.progress.advance(1);
-            let mut capped = false;
-            for &i in &players {
-                appearances[i as usize] += 1;
-                if appearances[i as usize] >= exposure_cap
-                    && prob.locks.binary_search(&i).is_err()
-                    && !unavailable[i as usize]
-                {
-                    unavailable[i as usize] = true;
-                    capped = true;
-                }
+            if capped_version != snapshot {
+                model = Model::new(&prob, &pts, &unavailable, model.into_scratch());
             }
-            if capped && rank < per_variant {
-                model = Model::new(&prob, &v.points, &unavailable, model.into_scratch());
+            for rank in 1..=per_variant {
+                if ctx.cancelled() {
+                    return Err(OptimizerError::Cancelled);
+                }
+                coarsest_unit = coarsest_unit.max(model.unit());
+                let outcome = model.search(&pool, Some(ctx.cancel))?;
+                searches += 1;
+                nodes += outcome.nodes;
+                proven &= outcome.exact;
+                let Some((players, _)) = outcome.lineup.filter(|(p, _)| !pool.contains(p)) else {
+                    if pool.lineups.is_empty() {
+                        return Err(OptimizerError::Infeasible(explain(&prob, config)));
+                    }
+                    diag.warn(format!(
+                        "variant {}: built {} of {per_variant} lineups; no other lineup meets \
+                         max_overlap {} and the exposure caps",
+                        v.variant_id,
+                        rank - 1,
+                        prob.max_overlap
+                    ));
+                    ctx.progress.advance((per_variant - rank + 1) as u64);
+                    break;
+                };
+                pool.push(&players);
+                lineups.push(CandidateLineup {
+                    lineup_id: lineups.len() as u32,
+                    variant_id: v.variant_id,
+                    rank_in_variant: rank as u32,
+                    player_ids: players
+                        .iter()
+                        .map(|&i| slate.players[i as usize].dk_id)
+                        .collect(),
+                    salary: players
+                        .iter()
+                        .map(|&i| slate.players[i as usize].salary)
+                        .sum(),
+                    proj: players
+                        .iter()
+                        .map(|&i| slate.players[i as usize].projection)
+                        .sum(),
+                    score: players.iter().map(|&i| pts[i as usize]).sum(),
+                    players: players.clone(),
+                });
+                ctx.progress.advance(1);
+                let mut capped = false;
+                for &i in &players {
+                    appearances[i as usize] += 1;
+                    if appearances[i as usize] >= exposure_cap[i as usize]
+                        && prob.locks.binary_search(&i).is_err()
+                        && !unavailable[i as usize]
+                    {
+                        unavailable[i as usize] = true;
+                        capped = true;
+                    }
+                }
+                if capped {
+                    capped_version += 1;
+                }
+                if rank < per_variant && (capped || config.randomness > 0.0) {
+                    pts = objective(vp, rank + 1);
+                    model = Model::new(&prob, &pts, &unavailable, model.into_scratch());
+                }
             }
         }
-        scratch = model.into_scratch();
+        vpos = end;
     }
     diag.count("variants", variants.len() as f64);
     diag.count("lineups", lineups.len() as f64);
@@ -191,6 +284,44 @@ fn build_pool(
         },
         diag,
     ))
+}
+
+/// The config's rules for [`Problem::new`], players resolved to slate indices.
+fn solve_rules(slate: &Slate, config: &OptimizerConfig) -> Result<SolveRules, OptimizerError> {
+    let mut groups = Vec::with_capacity(config.groups.len());
+    for g in &config.groups {
+        let players = resolve(slate, "groups", &g.players)?;
+        if let Some(max) = g.max
+            && max < g.min.unwrap_or(0)
+        {
+            return Err(OptimizerError::Infeasible(format!(
+                "a group asks for at least {} but at most {max} of its players",
+                g.min.unwrap_or(0)
+            )));
+        }
+        groups.push(Group {
+            players,
+            min: g.min.unwrap_or(0),
+            max: g.max,
+        });
+    }
+    Ok(SolveRules {
+        locks: resolve(slate, "locks", &config.locks)?,
+        excludes: resolve(slate, "excludes", &config.excludes)?,
+        min_salary: config.min_salary,
+        max_salary: config.max_salary,
+        max_overlap: config.max_overlap,
+        max_players_per_team: config.max_players_per_team,
+        min_teams: config.min_teams,
+        min_games: config.min_games,
+        team_stacks: config.team_stacks.clone(),
+        qb_stack: config.qb_stack.clone(),
+        game_stacks: config.game_stacks.clone(),
+        no_offense_vs_dst: config.no_offense_vs_dst,
+        groups,
+        max_ownership_sum: config.max_ownership_sum,
+        max_ownership_product: config.max_ownership_product,
+    })
 }
 
 /// Variants in `variant_id` order, after checking the catalog lines up with the slate.
@@ -445,11 +576,12 @@ fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
     base.max_salary = u32::MAX / 4;
     base.min_games = 0;
     base.max_per_team = None;
+    base.extra = Extra::default();
     if !feasible(&base) {
         return slot_shortage(prob)
             .unwrap_or_else(|| format!("no lineup can fill every slot {context}"));
     }
-    let rules: [(String, Relax); 4] = [
+    let rules: [(String, Relax); 5] = [
         (ceiling_name(prob, config), |b, p| {
             b.max_salary = p.max_salary
         }),
@@ -466,6 +598,7 @@ fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
             ),
             |b, p| b.max_per_team = p.max_per_team,
         ),
+        (extra_names(config), |b, p| b.extra = p.extra.clone()),
     ];
     for (name, add) in &rules {
         let mut one = base.clone();
@@ -491,6 +624,41 @@ fn explain(prob: &Problem<'_>, config: &OptimizerConfig) -> String {
         so_far.push(name);
     }
     format!("no lineup satisfies every rule {context}")
+}
+
+/// The extra rules the config sets, by key, for error messages.
+fn extra_names(config: &OptimizerConfig) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    let c = config;
+    if !c.team_stacks.is_empty() {
+        names.push("team_stacks");
+    }
+    if c.qb_stack.is_some() {
+        names.push("qb_stack");
+    }
+    if !c.game_stacks.is_empty() {
+        names.push("game_stacks");
+    }
+    if c.no_offense_vs_dst {
+        names.push("no_offense_vs_dst");
+    }
+    if !c.groups.is_empty() {
+        names.push("groups");
+    }
+    if c.min_teams.is_some() {
+        names.push("min_teams");
+    }
+    if c.max_ownership_sum.is_some() {
+        names.push("max_ownership_sum");
+    }
+    if c.max_ownership_product.is_some() {
+        names.push("max_ownership_product");
+    }
+    if names.is_empty() {
+        "the extra rules".to_string()
+    } else {
+        names.join(" + ")
+    }
 }
 
 /// A smallest set of slots fewer available players can fill than it has slots.

@@ -16,13 +16,17 @@ mod slate;
 mod sport;
 mod stage;
 
-pub use config::{FieldSamplerConfig, OptimizerConfig, PlayerRef, SimConfig, VariantsConfig};
+pub use config::{
+    FieldSamplerConfig, GameStack, OptimizerConfig, PlayerExposure, PlayerGroup, PlayerRef,
+    QbStack, SimConfig, TeamStack, VariantsConfig,
+};
 pub use contest::{Contest, PayoutTier, PrizeLadder};
 pub use error::{ContractError, StageError};
 pub use lineup::{Lineup, LineupViolation};
 pub use outputs::{
-    CandidateLineup, DupBins, FieldEntrant, FieldSamplerOutput, FieldTelemetry, LineupResult,
-    OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin, SimOutput, Variant, VariantCatalog,
+    CandidateLineup, DupBins, DupProfile, FieldEntrant, FieldSamplerOutput, FieldTelemetry,
+    LineupResult, OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin, SimOutput, Variant,
+    VariantCatalog,
 };
 pub use run::{
     DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary, StageTiming,

@@ -99,6 +99,56 @@ impl DupBins {
     }
 }
 
+/// How duplicated a field is: the one owner of these figures, used by the field
+/// sampler's telemetry and by comparisons against real contest standings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DupProfile {
+    /// Entries counted (sum of copies).
+    pub entries: u64,
+    /// Distinct lineups.
+    pub unique_lineups: u64,
+    /// Distinct lineups / entries (0 for no entries).
+    pub unique_share: f64,
+    /// Share of entries whose lineup at least one other entry also holds.
+    pub duplicated_entry_share: f64,
+    /// Copies of the most-entered lineup.
+    pub max_copies: u32,
+    /// Distinct lineups by copies.
+    pub dup_bins: DupBins,
+}
+
+impl DupProfile {
+    /// The profile of a field given each distinct lineup's copies (zeros are ignored).
+    pub fn from_copies(copies: impl IntoIterator<Item = u32>) -> Self {
+        let mut p = DupProfile::default();
+        let mut duplicated = 0u64;
+        for c in copies.into_iter().filter(|&c| c > 0) {
+            p.entries += u64::from(c);
+            p.unique_lineups += 1;
+            p.max_copies = p.max_copies.max(c);
+            p.dup_bins.add(u64::from(c), 1);
+            if c >= 2 {
+                duplicated += u64::from(c);
+            }
+        }
+        if p.entries > 0 {
+            p.unique_share = p.unique_lineups as f64 / p.entries as f64;
+            p.duplicated_entry_share = duplicated as f64 / p.entries as f64;
+        }
+        p
+    }
+
+    /// The profile of a list of lineup identities (any ordered key), counting equal keys.
+    pub fn from_keys<K: Ord>(keys: impl IntoIterator<Item = K>) -> Self {
+        let mut counts: BTreeMap<K, u32> = BTreeMap::new();
+        for k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+        DupProfile::from_copies(counts.into_values())
+    }
+}
+
 /// Projected against sampled ownership of one player.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +185,8 @@ pub struct FieldTelemetry {
     /// Mean absolute error of sampled against projected ownership, in points (0..100).
     pub ownership_mae: f64,
     pub calibration_rounds: u32,
+    /// Share of entries built by sharp entrants (optimizer on a noisy projection).
+    pub sharp_share: f64,
     /// Draws rejected (cap, salary floor, min games) per accepted entry.
     pub rejection_rate: f64,
     pub ownership: Vec<OwnershipRow>,
@@ -207,4 +259,32 @@ pub struct SimOutput {
     /// Selected `lineup_id`s in the order they were chosen.
     pub selected: Vec<u32>,
     pub metrics: PortfolioMetrics,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dup_profile_counts_entries_lineups_and_bins() {
+        let p = DupProfile::from_copies([1, 1, 3, 0, 12, 5, 2]);
+        assert_eq!(p.entries, 24);
+        assert_eq!(p.unique_lineups, 6);
+        assert!((p.unique_share - 6.0 / 24.0).abs() < 1e-12);
+        assert!((p.duplicated_entry_share - 22.0 / 24.0).abs() < 1e-12);
+        assert_eq!(p.max_copies, 12);
+        assert_eq!(
+            p.dup_bins,
+            DupBins {
+                zero: 0,
+                one: 2,
+                two_to_four: 2,
+                five_to_nine: 1,
+                ten_plus: 1
+            }
+        );
+        assert_eq!(DupProfile::from_copies([]), DupProfile::default());
+        let keyed = DupProfile::from_keys(["a", "b", "a", "c", "a"]);
+        assert_eq!(keyed, DupProfile::from_copies([3, 1, 1]));
+    }
 }

@@ -28,6 +28,7 @@ mod projections;
 mod salaries;
 mod slate;
 mod sport;
+mod standings;
 mod table;
 
 pub use hash::sha256_file;
@@ -39,3 +40,7 @@ pub use projections::{
 pub use salaries::{GameInfo, SalaryFile, SalaryLayout, SalaryRow, read_salaries};
 pub use slate::build_slate;
 pub use sport::{builtin_sport, builtin_sport_names, detect_sport, load_sport_rules};
+pub use standings::{
+    DraftedPlayer, LOCKED, STANDINGS_SLOT_LABELS, Standings, StandingsEntry, StandingsSlot,
+    read_standings,
+};

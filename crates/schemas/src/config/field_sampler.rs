@@ -2,13 +2,38 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// field-sampler: how the opponents' field is drawn.
+///
+/// The field mixes two kinds of entrants. *Sharp* entrants run an optimizer on
+/// their own noisy copy of the public projection; *casual* entrants pick players
+/// by (calibrated) ownership, within the salary and projection floors. The
+/// defaults are chosen on principles (see `configs/field_sampler/default.yaml`),
+/// not tuned per slate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FieldSamplerConfig {
     /// Opponents' entries (`None`: the contest's field size less our entries).
     pub field_size: Option<u32>,
-    /// Least salary an opponent's lineup uses, in dollars.
+    /// Least salary any opponent's lineup uses, in dollars.
     pub salary_floor: u32,
+    /// Share (0..1) of casual entrants who leave at most `tight_salary_left`
+    /// dollars unspent; the others only respect `salary_floor`.
+    pub tight_salary_share: f64,
+    /// Most dollars a "tight" casual entrant leaves unspent.
+    pub tight_salary_left: u32,
+    /// Least base projection of a casual lineup, as a share (0..1) of the best
+    /// lineup's base projection (0 turns the floor off).
+    pub projection_floor: f64,
+    /// Share (0..1) of entrants who are sharp: optimizer-built lineups.
+    pub sharp_share: f64,
+    /// A sharp entrant's own noise on top of its source's, in standard deviations
+    /// per player: each builds its best lineup for
+    /// `projection + (sharp_source_noise x z_source + sharp_noise x z_own) x std_dev`.
+    pub sharp_noise: f64,
+    /// Projection sources sharp entrants share (sites, models): each sharp
+    /// entrant uses one at random, so sharp lineups cluster by source.
+    pub sharp_sources: u32,
+    /// Noise of a source against the public projection, in standard deviations per player.
+    pub sharp_source_noise: f64,
     /// Rounds of weight calibration toward projected ownership.
     pub calibration_rounds: u32,
 }
@@ -17,7 +42,14 @@ impl Default for FieldSamplerConfig {
     fn default() -> Self {
         FieldSamplerConfig {
             field_size: None,
-            salary_floor: 48_500,
+            salary_floor: 47_000,
+            tight_salary_share: 0.75,
+            tight_salary_left: 1_000,
+            projection_floor: 0.85,
+            sharp_share: 0.35,
+            sharp_noise: 0.2,
+            sharp_sources: 20,
+            sharp_source_noise: 0.5,
             calibration_rounds: 8,
         }
     }

@@ -7,7 +7,7 @@ mod sim;
 mod variants;
 
 pub use field_sampler::FieldSamplerConfig;
-pub use optimizer::OptimizerConfig;
+pub use optimizer::{GameStack, OptimizerConfig, PlayerExposure, PlayerGroup, QbStack, TeamStack};
 pub use sim::SimConfig;
 pub use variants::VariantsConfig;
 

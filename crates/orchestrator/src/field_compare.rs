@@ -1,0 +1,243 @@
+//! `field_compare`: a sampled field against a real contest's final standings.
+//!
+//! The real field is read from a DraftKings contest-standings export; the
+//! sampled field is drawn for the registered slate with the sampler config, at
+//! the real field's count of filled lineups. Both duplication profiles come from
+//! [`schemas::DupProfile`], with lineup identity = the player set (as in the
+//! sampler and the simulator). The real profile by lineup as entered (slot
+//! order included, as a naive count of the `Lineup` column gives) is reported
+//! alongside, because it reads quite differently on small slates.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use field_sampler::{FieldInput, FieldSampler};
+use pipeline_io::config::read_config;
+use pipeline_io::inputs::{normalise_name, read_standings};
+use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, StageContext, stream_seed};
+use serde::Serialize;
+
+use crate::OrchestratorError;
+use crate::catalog::Home;
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct FieldCompareRequest {
+    /// A DraftKings contest-standings CSV (FINAL: no `LOCKED` cells).
+    pub standings: PathBuf,
+    /// Registered slate the contest was played on (with the projections public before lock).
+    pub slate: String,
+    /// Registered contest (checked to exist; the field size comes from the standings).
+    pub contest: String,
+    /// Field-sampler config (YAML); the default config when absent.
+    pub sampler_config: Option<PathBuf>,
+    /// Seed of the sampled field.
+    pub seed: u64,
+}
+
+/// Real against sampled field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldComparison {
+    pub standings: String,
+    pub slate_id: String,
+    pub contest_id: String,
+    pub seed: u64,
+    /// Entries in the standings file.
+    pub entries: u64,
+    /// Entries that never filled a lineup (left out of both profiles).
+    pub empty_lineups: u64,
+    /// The real field by player set.
+    pub real: DupProfile,
+    /// The real field by lineup as entered (slot order included).
+    pub real_as_entered: DupProfile,
+    /// The sampled field (same entry count as `real`), by player set.
+    pub sampled: DupProfile,
+    /// Mean absolute error, in points, of sampled against real `%Drafted` over matched players.
+    pub ownership_mae_vs_real: f64,
+    /// Same, of projected against real (how far the projection itself was off).
+    pub projected_mae_vs_real: f64,
+    /// Sampled against projected ownership (the sampler's calibration target).
+    pub ownership_mae_vs_projected: f64,
+    /// Real players matched to the slate by normalised name.
+    pub players_matched: u32,
+    /// Real players (with `%Drafted` > 0) not found on the slate.
+    pub players_unmatched: Vec<String>,
+    /// Share of sampled entries built by sharp entrants.
+    pub sampled_sharp_share: f64,
+}
+
+/// Samples a field for the slate and compares it with real contest standings.
+pub fn field_compare(
+    home: &Home,
+    req: &FieldCompareRequest,
+    progress: &dyn ProgressSink,
+    cancel: &AtomicBool,
+) -> Result<FieldComparison, OrchestratorError> {
+    let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
+    let config: FieldSamplerConfig = match &req.sampler_config {
+        Some(p) => read_config(p)?,
+        None => FieldSamplerConfig::default(),
+    };
+    let standings = read_standings(&req.standings)?;
+    let locked = standings.locked_slots();
+    if locked > 0 {
+        return Err(OrchestratorError::Request(format!(
+            "{}: {locked} lineup cells read LOCKED: a mid-slate snapshot hides players; \
+             compare against a FINAL export",
+            req.standings.display()
+        )));
+    }
+    let sets: Vec<Vec<&str>> = standings
+        .entries
+        .iter()
+        .filter_map(|e| e.player_set())
+        .collect();
+    if sets.is_empty() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: no entry has a filled lineup",
+            req.standings.display()
+        )));
+    }
+    let real = DupProfile::from_keys(sets.iter());
+    let real_as_entered = DupProfile::from_keys(
+        standings
+            .entries
+            .iter()
+            .filter(|e| e.is_complete())
+            .map(|e| &e.lineup),
+    );
+
+    let (slate, _) = home.load_slate(&slate_rec)?;
+    let ctx = StageContext {
+        seed: stream_seed(req.seed, "field_compare", 0),
+        progress,
+        events: &schemas::NullSink,
+        cancel,
+    };
+    let field_size = u32::try_from(sets.len()).unwrap_or(u32::MAX);
+    let (field, _) = FieldSampler
+        .sample(
+            FieldInput {
+                slate: &slate,
+                field_size,
+            },
+            &config,
+            &ctx,
+        )
+        .map_err(schemas::StageError::from)?;
+    let t = &field.telemetry;
+    let sampled = DupProfile::from_copies(field.entrants.iter().map(|e| e.copies));
+
+    // Real %Drafted counts empty lineups in the denominator; rescale to filled ones.
+    let scale = standings.entries.len() as f64 / sets.len() as f64;
+    let by_name: BTreeMap<String, usize> = slate
+        .players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (normalise_name(&p.name), i))
+        .collect();
+    let sampled_own: BTreeMap<i64, f64> = t
+        .ownership
+        .iter()
+        .map(|r| (r.player_id, r.sampled))
+        .collect();
+    let (mut vs_real, mut proj_vs_real, mut matched) = (0.0, 0.0, 0u32);
+    let mut unmatched = Vec::new();
+    for p in &standings.players {
+        match by_name.get(&normalise_name(&p.name)) {
+            Some(&i) => {
+                let player = &slate.players[i];
+                let real_share = p.drafted * scale;
+                let s = sampled_own.get(&player.dk_id).copied().unwrap_or(0.0);
+                vs_real += (s - real_share).abs();
+                proj_vs_real += (player.ownership - real_share).abs();
+                matched += 1;
+            }
+            None if p.drafted > 0.0 => unmatched.push(p.name.clone()),
+            None => {}
+        }
+    }
+    let mean = |sum: f64| {
+        if matched == 0 {
+            0.0
+        } else {
+            100.0 * sum / f64::from(matched)
+        }
+    };
+    Ok(FieldComparison {
+        standings: req.standings.display().to_string(),
+        slate_id: slate.id.clone(),
+        contest_id: contest_rec.id,
+        seed: req.seed,
+        entries: standings.entries.len() as u64,
+        empty_lineups: standings.empty_lineups() as u64,
+        real,
+        real_as_entered,
+        sampled,
+        ownership_mae_vs_real: mean(vs_real),
+        projected_mae_vs_real: mean(proj_vs_real),
+        ownership_mae_vs_projected: t.ownership_mae,
+        players_matched: matched,
+        players_unmatched: unmatched,
+        sampled_sharp_share: t.sharp_share,
+    })
+}
+
+/// A table row: its label and how to print one profile's figure.
+type Row = (&'static str, fn(&DupProfile) -> String);
+
+/// The comparison as a plain-text table, real and sampled side by side.
+pub fn comparison_table(c: &FieldComparison) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "standings {} ({} entries, {} without a lineup)\nslate {}, contest {}, seed {}",
+        c.standings, c.entries, c.empty_lineups, c.slate_id, c.contest_id, c.seed
+    );
+    let _ = writeln!(
+        out,
+        "{:<26} {:>12} {:>12} {:>12}",
+        "", "real (set)", "real (slots)", "sampled"
+    );
+    let rows: [Row; 9] = [
+        ("entries", |p| p.entries.to_string()),
+        ("unique lineups", |p| p.unique_lineups.to_string()),
+        ("unique share", |p| {
+            format!("{:.1}%", 100.0 * p.unique_share)
+        }),
+        ("duplicated entry share", |p| {
+            format!("{:.1}%", 100.0 * p.duplicated_entry_share)
+        }),
+        ("max copies", |p| p.max_copies.to_string()),
+        ("lineups with 1 copy", |p| p.dup_bins.one.to_string()),
+        ("lineups with 2-4", |p| p.dup_bins.two_to_four.to_string()),
+        ("lineups with 5-9", |p| p.dup_bins.five_to_nine.to_string()),
+        ("lineups with 10+", |p| p.dup_bins.ten_plus.to_string()),
+    ];
+    for (name, f) in rows {
+        let _ = writeln!(
+            out,
+            "{name:<26} {:>12} {:>12} {:>12}",
+            f(&c.real),
+            f(&c.real_as_entered),
+            f(&c.sampled)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "ownership MAE: sampled vs real {:.2} pts, projected vs real {:.2} pts, sampled vs projected {:.2} pts ({} players matched, {} unmatched)",
+        c.ownership_mae_vs_real,
+        c.projected_mae_vs_real,
+        c.ownership_mae_vs_projected,
+        c.players_matched,
+        c.players_unmatched.len()
+    );
+    let _ = writeln!(
+        out,
+        "sampled sharp share {:.1}%",
+        100.0 * c.sampled_sharp_share
+    );
+    out
+}
