@@ -144,17 +144,7 @@ impl<'a> Pool<'a> {
     ) -> Option<&'s Lineup> {
         let ok = self.fill(weights, floor.clamp(self.floor, self.cap), rng, scratch)
             && self.projection(&scratch.lineup.players) >= min_proj;
-        // Release the taken marks whatever happened, so the scratch is clean.
-        for &p in &scratch.lineup.players {
-            if let Some(t) = scratch.taken.get_mut(p as usize) {
-                *t = false;
-            }
-        }
-        if ok && scratch.lineup.check(self.slate).is_ok() {
-            Some(&scratch.lineup)
-        } else {
-            None
-        }
+        self.release(ok, scratch)
     }
 
     /// Sum of base projections of a (complete) lineup.
@@ -235,6 +225,12 @@ impl Pool<'_> {
     /// rule (min games, team limit) or the greedy build dead-ends.
     pub fn build_sharp<'s>(&self, floor: u32, scratch: &'s mut Scratch) -> Option<&'s Lineup> {
         let ok = self.sharp(floor.clamp(self.floor, self.cap), scratch);
+        self.release(ok, scratch)
+    }
+
+    /// Releases the taken marks whatever happened, so the scratch is clean, and
+    /// returns the built lineup when it was built (`ok`) and passes every DK rule.
+    fn release<'s>(&self, ok: bool, scratch: &'s mut Scratch) -> Option<&'s Lineup> {
         for &p in &scratch.lineup.players {
             if let Some(t) = scratch.taken.get_mut(p as usize) {
                 *t = false;
