@@ -79,7 +79,8 @@ impl Home {
             let dir = self.root.join("slates").join(SAMPLE_SLATE);
             let salaries = dir.join("DKSalaries.csv");
             write_atomic(&salaries, SAMPLE_SALARIES)?;
-            self.register_slate(SAMPLE_SLATE, &salaries, None, None)?;
+            let (slate, _) = build(SAMPLE_SLATE, &salaries, None, None)?;
+            self.register_slate(&slate, &salaries, None)?;
         }
         if self.registry.contest(SAMPLE_CONTEST)?.is_none() {
             let payouts = self
@@ -88,12 +89,13 @@ impl Home {
                 .join(SAMPLE_CONTEST)
                 .join("payouts.csv");
             write_atomic(&payouts, SAMPLE_PAYOUTS)?;
-            self.register_contest(
-                SAMPLE_CONTEST,
+            let contest = inputs::read_payouts(
                 &payouts,
+                SAMPLE_CONTEST,
                 Some(SAMPLE_CONTEST_NAME),
                 Some(SAMPLE_MAX_ENTRIES),
             )?;
+            self.register_contest(&contest, &payouts)?;
         }
         Ok(())
     }
@@ -130,25 +132,19 @@ impl Home {
                 None
             }
         };
-        let record = self.register_slate(
-            &req.id,
-            &salaries,
-            projections.as_deref(),
-            Some(&slate.rules.name),
-        )?;
+        let record = self.register_slate(&slate, &salaries, projections.as_deref())?;
         Ok((record, report))
     }
 
+    /// Records a slate already read from `salaries` (and `projections`), which sit under the root.
     fn register_slate(
         &self,
-        id: &str,
+        slate: &Slate,
         salaries: &Path,
         projections: Option<&Path>,
-        sport: Option<&str>,
     ) -> Result<SlateRecord, OrchestratorError> {
-        let (slate, _) = build(id, salaries, projections, sport)?;
         let record = SlateRecord {
-            id: id.to_string(),
+            id: slate.id.clone(),
             sport: slate.rules.name.clone(),
             salaries_path: self.relative(salaries),
             salaries_sha256: inputs::sha256_file(salaries)?,
@@ -164,22 +160,21 @@ impl Home {
     /// Reads, checks and registers a payout table (copied under the data root).
     pub fn import_contest(&self, req: &ContestImport) -> Result<ContestRecord, OrchestratorError> {
         check_id("contest", &req.id)?;
-        inputs::read_payouts(&req.payouts, &req.id, req.name.as_deref(), req.max_entries)?;
+        let contest =
+            inputs::read_payouts(&req.payouts, &req.id, req.name.as_deref(), req.max_entries)?;
         let to = self.root.join("contests").join(&req.id).join("payouts.csv");
         copy_file(&req.payouts, &to)?;
-        self.register_contest(&req.id, &to, req.name.as_deref(), req.max_entries)
+        self.register_contest(&contest, &to)
     }
 
+    /// Records a contest already read from `payouts`, which sits under the root.
     fn register_contest(
         &self,
-        id: &str,
+        contest: &Contest,
         payouts: &Path,
-        name: Option<&str>,
-        max_entries: Option<u32>,
     ) -> Result<ContestRecord, OrchestratorError> {
-        let contest = inputs::read_payouts(payouts, id, name, max_entries)?;
         let record = ContestRecord {
-            id: id.to_string(),
+            id: contest.id.clone(),
             name: contest.name.clone(),
             payouts_path: self.relative(payouts),
             payouts_sha256: inputs::sha256_file(payouts)?,

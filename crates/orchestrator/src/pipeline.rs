@@ -23,7 +23,6 @@ use schemas::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use variants::Variants;
 
 use crate::OrchestratorError;
@@ -76,12 +75,7 @@ fn load<T: DeserializeOwned + Default>(path: Option<&Path>) -> Result<T, Orchest
 
 /// Hex SHA-256 of a value's canonical JSON.
 fn hash_json<T: Serialize>(value: &T) -> String {
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    hex(&Sha256::digest(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    pipeline_io::inputs::sha256_hex(&serde_json::to_vec(value).unwrap_or_default())
 }
 
 /// Collects a stage's events for its `logs.jsonl`.

@@ -31,7 +31,7 @@ mod sport;
 mod standings;
 mod table;
 
-pub use hash::sha256_file;
+pub use hash::{sha256_file, sha256_hex};
 pub use matching::{MatchReport, PlayerWithoutProjection, UnmatchedProjection, normalise_name};
 pub use payouts::{DEFAULT_MAX_ENTRIES, read_payouts};
 pub use projections::{
