@@ -119,6 +119,14 @@ pub(crate) struct Model<'p, 'a> {
     /// Where each state's stored rows lie in `table`.
     rows: Vec<Rows>,
     table: Vec<f64>,
+    /// First position of the same-points tail of the free block (`order.len()`
+    /// when there is none); later positions are not in `table`.
+    tail: usize,
+    /// Best points of `r` tail players: `[r]`.
+    tail_points: Vec<f64>,
+    /// Least salary units of `r` players of positions `j..` in the tail:
+    /// `[(j - tail) * rdim + r]` (`usize::MAX`: fewer than `r` players).
+    tail_min_units: Vec<usize>,
     /// Tie tolerance: `EPS` times the size of a lineup's score.
     tie: f64,
     /// Group members among positions `j..`: `[g][j]`.
@@ -321,11 +329,30 @@ impl<'p, 'a> Model<'p, 'a> {
             room_after[j] = room.min(roster);
             need_after[j] = need;
         }
+        // The tail of the free block whose players all score the same (players out
+        // of the slate's games score 0 in every variant): its bound has a closed form,
+        // so only its first position is stored.
+        let mut tail = n;
+        if let Some(&last) = pts.last() {
+            while tail > 0
+                && blocks[blk[tail - 1]].free
+                && pts[tail - 1].to_bits() == last.to_bits()
+            {
+                tail -= 1;
+            }
+        }
+        if n - tail < 2 {
+            tail = n;
+        }
         let mut state_at = Vec::with_capacity(n + 2);
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for j in 0..n {
             state_at.push(ranges.len());
             let block = blocks[blk[j]];
+            if j > tail {
+                ranges.push((1, 0));
+                continue;
+            }
             for t in 0..block.states() {
                 let counted = if block.free { 0 } else { t };
                 let lo = need_after[j].saturating_sub(counted.min(block.min));
@@ -356,12 +383,54 @@ impl<'p, 'a> Model<'p, 'a> {
             rows.push(Rows { start: at, lo, hi });
             at += (hi + 1).saturating_sub(lo) * bdim;
         }
+        // Every cell is written below, so the old contents of `scratch` can stay.
         let mut table = scratch;
-        table.clear();
+        table.truncate(at);
         table.resize(at, f64::NEG_INFINITY);
         let sentinel = rows[state_at[n]].start;
         table[sentinel..].fill(0.0);
-        for j in (0..n).rev() {
+        // Closed form of the tail: `r` of its players score `r` times the same
+        // points (summed as the recurrence sums them) when the `r` cheapest fit.
+        let mut tail_points = vec![f64::NEG_INFINITY; rdim];
+        let mut tail_min_units = vec![usize::MAX; (n + 1 - tail) * rdim];
+        if tail < n {
+            let p = pts[tail];
+            tail_points[0] = 0.0;
+            for r in 1..rdim {
+                tail_points[r] = p + tail_points[r - 1];
+            }
+            let mut cheap: Vec<usize> = Vec::with_capacity(rdim);
+            for j in (tail..=n).rev() {
+                if j < n {
+                    let u = (salary[j] / unit) as usize;
+                    let at = cheap.partition_point(|&c| c <= u);
+                    cheap.insert(at, u);
+                    cheap.truncate(rdim - 1);
+                }
+                let row = &mut tail_min_units[(j - tail) * rdim..(j - tail + 1) * rdim];
+                let mut sum = 0;
+                row[0] = 0;
+                for (r, &c) in cheap.iter().enumerate() {
+                    sum += c;
+                    row[r + 1] = sum;
+                }
+            }
+            let here = rows[state_at[tail]];
+            for r in here.lo..=here.hi {
+                let Some(d) = here.cell(r, bdim) else {
+                    continue;
+                };
+                let need = tail_min_units[r];
+                for (b, cell) in table[d..d + bdim].iter_mut().enumerate() {
+                    *cell = if b >= need {
+                        tail_points[r]
+                    } else {
+                        f64::NEG_INFINITY
+                    };
+                }
+            }
+        }
+        for j in (0..tail).rev() {
             let block = blocks[blk[j]];
             let same = blk[j + 1] == blk[j];
             let u = (salary[j] / unit) as usize;
@@ -384,18 +453,30 @@ impl<'p, 'a> Model<'p, 'a> {
                         continue;
                     };
                     let dst = &mut head[d..d + bdim];
-                    if let Some(s) = skip.and_then(|s| s.cell(r, bdim)) {
-                        dst.copy_from_slice(&tail[s - next..s - next + bdim]);
-                    }
-                    let src = take.and_then(|s| r.checked_sub(1).and_then(|r1| s.cell(r1, bdim)));
-                    if let Some(s) = src {
-                        let src = &tail[s - next..s - next + bdim];
-                        for b in u..bdim {
-                            let v = p + src[b - u];
-                            if v > dst[b] {
-                                dst[b] = v;
+                    let skip = skip
+                        .and_then(|s| s.cell(r, bdim))
+                        .map(|s| &tail[s - next..s - next + bdim]);
+                    let src = take
+                        .and_then(|s| r.checked_sub(1).and_then(|r1| s.cell(r1, bdim)))
+                        .map(|s| &tail[s - next..s - next + bdim]);
+                    let u = u.min(bdim);
+                    let (low, high) = dst.split_at_mut(u);
+                    match (skip, src) {
+                        (Some(skip), Some(src)) => {
+                            low.copy_from_slice(&skip[..u]);
+                            for ((d, &k), &t) in high.iter_mut().zip(&skip[u..]).zip(src) {
+                                let v = p + t;
+                                *d = if v > k { v } else { k };
                             }
                         }
+                        (Some(skip), None) => dst.copy_from_slice(skip),
+                        (None, Some(src)) => {
+                            low.fill(f64::NEG_INFINITY);
+                            for (d, &t) in high.iter_mut().zip(src) {
+                                *d = p + t;
+                            }
+                        }
+                        (None, None) => dst.fill(f64::NEG_INFINITY),
                     }
                 }
             }
@@ -471,6 +552,9 @@ impl<'p, 'a> Model<'p, 'a> {
             state_at,
             rows,
             table,
+            tail,
+            tail_points,
+            tail_min_units,
             tie: EPS * scale,
             group_after,
             key_after,
@@ -489,6 +573,13 @@ impl<'p, 'a> Model<'p, 'a> {
     }
 
     fn bound(&self, j: usize, t: usize, r: usize, b: usize) -> f64 {
+        if j > self.tail {
+            return if self.tail_min_units[(j - self.tail) * self.rdim + r] <= b {
+                self.tail_points[r]
+            } else {
+                f64::NEG_INFINITY
+            };
+        }
         self.rows[self.state_at[j] + t]
             .cell(r, self.bdim)
             .map_or(f64::NEG_INFINITY, |c| self.table[c + b])

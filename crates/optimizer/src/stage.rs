@@ -180,16 +180,22 @@ fn build_pool(
     // Bound tables of a chunk of variants are built in parallel from the exposure
     // caps as they stand; the searches run in variant order, and a table built
     // before a cap changed is rebuilt, so the pool is the sequential one exactly.
-    let chunk = (rayon::current_num_threads() * 2).max(1);
+    let chunk = (rayon::current_num_threads() * 8).max(1);
+    // Bound tables' memory, handed from one chunk's models to the next.
+    let mut spare: Vec<Vec<f64>> = Vec::new();
     let mut vpos = 0;
     while vpos < variants.len() {
         let end = (vpos + chunk).min(variants.len());
         let snapshot = capped_version;
+        let scratch: Vec<Vec<f64>> = (vpos..end)
+            .map(|_| spare.pop().unwrap_or_default())
+            .collect();
         let mut built: Vec<Option<(Vec<f64>, Model<'_, '_>)>> = (vpos..end)
             .into_par_iter()
-            .map(|vp| {
+            .zip(scratch)
+            .map(|(vp, scratch)| {
                 let pts = objective(vp, 1);
-                let model = Model::new(&prob, &pts, &unavailable, Vec::new());
+                let model = Model::new(&prob, &pts, &unavailable, scratch);
                 Some((pts, model))
             })
             .collect();
@@ -265,6 +271,7 @@ fn build_pool(
                     model = Model::new(&prob, &pts, &unavailable, model.into_scratch());
                 }
             }
+            spare.push(model.into_scratch());
         }
         vpos = end;
     }
