@@ -173,15 +173,9 @@ impl<'a> Pool<'a> {
         lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
         let mut salary = 0u32;
         for (k, (&slot, candidates)) in self.order.iter().zip(&self.candidates).enumerate() {
-            // Affordable: the rest can still be filled under the cap with the cheapest players.
-            let Some(most) = self
-                .cap
-                .checked_sub(salary.saturating_add(self.min_rest[k + 1]))
-            else {
+            let Some((least, most)) = self.salary_window(k, salary, floor) else {
                 return false;
             };
-            // Reachable: the rest can still lift the total to the floor with the dearest players.
-            let least = floor.saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
             cumulative.clear();
             let mut total = 0.0;
             for c in candidates {
@@ -243,6 +237,18 @@ impl Pool<'_> {
         }
     }
 
+    /// Salary range `(least, most)` of the player for fill position `k` when the
+    /// players so far cost `salary`: most, so the rest can still be filled under the
+    /// cap with the cheapest players; least, so the rest can still lift the total to
+    /// `floor` with the dearest. `None` when nothing fits.
+    fn salary_window(&self, k: usize, salary: u32, floor: u32) -> Option<(u32, u32)> {
+        let most = self
+            .cap
+            .checked_sub(salary.saturating_add(self.min_rest[k + 1]))?;
+        let least = floor.saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
+        Some((least, most))
+    }
+
     fn sharp(&self, floor: u32, scratch: &mut Scratch) -> bool {
         let Scratch {
             taken,
@@ -257,13 +263,9 @@ impl Pool<'_> {
         let mut picked: Vec<Candidate> = Vec::with_capacity(self.order.len());
         let mut salary = 0u32;
         for (k, candidates) in self.candidates.iter().enumerate() {
-            let Some(most) = self
-                .cap
-                .checked_sub(salary.saturating_add(self.min_rest[k + 1]))
-            else {
+            let Some((least, most)) = self.salary_window(k, salary, floor) else {
                 return false;
             };
-            let least = floor.saturating_sub(salary.saturating_add(self.max_rest[k + 1]));
             let best = candidates
                 .iter()
                 .filter(|c| c.salary <= most && c.salary >= least && !taken[c.player as usize])
