@@ -13,13 +13,14 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use field_sampler::{FieldInput, FieldSampler};
-use pipeline_io::config::read_config;
 use pipeline_io::inputs::{normalise_name, read_standings};
 use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, StageContext, stream_seed};
 use serde::Serialize;
 
 use crate::OrchestratorError;
 use crate::catalog::Home;
+use crate::pipeline::load;
+use crate::validate::check_field;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -75,10 +76,7 @@ pub fn field_compare(
     cancel: &AtomicBool,
 ) -> Result<FieldComparison, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
-    let config: FieldSamplerConfig = match &req.sampler_config {
-        Some(p) => read_config(p)?,
-        None => FieldSamplerConfig::default(),
-    };
+    let config: FieldSamplerConfig = load(req.sampler_config.as_deref())?;
     let standings = read_standings(&req.standings)?;
     let locked = standings.locked_slots();
     if locked > 0 {
@@ -126,6 +124,7 @@ pub fn field_compare(
             &ctx,
         )
         .map_err(schemas::StageError::from)?;
+    check_field(&slate, &field, field_size)?;
     let t = &field.telemetry;
     let sampled = DupProfile::from_copies(field.entrants.iter().map(|e| e.copies));
 

@@ -66,7 +66,10 @@ struct Configs {
     sim: SimConfig,
 }
 
-fn load<T: DeserializeOwned + Default>(path: Option<&Path>) -> Result<T, OrchestratorError> {
+/// A stage config from its YAML file, or its defaults when no file is given.
+pub(crate) fn load<T: DeserializeOwned + Default>(
+    path: Option<&Path>,
+) -> Result<T, OrchestratorError> {
     Ok(match path {
         Some(p) => read_config(p)?,
         None => T::default(),
