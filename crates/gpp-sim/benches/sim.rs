@@ -59,6 +59,7 @@ fn slate(rng: &mut Pcg64Mcg) -> Slate {
                 floor: None,
                 minutes: None,
                 locked: false,
+                captain_of: None,
             }
         })
         .collect();

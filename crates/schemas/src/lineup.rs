@@ -19,6 +19,8 @@ pub enum LineupViolation {
     UnknownPlayer(u32),
     #[error("player {0} appears twice")]
     Duplicate(i64),
+    #[error("player {flex} and its captain entry {captain} are the same person")]
+    SamePerson { captain: i64, flex: i64 },
     #[error("player {player} cannot fill slot {slot}")]
     IneligibleSlot { player: i64, slot: String },
     #[error("salary {salary} exceeds the cap {cap}")]
@@ -45,7 +47,7 @@ impl Lineup {
             .sum()
     }
 
-    /// Checks every DraftKings rule: size, distinct players, each player eligible
+    /// Checks every DraftKings rule: size, distinct players (a showdown person once), each player eligible
     /// for the slot it stands in, salary cap, min games, max per team.
     pub fn check(&self, slate: &Slate) -> Result<(), LineupViolation> {
         let rules = &slate.rules;
@@ -65,6 +67,15 @@ impl Lineup {
                 .ok_or(LineupViolation::UnknownPlayer(i))?;
             if self.players[..slot].contains(&i) {
                 return Err(LineupViolation::Duplicate(p.dk_id));
+            }
+            if let Some(base) = p.captain_of
+                && self.players.contains(&base)
+            {
+                let flex = slate.players.get(base as usize).map_or(-1, |b| b.dk_id);
+                return Err(LineupViolation::SamePerson {
+                    captain: p.dk_id,
+                    flex,
+                });
             }
             if p.slot_mask & (1 << slot) == 0 {
                 return Err(LineupViolation::IneligibleSlot {

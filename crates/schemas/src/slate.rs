@@ -42,6 +42,11 @@ pub struct Player {
     /// The game has started (`(LOCKED)`, `In Progress`, `Final`): the player can no longer be swapped.
     #[serde(default)]
     pub locked: bool,
+    /// Showdown: this row is the captain entry of the player row at this index, the same
+    /// person at the captain's multiplier (see [`SportRules::captain`]). A lineup may hold
+    /// a person once. `None` on classic slates and on the non-captain rows.
+    #[serde(default)]
+    pub captain_of: Option<u32>,
 }
 
 /// One real game of the slate.
@@ -116,6 +121,32 @@ impl Slate {
             }
             if p.ownership > 1.0 {
                 return Err(ContractError::invalid(what(p), "ownership above 1"));
+            }
+            if let Some(base) = p.captain_of {
+                let Some(b) = self.players.get(base as usize) else {
+                    return Err(ContractError::invalid(
+                        what(p),
+                        format!("captain_of {base} is not a player index"),
+                    ));
+                };
+                if b.captain_of.is_some() {
+                    return Err(ContractError::invalid(
+                        what(p),
+                        format!(
+                            "captain_of points at {} ({}), itself a captain row",
+                            b.name, b.dk_id
+                        ),
+                    ));
+                }
+                if self.rules.captain.is_none() {
+                    return Err(ContractError::invalid(
+                        what(p),
+                        format!(
+                            "captain row on sport {}, which has no captain slot",
+                            self.rules.name
+                        ),
+                    ));
+                }
             }
         }
         Ok(())

@@ -49,6 +49,7 @@ pub fn player(
         floor: None,
         minutes: None,
         locked: false,
+        captain_of: None,
     }
 }
 

@@ -142,6 +142,7 @@ mod tests {
             floor: None,
             minutes: None,
             locked: false,
+            captain_of: None,
         };
         Slate {
             id: "s".into(),

@@ -58,6 +58,7 @@ pub fn slate(seed: u64, games: usize, per_team: usize) -> Slate {
                     floor: None,
                     minutes: None,
                     locked: false,
+                    captain_of: None,
                 });
             }
         }

@@ -55,6 +55,7 @@ pub fn slate(players: &[(f64, f64)]) -> Slate {
                 floor: None,
                 minutes: None,
                 locked: false,
+                captain_of: None,
             })
             .collect(),
     }

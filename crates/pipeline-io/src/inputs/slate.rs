@@ -127,6 +127,7 @@ fn player(
         floor: proj.and_then(|p| p.floor),
         minutes: proj.and_then(|p| p.minutes),
         locked: row.locked,
+        captain_of: None,
     })
 }
 
