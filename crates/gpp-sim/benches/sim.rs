@@ -161,8 +161,8 @@ fn main() {
     let contest = contest();
     let config = SimConfig {
         iterations,
-        entries: None,
         max_exposure: 0.5,
+        ..SimConfig::default()
     };
     let input = SimInput {
         slate: &slate,

@@ -5,52 +5,92 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use schemas::{
-    CandidateLineup, Diagnostics, DupBins, LineupResult, PortfolioMetrics, PrizeLadder, SimConfig,
-    SimOutput, StageContext,
+    BaselineMetrics, CandidateLineup, Diagnostics, DupBins, LineupResult, PortfolioMetrics,
+    PrizeLadder, SimConfig, SimOutput, StageContext,
 };
 
 use crate::histogram::{PERCENTILE_BINS, bin_of, quantile};
 use crate::outcome::{OutcomeModel, draw_iteration};
-use crate::payout::{Placing, Ranker, desc_key, lineup_score, score_of_key};
+#[cfg(doc)]
+use crate::payout::lineup_score;
+use crate::rank::{FieldRanks, pay_ours};
+use crate::selection::{InTheMoney, exposure_cap, select_entries, select_marginal};
 use crate::{NAME, SimError, SimInput};
 
 /// Iterations per work unit. Fixed, so that the chunking (and with it every
 /// floating-point sum) is the same for any thread count.
 pub const CHUNK: u32 = 32;
 
-/// Lineups as sorted player indices, flattened into one buffer.
+/// Lineups of one width as sorted player indices, in one flat buffer.
+///
+/// Every lineup of a contest has the roster's size, so a fixed stride and
+/// 16-bit indices keep a 100,000-lineup field in about 1.6 MB, scored by
+/// streaming through it once per iteration.
 #[derive(Debug, Default)]
 struct LineupTable {
-    players: Vec<u32>,
-    offsets: Vec<usize>,
+    width: usize,
+    players: Vec<u16>,
 }
 
 impl LineupTable {
-    fn push(&mut self, sorted: &[u32]) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
+    fn new(width: usize) -> Self {
+        LineupTable {
+            width,
+            players: Vec::new(),
         }
-        self.players.extend_from_slice(sorted);
-        self.offsets.push(self.players.len());
+    }
+
+    /// Appends a lineup; the caller checked its width and indices.
+    fn push(&mut self, sorted: &[u32]) {
+        self.players.extend(sorted.iter().map(|&p| p as u16));
     }
 
     fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.players.len().checked_div(self.width).unwrap_or(0)
     }
 
-    fn get(&self, i: usize) -> &[u32] {
-        &self.players[self.offsets[i]..self.offsets[i + 1]]
+    fn get(&self, i: usize) -> &[u16] {
+        &self.players[i * self.width..(i + 1) * self.width]
     }
 
-    /// Scores every lineup of the table into `out` (cleared first).
+    /// Scores every lineup into `out` (cleared first). The same float additions
+    /// in the same order as [`lineup_score`], so identical lineups tie exactly.
     fn score_all(&self, points: &[f32], out: &mut Vec<f32>) {
         out.clear();
-        out.extend(
-            self.offsets
-                .windows(2)
-                .map(|w| lineup_score(points, &self.players[w[0]..w[1]])),
-        );
+        // A known width lets the compiler unroll the gathers of each lineup.
+        match self.width {
+            0 => {}
+            6 => score_fixed::<6>(&self.players, points, out),
+            8 => score_fixed::<8>(&self.players, points, out),
+            9 => score_fixed::<9>(&self.players, points, out),
+            w => out.extend(
+                self.players
+                    .chunks_exact(w)
+                    .map(|l| l.iter().fold(0.0f32, |acc, &p| acc + points[p as usize])),
+            ),
+        }
     }
+
+    /// Scores the lineups at `rows` into `out` (cleared first).
+    fn score_rows(&self, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {
+        out.clear();
+        out.extend(rows.iter().map(|&r| {
+            self.get(r)
+                .iter()
+                .fold(0.0f32, |acc, &p| acc + points[p as usize])
+        }));
+    }
+}
+
+/// [`LineupTable::score_all`] for lineups of `W` players.
+fn score_fixed<const W: usize>(players: &[u16], points: &[f32], out: &mut Vec<f32>) {
+    out.extend(players.chunks_exact(W).map(|l| {
+        let mut acc = 0.0f32;
+        for &p in l {
+            acc += points[p as usize];
+        }
+        acc
+    }));
 }
 
 /// Validated, preprocessed input.
@@ -74,10 +114,20 @@ struct Prepared {
 fn sorted_key(
     players: &[u32],
     n_players: usize,
+    width: usize,
     field: impl Fn() -> String,
 ) -> Result<Vec<u32>, SimError> {
     if players.is_empty() {
         return Err(SimError::invalid(field(), "lineup has no players"));
+    }
+    if players.len() != width {
+        return Err(SimError::invalid(
+            field(),
+            format!(
+                "lineup has {} players, the first field lineup has {width}",
+                players.len()
+            ),
+        ));
     }
     if let Some(&bad) = players.iter().find(|&&p| p as usize >= n_players) {
         return Err(SimError::invalid(
@@ -111,6 +161,12 @@ fn prepare(
         .validate()
         .map_err(|e| SimError::invalid("contest", e.to_string()))?;
     let players = input.slate.players.len();
+    if players > usize::from(u16::MAX) + 1 {
+        return Err(SimError::invalid(
+            "slate.players",
+            format!("{players} players, at most 65,536 supported"),
+        ));
+    }
     if model_players != players {
         return Err(SimError::invalid(
             "model",
@@ -127,12 +183,13 @@ fn prepare(
         return Err(SimError::invalid("entries", "must be at least 1"));
     }
 
-    let mut field = LineupTable::default();
+    let width = input.field[0].players.len();
+    let mut field = LineupTable::new(width);
     let mut field_copies = Vec::with_capacity(input.field.len());
     let mut copies_of: HashMap<Vec<u32>, u64> = HashMap::with_capacity(input.field.len());
     let mut field_total = 0u64;
     for (i, e) in input.field.iter().enumerate() {
-        let key = sorted_key(&e.players, players, || format!("field[{i}].players"))?;
+        let key = sorted_key(&e.players, players, width, || format!("field[{i}].players"))?;
         field.push(&key);
         field_copies.push(e.copies);
         field_total += u64::from(e.copies);
@@ -156,10 +213,10 @@ fn prepare(
             ),
         ));
     }
-    let mut cands = LineupTable::default();
+    let mut cands = LineupTable::new(width);
     let mut cand_copies = Vec::with_capacity(order.len());
     for &i in &order {
-        let key = sorted_key(&input.candidates[i].players, players, || {
+        let key = sorted_key(&input.candidates[i].players, players, width, || {
             format!("candidates[{i}].players")
         })?;
         let copies = copies_of.get(&key).copied().unwrap_or(0);
@@ -217,6 +274,7 @@ fn prepare(
 struct CandidateTally {
     payout: Vec<f64>,
     wins: Vec<u32>,
+    top0_1: Vec<u32>,
     top1: Vec<u32>,
     top10: Vec<u32>,
     cash: Vec<u32>,
@@ -229,6 +287,7 @@ impl CandidateTally {
         CandidateTally {
             payout: vec![0.0; n],
             wins: vec![0; n],
+            top0_1: vec![0; n],
             top1: vec![0; n],
             top10: vec![0; n],
             cash: vec![0; n],
@@ -245,11 +304,19 @@ impl CandidateTally {
         }
         add(&mut self.payout, &other.payout);
         add(&mut self.wins, &other.wins);
+        add(&mut self.top0_1, &other.top0_1);
         add(&mut self.top1, &other.top1);
         add(&mut self.top10, &other.top10);
         add(&mut self.cash, &other.cash);
         add(&mut self.hist, &other.hist);
     }
+}
+
+/// Pass A's result for one chunk: the tallies, and every (candidate, iteration)
+/// in the money, in iteration order.
+struct ChunkA {
+    tally: CandidateTally,
+    in_the_money: Vec<(u32, InTheMoney)>,
 }
 
 fn chunk_range(k: u32, iterations: u32) -> Range<u32> {
@@ -263,64 +330,51 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
     prep: &Prepared,
     seed: u64,
     range: Range<u32>,
-) -> CandidateTally {
+) -> ChunkA {
     let n = prep.cands.len();
     let mut tally = CandidateTally::new(n);
+    let mut in_the_money = Vec::new();
     let mut points = vec![0.0f32; prep.players];
     let mut fscores = Vec::with_capacity(prep.field.len());
     let mut cscores = Vec::with_capacity(n);
-    let mut keys: Vec<u64> = Vec::with_capacity(prep.field.len());
-    // Distinct field scores, best first, with the entries above and at each.
-    let mut levels: Vec<f32> = Vec::new();
-    let mut above: Vec<u64> = Vec::new();
-    let mut at: Vec<u64> = Vec::new();
+    let mut ranks = FieldRanks::default();
     let field_total = prep.field_total;
     let contest_n = (field_total + 1) as f64;
-    let score = |k: u64| score_of_key((k >> 32) as u32);
+    let paid = prep.ladder.paid_places() as u64;
 
     for it in range {
         draw_iteration(model, seed, u64::from(it), &mut points);
         prep.field.score_all(&points, &mut fscores);
-        keys.clear();
-        keys.extend(
-            fscores
-                .iter()
-                .zip(&prep.field_copies)
-                .map(|(&s, &c)| (u64::from(desc_key(s)) << 32) | u64::from(c)),
-        );
-        keys.sort_unstable();
-        levels.clear();
-        above.clear();
-        at.clear();
-        let mut better = 0u64;
-        for group in keys.chunk_by(|&a, &b| score(a) == score(b)) {
-            let c: u64 = group.iter().map(|&k| k & u64::from(u32::MAX)).sum();
-            levels.push(score(group[0]));
-            above.push(better);
-            at.push(c);
-            better += c;
-        }
-
         prep.cands.score_all(&points, &mut cscores);
-        for (j, &s) in cscores.iter().enumerate() {
-            let idx = levels.partition_point(|&x| x > s);
-            let (g, t) = match levels.get(idx) {
-                Some(&x) if x == s => (above[idx], at[idx]),
-                Some(_) => (above[idx], 0),
-                None => (field_total, 0),
-            };
+        ranks.count(&fscores, &prep.field_copies, &cscores);
+        for (j, (&s, &(g, t))) in cscores.iter().zip(ranks.ranks()).enumerate() {
             let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
             tally.payout[j] += payout;
             let g_f = g as f64;
             tally.wins[j] += u32::from(g == 0);
+            tally.top0_1[j] += u32::from(g_f < 0.001 * contest_n);
             tally.top1[j] += u32::from(g_f < 0.01 * contest_n);
             tally.top10[j] += u32::from(g_f < 0.10 * contest_n);
             tally.cash[j] += u32::from(payout > 0.0);
             let pct = (g_f + t as f64 / 2.0) / field_total as f64;
             tally.hist[j * PERCENTILE_BINS + bin_of(pct)] += 1;
+            if g < paid {
+                in_the_money.push((
+                    j as u32,
+                    InTheMoney {
+                        iteration: it,
+                        better: g as u32,
+                        tied: t as u32,
+                        score: s,
+                    },
+                ));
+            }
         }
     }
-    tally
+    ChunkA {
+        tally,
+        in_the_money,
+    }
 }
 
 /// Runs `work` over every chunk of iterations in parallel, folding the results
@@ -357,99 +411,86 @@ fn for_chunks<T: Send>(
     Ok(())
 }
 
-/// Pass B per iteration: our winnings and the whole contest's payout.
+/// Pass B per iteration: the winnings of the chosen portfolio and of the
+/// baseline, the whole contest's payout, and our entries' finish percentiles.
 #[derive(Debug, Default)]
 struct PortfolioTally {
     winnings: Vec<f64>,
+    baseline: Vec<f64>,
     paid: Vec<f64>,
     hist: Vec<u64>,
 }
 
-/// Pass B over one chunk: the field plus our selected entries, fully ranked.
+/// Our entries' scores in one iteration, best first.
+fn ours_desc(prep: &Prepared, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {
+    prep.cands.score_rows(rows, points, out);
+    out.sort_unstable_by(|a, b| b.total_cmp(a));
+}
+
+/// Pass B over one chunk: the field plus our chosen entries (and, apart, the
+/// field plus the baseline's), on fresh draws.
 fn chunk_b<M: OutcomeModel + ?Sized>(
     model: &M,
     prep: &Prepared,
-    contest: &LineupTable,
-    copies: &[u32],
+    picked: &[usize],
+    baseline: &[usize],
     seed: u64,
     range: Range<u32>,
 ) -> PortfolioTally {
-    let ours = prep.field.len();
-    let others = copies
-        .iter()
-        .map(|&c| u64::from(c))
-        .sum::<u64>()
+    let others = (prep.field_total + picked.len() as u64)
         .saturating_sub(1)
         .max(1) as f64;
     let mut tally = PortfolioTally {
         winnings: Vec::with_capacity(range.len()),
+        baseline: Vec::with_capacity(range.len()),
         paid: Vec::with_capacity(range.len()),
         hist: vec![0; PERCENTILE_BINS],
     };
     let mut points = vec![0.0f32; prep.players];
-    let mut scores = Vec::with_capacity(contest.len());
-    let mut placings: Vec<Placing> = Vec::with_capacity(contest.len());
-    let mut ranker = Ranker::default();
+    let mut fscores = Vec::with_capacity(prep.field.len());
+    let mut ours = Vec::with_capacity(picked.len());
+    let mut theirs = Vec::with_capacity(baseline.len());
+    let mut queries = Vec::with_capacity(picked.len() + baseline.len());
+    let mut placed = Vec::with_capacity(picked.len());
+    let mut ranks = FieldRanks::default();
     for it in range {
         draw_iteration(model, seed, u64::from(it), &mut points);
-        contest.score_all(&points, &mut scores);
-        let paid = ranker.rank(&prep.ladder, &scores, copies, &mut placings);
+        prep.field.score_all(&points, &mut fscores);
+        ours_desc(prep, picked, &points, &mut ours);
+        ours_desc(prep, baseline, &points, &mut theirs);
+        queries.clear();
+        queries.extend_from_slice(&ours);
+        queries.extend_from_slice(&theirs);
+        ranks.count(&fscores, &prep.field_copies, &queries);
+        ranks.gather_paid(
+            &fscores,
+            &prep.field_copies,
+            prep.ladder.paid_places() as u64,
+        );
+        pay_ours(
+            &ranks.ranks()[..ours.len()],
+            &prep.ladder,
+            &ours,
+            &mut placed,
+        );
         let mut won = 0.0;
-        for p in &placings[ours..] {
-            won += p.payout;
-            let pct = (p.better as f64 + (p.tied - 1) as f64 / 2.0) / others;
+        for &(better, tied, payout) in &placed {
+            won += payout;
+            let pct = (better as f64 + (tied - 1) as f64 / 2.0) / others;
             tally.hist[bin_of(pct)] += 1;
         }
         tally.winnings.push(won);
-        tally.paid.push(paid);
+        tally.paid.push(won + ranks.field_paid(&prep.ladder, &ours));
+
+        pay_ours(
+            &ranks.ranks()[ours.len()..],
+            &prep.ladder,
+            &theirs,
+            &mut placed,
+        );
+        tally.baseline.push(placed.iter().map(|p| p.2).sum());
     }
     tally
-}
-
-/// The exposure cap: most selected entries that may hold one player.
-pub fn exposure_cap(max_exposure: f64, entries: u32) -> u32 {
-    // The epsilon keeps 0.3 * 10 = 3.0000000000000004 at 3.
-    (max_exposure * f64::from(entries) - 1e-9).ceil().max(0.0) as u32
-}
-
-/// Picks up to `entries` candidates, best `roi[i]` first (ties by `lineup_id`),
-/// skipping any whose players would exceed [`exposure_cap`] among those picked.
-///
-/// `roi` is aligned with `candidates`. Returns indices into `candidates` in the
-/// order chosen; fewer than `entries` when the cap leaves too few selectable.
-pub fn select_entries(
-    candidates: &[CandidateLineup],
-    roi: &[f64],
-    entries: u32,
-    max_exposure: f64,
-) -> Vec<usize> {
-    let cap = exposure_cap(max_exposure, entries);
-    let mut ranked: Vec<usize> = (0..candidates.len().min(roi.len())).collect();
-    ranked.sort_by(|&a, &b| {
-        roi[b]
-            .total_cmp(&roi[a])
-            .then(candidates[a].lineup_id.cmp(&candidates[b].lineup_id))
-    });
-    let mut held: HashMap<u32, u32> = HashMap::new();
-    let mut picked = Vec::with_capacity(entries as usize);
-    for i in ranked {
-        if picked.len() >= entries as usize {
-            break;
-        }
-        let mut players = candidates[i].players.clone();
-        players.sort_unstable();
-        players.dedup();
-        if players
-            .iter()
-            .all(|p| held.get(p).copied().unwrap_or(0) < cap)
-        {
-            for p in players {
-                *held.entry(p).or_default() += 1;
-            }
-            picked.push(i);
-        }
-    }
-    picked
 }
 
 /// Median of `xs` (mean of the two middle values when the count is even).
@@ -468,6 +509,15 @@ pub fn portfolio_seed(seed: u64) -> u64 {
     schemas::stream_seed(seed, "sim/portfolio", 0)
 }
 
+/// ROI mean, ROI median and profit probability of per-iteration winnings.
+fn roi_summary(winnings: &[f64], fees: f64) -> (f64, f64, f64) {
+    let iters = winnings.len().max(1) as f64;
+    let rois: Vec<f64> = winnings.iter().map(|w| w / fees - 1.0).collect();
+    let mean = rois.iter().sum::<f64>() / iters;
+    let profit = winnings.iter().filter(|&&w| w > fees).count() as f64 / iters;
+    (mean, median(rois), profit)
+}
+
 /// Runs the whole simulation with `model`; see the crate docs for the method.
 pub fn simulate<M: OutcomeModel + ?Sized>(
     model: &M,
@@ -484,11 +534,17 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     // Pass A: every candidate as a single entry against the field.
     ctx.progress.start(NAME, u64::from(iterations));
     let mut tally = CandidateTally::new(n);
+    let mut in_the_money: Vec<Vec<InTheMoney>> = vec![Vec::new(); n];
     for_chunks(
         iterations,
         ctx,
         |range| chunk_a(model, &prep, seed, range),
-        |part| tally.merge(&part),
+        |part| {
+            tally.merge(&part.tally);
+            for (j, r) in part.in_the_money {
+                in_the_money[j as usize].push(r);
+            }
+        },
     )?;
 
     let iters = f64::from(iterations);
@@ -499,6 +555,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
                 lineup_id: input.candidates[prep.order[j]].lineup_id,
                 roi_mean: tally.payout[j] / iters / prep.fee - 1.0,
                 win_rate: f64::from(tally.wins[j]) / iters,
+                top0_1_rate: f64::from(tally.top0_1[j]) / iters,
                 top1_rate: f64::from(tally.top1[j]) / iters,
                 top10_rate: f64::from(tally.top10[j]) / iters,
                 cash_rate: f64::from(tally.cash[j]) / iters,
@@ -510,16 +567,27 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
             }
         })
         .collect();
-    drop(tally);
 
-    // Selection, over candidates in lineup_id order.
+    // Selection, over candidates in lineup_id order, on pass A's draws.
     let ordered: Vec<CandidateLineup> = prep
         .order
         .iter()
         .map(|&i| input.candidates[i].clone())
         .collect();
+    let chosen = select_marginal(
+        &ordered,
+        &in_the_money,
+        &tally.payout,
+        &prep.ladder,
+        iterations,
+        prep.entries,
+        config.max_exposure,
+    );
+    drop(in_the_money);
+    drop(tally);
+    let picked: Vec<usize> = chosen.iter().map(|&(j, _)| j).collect();
     let roi: Vec<f64> = results.iter().map(|r| r.roi_mean).collect();
-    let picked = select_entries(&ordered, &roi, prep.entries, config.max_exposure);
+    let baseline = select_entries(&ordered, &roi, prep.entries, config.max_exposure);
     if picked.is_empty() {
         return Err(SimError::Infeasible(format!(
             "no candidate fits max_exposure {}",
@@ -542,17 +610,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
 
     // Pass B: the field plus our entries, on fresh draws (out of sample).
     let eval_seed = portfolio_seed(seed);
-    let mut contest = LineupTable::default();
-    for i in 0..prep.field.len() {
-        contest.push(prep.field.get(i));
-    }
-    for &j in &picked {
-        contest.push(prep.cands.get(j));
-    }
-    let mut copies = prep.field_copies.clone();
-    copies.extend(std::iter::repeat_n(1u32, picked.len()));
     let contest_entries = prep.field_total + u64::from(entries);
-
     ctx.progress.start(NAME, u64::from(iterations));
     let mut portfolio = PortfolioTally {
         hist: vec![0; PERCENTILE_BINS],
@@ -561,9 +619,10 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     for_chunks(
         iterations,
         ctx,
-        |range| chunk_b(model, &prep, &contest, &copies, eval_seed, range),
+        |range| chunk_b(model, &prep, &picked, &baseline, eval_seed, range),
         |part| {
             portfolio.winnings.extend(part.winnings);
+            portfolio.baseline.extend(part.baseline);
             portfolio.paid.extend(part.paid);
             for (a, b) in portfolio.hist.iter_mut().zip(part.hist) {
                 *a += b;
@@ -573,13 +632,9 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
 
     let our_fees = prep.fee * f64::from(entries);
     let all_fees = prep.fee * contest_entries as f64;
-    let rois: Vec<f64> = portfolio
-        .winnings
-        .iter()
-        .map(|w| w / our_fees - 1.0)
-        .collect();
-    let roi_mean = rois.iter().sum::<f64>() / iters;
-    let profit = portfolio.winnings.iter().filter(|&&w| w > our_fees).count();
+    let (roi_mean, roi_p50, profit_probability) = roi_summary(&portfolio.winnings, our_fees);
+    let (base_mean, base_p50, base_profit) =
+        roi_summary(&portfolio.baseline, prep.fee * baseline.len().max(1) as f64);
     let field_roi_mean = portfolio
         .paid
         .iter()
@@ -624,9 +679,9 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
 
     let metrics = PortfolioMetrics {
         roi_mean,
-        roi_p50: median(rois),
+        roi_p50,
         dup_p95,
-        profit_probability: profit as f64 / iters,
+        profit_probability,
         finish_percentiles,
         dup_bins,
         field_roi_mean,
@@ -636,10 +691,18 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         iterations,
         entries,
         exposure,
+        selection: "marginal".into(),
+        top_n_baseline: BaselineMetrics {
+            entries: baseline.len() as u32,
+            roi_mean: base_mean,
+            roi_p50: base_p50,
+            profit_probability: base_profit,
+            shared_entries: baseline.iter().filter(|j| picked.contains(j)).count() as u32,
+        },
     };
     let selected = picked.iter().map(|&j| results[j].lineup_id).collect();
 
-    let scored = (n + prep.field.len() + contest.len()) as f64 * iters;
+    let scored = (n + 2 * prep.field.len() + picked.len() + baseline.len()) as f64 * iters;
     diag.count("candidates", n as f64);
     diag.count("field_unique", prep.field.len() as f64);
     diag.count("field_entries", prep.field_total as f64);
@@ -651,11 +714,15 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     );
     diag.count("iterations", iters);
     diag.count("lineup_scores", scored);
+    if let Some(&(_, gain)) = chosen.first() {
+        diag.count("selection_first_gain", gain / iters);
+    }
     ctx.info(
         NAME,
         format!(
             "simulated {iterations} contests of {contest_entries} entries: \
-             {entries} selected, portfolio ROI {roi_mean:.4}"
+             {entries} selected, portfolio ROI {roi_mean:.4} (top-{} by ROI: {base_mean:.4})",
+            baseline.len()
         ),
         &[],
     );

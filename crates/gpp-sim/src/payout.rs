@@ -113,7 +113,8 @@ pub(crate) fn desc_key(score: f32) -> u32 {
 }
 
 /// Inverse of [`desc_key`].
-pub(crate) fn score_of_key(key: u32) -> f32 {
+#[cfg(test)]
+fn score_of_key(key: u32) -> f32 {
     let ascending = !key;
     let b = if ascending & 0x8000_0000 != 0 {
         ascending & 0x7fff_ffff

@@ -24,9 +24,9 @@ pub use contest::{Contest, PayoutTier, PrizeLadder};
 pub use error::{ContractError, StageError};
 pub use lineup::{Lineup, LineupViolation};
 pub use outputs::{
-    CandidateLineup, DupBins, DupProfile, FieldEntrant, FieldSamplerOutput, FieldTelemetry,
-    LineupResult, OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin, SimOutput, Variant,
-    VariantCatalog,
+    BaselineMetrics, CandidateLineup, DupBins, DupProfile, FieldEntrant, FieldSamplerOutput,
+    FieldTelemetry, LineupResult, OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin,
+    SimOutput, Variant, VariantCatalog,
 };
 pub use run::{
     DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary, StageTiming,

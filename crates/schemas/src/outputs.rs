@@ -208,9 +208,13 @@ pub struct FieldSamplerOutput {
 pub struct LineupResult {
     pub lineup_id: u32,
     pub roi_mean: f64,
+    /// Share of iterations it finished first (ties for first included).
     pub win_rate: f64,
+    /// Share of iterations in the top 0.1% / 1% / 10% of the contest's entries.
+    pub top0_1_rate: f64,
     pub top1_rate: f64,
     pub top10_rate: f64,
+    /// Share of iterations it won a prize.
     pub cash_rate: f64,
     /// Finish percentile quantiles (0 = first place, 1 = last).
     pub finish_p10: f64,
@@ -248,6 +252,28 @@ pub struct PortfolioMetrics {
     pub entries: u32,
     /// Share of selected entries holding each player, by DraftKings id (as a string key).
     pub exposure: BTreeMap<String, f64>,
+    /// How the entries were chosen: `marginal` (greedy by marginal expected portfolio
+    /// payout, our entries competing with each other).
+    pub selection: String,
+    /// The naive choice on the same fresh draws, for comparison: the top entries by
+    /// single-lineup ROI under the same exposure cap.
+    pub top_n_baseline: BaselineMetrics,
+}
+
+/// gpp-sim: a portfolio picked another way, measured on the same draws as the selected one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineMetrics {
+    /// Entries it holds.
+    pub entries: u32,
+    /// Mean over iterations of (its winnings / its fees - 1).
+    pub roi_mean: f64,
+    /// Median over iterations of the same.
+    pub roi_p50: f64,
+    /// Share of iterations in which it made a profit.
+    pub profit_probability: f64,
+    /// Selected entries it shares with the chosen portfolio.
+    pub shared_entries: u32,
 }
 
 /// gpp-sim: per-lineup results, the selection and the portfolio's metrics.

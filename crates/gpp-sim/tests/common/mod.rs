@@ -102,8 +102,8 @@ pub fn candidate(lineup_id: u32, players: &[u32]) -> CandidateLineup {
 pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
     SimConfig {
         iterations,
-        entries: None,
         max_exposure,
+        ..SimConfig::default()
     }
 }
 

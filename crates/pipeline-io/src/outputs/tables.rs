@@ -111,6 +111,7 @@ pub fn write_results(path: &Path, results: &[LineupResult]) -> Result<(), IoErro
             ),
             col("roi_mean", f(|r| r.roi_mean)),
             col("win_rate", f(|r| r.win_rate)),
+            col("top0_1_rate", f(|r| r.top0_1_rate)),
             col("top1_rate", f(|r| r.top1_rate)),
             col("top10_rate", f(|r| r.top10_rate)),
             col("cash_rate", f(|r| r.cash_rate)),

@@ -1,0 +1,348 @@
+//! Exact ranks against one iteration's field without sorting it.
+//!
+//! A contest's payout depends on each entry's rank, but a rank is only a count:
+//! the entries that scored strictly higher (`better`) and the entries tied with
+//! it (`tied`). [`FieldRanks`] answers both exactly for any score after two
+//! linear passes over the field: scores go into a grid of buckets spanning the
+//! iteration's lowest to highest score (best first), `above[b]` counts the
+//! entries in better buckets, and only the handful of field lineups sharing a
+//! query's bucket are compared one by one. The bucket map is monotone, so a
+//! bucket never holds a score better than an earlier bucket's: the counts are
+//! exact, ties included, with no comparison sort of the field.
+
+use schemas::PrizeLadder;
+
+/// Field lineups per bucket the grid aims at, at least: few enough buckets
+/// that the counters stay in L1 cache (4,096 for a 100,000-lineup field).
+const TARGET_PER_BUCKET: usize = 16;
+
+/// One iteration's field, bucketed by score; reused across iterations.
+#[derive(Debug, Default)]
+pub(crate) struct FieldRanks {
+    hi: f32,
+    scale: f32,
+    buckets: usize,
+    /// Per bucket: entries (copies counted) in the high 32 bits, lineups in the low 32.
+    hist: Vec<u64>,
+    /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
+    above: Vec<u32>,
+    /// Queries by bucket: `qorder[qstart[b]..qstart[b + 1]]` are the queries in bucket `b`.
+    qstart: Vec<u32>,
+    qorder: Vec<u32>,
+    /// Bit `b`: bucket `b` holds a query.
+    qmark: Vec<u64>,
+    /// Scratch: write cursors of the counting sorts.
+    cursor: Vec<u32>,
+    /// `(better, tied)` per query of the last [`Self::count`].
+    ranks: Vec<(u64, u64)>,
+    /// Buckets before this one hold the paid places (after [`Self::gather_paid`]).
+    paid_buckets: usize,
+    /// `start[b]..start[b + 1]`: bucket `b`'s lineups in `items`, for paid buckets.
+    start: Vec<u32>,
+    /// `(score, copies)` of the paid buckets' field lineups, grouped by bucket.
+    items: Vec<(f32, u32)>,
+}
+
+impl FieldRanks {
+    /// The bucket of `score`: 0 holds the best scores. Monotone: a higher score
+    /// never lands in a later bucket (IEEE subtraction, multiplication by a
+    /// positive scale and the saturating cast are all monotone).
+    #[inline]
+    fn bucket(&self, score: f32) -> usize {
+        (((self.hi - score) * self.scale) as usize).min(self.buckets - 1)
+    }
+
+    /// Buckets the field's lineup `scores` (each entered `copies[i]` times; the
+    /// slices have the same length and the total fits a `u32`) and ranks every
+    /// score of `queries` against them: see [`Self::ranks`].
+    pub(crate) fn count(&mut self, scores: &[f32], copies: &[u32], queries: &[f32]) {
+        let n = scores.len().min(copies.len());
+        let (lo, hi) = scores[..n]
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &s| {
+                (lo.min(s), hi.max(s))
+            });
+        self.buckets = ((n / TARGET_PER_BUCKET).next_power_of_two() / 2).clamp(64, 1 << 20);
+        self.hi = hi;
+        let span = hi - lo;
+        self.scale = if span > 0.0 && span.is_finite() {
+            self.buckets as f32 / span
+        } else {
+            0.0
+        };
+        self.paid_buckets = 0;
+
+        // Queries grouped by bucket (a counting sort), and their bucket bitmap.
+        self.qstart.clear();
+        self.qstart.resize(self.buckets + 1, 0);
+        self.qmark.clear();
+        self.qmark.resize(self.buckets.div_ceil(64), 0);
+        for &q in queries {
+            let b = self.bucket(q);
+            self.qstart[b + 1] += 1;
+            self.qmark[b >> 6] |= 1 << (b & 63);
+        }
+        for b in 0..self.buckets {
+            self.qstart[b + 1] += self.qstart[b];
+        }
+        self.qorder.clear();
+        self.qorder.resize(queries.len(), 0);
+        let mut cursor = std::mem::take(&mut self.cursor);
+        cursor.clear();
+        cursor.extend_from_slice(&self.qstart[..self.buckets]);
+        for (k, &q) in queries.iter().enumerate() {
+            let b = self.bucket(q);
+            self.qorder[cursor[b] as usize] = k as u32;
+            cursor[b] += 1;
+        }
+        self.cursor = cursor;
+        self.ranks.clear();
+        self.ranks.resize(queries.len(), (0, 0));
+
+        self.hist.clear();
+        self.hist.resize(self.buckets, 0);
+        let (hi, scale, last) = (self.hi, self.scale, self.buckets - 1);
+        let hist = &mut self.hist[..];
+        let (qmark, qstart, qorder) = (&self.qmark[..], &self.qstart[..], &self.qorder[..]);
+        let ranks = &mut self.ranks[..];
+        for (&s, &c) in scores[..n].iter().zip(&copies[..n]) {
+            // `Self::bucket`, inlined by hand so the loop keeps its slices in registers.
+            let b = (((hi - s) * scale) as usize).min(last);
+            hist[b] += (u64::from(c) << 32) | 1;
+            if qmark[b >> 6] & (1 << (b & 63)) != 0 {
+                for &k in &qorder[qstart[b] as usize..qstart[b + 1] as usize] {
+                    let q = queries[k as usize];
+                    let r = &mut ranks[k as usize];
+                    if s > q {
+                        r.0 += u64::from(c);
+                    } else if s == q {
+                        r.1 += u64::from(c);
+                    }
+                }
+            }
+        }
+        self.above.clear();
+        self.above.push(0);
+        let mut acc = 0u32;
+        for &h in &self.hist {
+            acc = acc.wrapping_add((h >> 32) as u32);
+            self.above.push(acc);
+        }
+        for (k, &q) in queries.iter().enumerate() {
+            self.ranks[k].0 += u64::from(self.above[self.bucket(q)]);
+        }
+    }
+
+    /// `(better, tied)` of each query of the last [`Self::count`], in order:
+    /// the field entries scoring strictly above it, and equal to it.
+    pub(crate) fn ranks(&self) -> &[(u64, u64)] {
+        &self.ranks
+    }
+
+    /// Field entries in all.
+    #[cfg(test)]
+    fn total(&self) -> u64 {
+        u64::from(self.above[self.buckets])
+    }
+
+    /// Copies out the field lineups of the buckets that hold the first
+    /// `places` places, for [`Self::field_paid`]; same `scores` and `copies`
+    /// as the last [`Self::count`].
+    pub(crate) fn gather_paid(&mut self, scores: &[f32], copies: &[u32], places: u64) {
+        let mut pb = 0;
+        while pb < self.buckets && u64::from(self.above[pb]) < places {
+            pb += 1;
+        }
+        self.paid_buckets = pb;
+        self.start.clear();
+        self.start.push(0);
+        let mut acc = 0u32;
+        for &h in &self.hist[..pb] {
+            acc += h as u32;
+            self.start.push(acc);
+        }
+        self.items.clear();
+        self.items.resize(acc as usize, (0.0, 0));
+        if pb == 0 {
+            return;
+        }
+        let mut cursor = std::mem::take(&mut self.cursor);
+        cursor.clear();
+        cursor.extend_from_slice(&self.start);
+        let n = scores.len().min(copies.len());
+        let (hi, scale, last) = (self.hi, self.scale, self.buckets - 1);
+        let items = &mut self.items[..];
+        for (&s, &c) in scores[..n].iter().zip(&copies[..n]) {
+            let b = (((hi - s) * scale) as usize).min(last);
+            if b < pb {
+                items[cursor[b] as usize] = (s, c);
+                cursor[b] += 1;
+            }
+        }
+        self.cursor = cursor;
+    }
+
+    /// Total paid to the field's entries when `ours` (our entries' scores, best
+    /// first) join the contest: each field lineup's tie group, ours included,
+    /// is paid the tied share of the places it spans. Only the paid places are
+    /// ordered, each of their buckets on its own; needs [`Self::gather_paid`].
+    pub(crate) fn field_paid(&mut self, ladder: &PrizeLadder, ours: &[f32]) -> f64 {
+        let mut total = 0.0;
+        let mut ours_above = 0usize;
+        for b in 0..self.paid_buckets {
+            let mut better = u64::from(self.above[b]);
+            let items = &mut self.items[self.start[b] as usize..self.start[b + 1] as usize];
+            items.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+            for group in items.chunk_by(|x, y| x.0 == y.0) {
+                let s = group[0].0;
+                let field_tied: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
+                while ours_above < ours.len() && ours[ours_above] > s {
+                    ours_above += 1;
+                }
+                let ours_tied = ours[ours_above..].iter().take_while(|&&o| o == s).count();
+                let share = ladder.tied_share(
+                    (better + ours_above as u64) as usize,
+                    field_tied as usize + ours_tied,
+                );
+                total += field_tied as f64 * share;
+                better += field_tied;
+            }
+        }
+        total
+    }
+}
+
+/// What each of our entries earns when they all join the field: `ours` are
+/// our entries' scores, best first, and `field` their `(better, tied)` against
+/// the field alone; each earns the tied share of the places its tie group
+/// (field and ours) spans. Returns `(better, tied, payout)` per entry, in order.
+pub(crate) fn pay_ours(
+    field: &[(u64, u64)],
+    ladder: &PrizeLadder,
+    ours: &[f32],
+    out: &mut Vec<(u64, u64, f64)>,
+) {
+    out.clear();
+    let mut k = 0;
+    while k < ours.len() {
+        let s = ours[k];
+        let group = ours[k..].iter().take_while(|&&o| o == s).count();
+        let (better, tied) = field[k];
+        let g = better + k as u64;
+        let t = tied + group as u64;
+        let payout = ladder.tied_share(g as usize, t as usize);
+        out.extend(std::iter::repeat_n((g, t, payout), group));
+        k += group;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payout::pay_iteration;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+    use schemas::{Contest, PayoutTier};
+
+    fn brute(scores: &[f32], copies: &[u32], x: f32) -> (u64, u64) {
+        let mut better = 0;
+        let mut tied = 0;
+        for (&s, &c) in scores.iter().zip(copies) {
+            if s > x {
+                better += u64::from(c);
+            } else if s == x {
+                tied += u64::from(c);
+            }
+        }
+        (better, tied)
+    }
+
+    fn ladder(places: u32) -> PrizeLadder {
+        Contest {
+            id: "c".into(),
+            name: "c".into(),
+            entry_fee: 1.0,
+            field_size: 10_000,
+            max_entries: 10,
+            payouts: (1..=places)
+                .map(|p| PayoutTier {
+                    first: p,
+                    last: p,
+                    prize: 1000.0 / f64::from(p),
+                })
+                .collect(),
+        }
+        .ladder()
+    }
+
+    #[test]
+    fn ranks_and_field_payouts_match_a_full_sort() {
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let mut ranks = FieldRanks::default();
+        for round in 0..300 {
+            let n = rng.random_range(1..600);
+            let coarse = round % 3 == 0;
+            let draw = |rng: &mut Pcg64Mcg| {
+                if coarse {
+                    f32::from(rng.random_range(0u8..7))
+                } else {
+                    rng.random_range(0.0f32..300.0)
+                }
+            };
+            let scores: Vec<f32> = (0..n).map(|_| draw(&mut rng)).collect();
+            let copies: Vec<u32> = (0..n).map(|_| rng.random_range(1..5)).collect();
+            let mut queries: Vec<f32> = scores.iter().step_by(7).copied().collect();
+            queries.extend([-1.0, 0.0, 1e9, 150.0, 3.0]);
+            queries.extend((0..50).map(|_| rng.random_range(-10.0f32..320.0)));
+            ranks.count(&scores, &copies, &queries);
+            assert_eq!(
+                ranks.total(),
+                copies.iter().map(|&c| u64::from(c)).sum::<u64>()
+            );
+            for (k, &q) in queries.iter().enumerate() {
+                assert_eq!(
+                    ranks.ranks()[k],
+                    brute(&scores, &copies, q),
+                    "round {round} q {q}"
+                );
+            }
+
+            // Our entries join: the field's payouts agree with a full sort of everyone.
+            let mut ours: Vec<f32> = (0..rng.random_range(0..6))
+                .map(|_| draw(&mut rng))
+                .collect();
+            ours.sort_unstable_by(|a, b| b.total_cmp(a));
+            let ladder = ladder(rng.random_range(1..n as u32 + 8));
+            ranks.count(&scores, &copies, &ours);
+            ranks.gather_paid(&scores, &copies, ladder.paid_places() as u64);
+            let fast = ranks.field_paid(&ladder, &ours);
+            let mut all_scores = scores.clone();
+            all_scores.extend(&ours);
+            let mut all_copies = copies.clone();
+            all_copies.extend(std::iter::repeat_n(1, ours.len()));
+            let placings = pay_iteration(&ladder, &all_scores, &all_copies);
+            let slow: f64 = placings[..n]
+                .iter()
+                .zip(&copies)
+                .map(|(p, &c)| p.payout * f64::from(c))
+                .sum();
+            assert!(
+                (fast - slow).abs() < 1e-9 * slow.max(1.0),
+                "round {round}: {fast} vs {slow}"
+            );
+            let mut mine = Vec::new();
+            pay_ours(ranks.ranks(), &ladder, &ours, &mut mine);
+            for (k, p) in placings[n..].iter().enumerate() {
+                assert_eq!((mine[k].0, mine[k].1), (p.better, p.tied), "round {round}");
+                assert!((mine[k].2 - p.payout).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn one_distinct_score_is_one_tie() {
+        let mut ranks = FieldRanks::default();
+        ranks.count(&[5.0; 10], &[2; 10], &[5.0, 6.0, 4.0]);
+        assert_eq!(ranks.ranks(), [(0, 20), (0, 0), (20, 0)]);
+    }
+}
