@@ -69,6 +69,13 @@ pub fn summary_table(o: &RunOutcome) -> String {
         ("ROI mean", pct(m.roi_mean)),
         ("ROI p50", pct(m.roi_p50)),
         ("P(profit)", format!("{:.1}%", 100.0 * m.profit_probability)),
+        (
+            "top-N by ROI",
+            format!(
+                "{} ROI mean (the naive pick, same draws)",
+                pct(m.top_n_baseline.roi_mean)
+            ),
+        ),
         ("dup p95", format!("{:.1}", m.dup_p95)),
         ("field ROI mean", pct(m.field_roi_mean)),
     ];
