@@ -1,18 +1,30 @@
-//! Throughput of the simulator on a contest of realistic size:
-//! 1,000 candidates against a 100,000-entry field (80,000 unique lineups),
-//! 8-player lineups from a 160-player slate.
+//! Throughput of the simulator on a contest of realistic size: 1,000
+//! candidates against a 100,000-entry field (80,000 unique lineups) of
+//! 8-player NBA lineups from a 160-player, 10-game slate, with the stage's
+//! own outcome model.
 //!
-//! `cargo bench -p gpp-sim --bench sim [-- ITERATIONS]` (default 1,000).
+//! `cargo bench -p gpp-sim --bench sim [-- ITERATIONS]` (default 10,000).
+//!
+//! Prints the wall time, the peak memory of the process, lineup scores per
+//! second next to the physical bound (the same machine streaming through the
+//! lineups with nothing but the 8 gathers and adds each, on every thread), and,
+//! when `python3 -c "import numpy"` works, the same simulation written the way
+//! the popular Python tools write it (numpy, an argsort per iteration), timed
+//! in this run on `DFS_BENCH_PEER_ITERATIONS` iterations (default 200) and
+//! extrapolated. `DFS_BENCH_NO_PEERS=1` skips it.
 
 use std::collections::HashSet;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 use gpp_sim::{GppSim, SimInput};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 use schemas::{
-    CandidateLineup, Contest, FieldEntrant, Game, PayoutTier, Player, SimConfig, Slate, SlotRule,
-    SportRules, Stage, StageContext,
+    CandidateLineup, Contest, FieldEntrant, PayoutTier, SimConfig, Slate, Stage, StageContext,
 };
 
 const PLAYERS: usize = 160;
@@ -23,57 +35,25 @@ const CANDIDATES: usize = 1_000;
 const ENTRIES: u32 = 150;
 
 fn slate(rng: &mut Pcg64Mcg) -> Slate {
-    let slots = (0..ROSTER)
-        .map(|i| SlotRule {
-            name: format!("S{i}"),
-            eligible: vec!["X".into()],
-        })
-        .collect();
-    let rules = SportRules {
-        name: "bench".into(),
-        sport: "BENCH".into(),
-        positions: vec!["X".into()],
-        slots,
-        salary_cap: 50_000,
-        min_games: 1,
-        max_players_per_team: None,
-        captain: None,
-        default_std_dev_ratio: 0.3,
-    };
+    let rules = testkit::nba_rules();
+    let positions = ["PG", "SG", "SF", "PF", "C", "PG/SG", "SF/PF", "PF/C"];
     let players = (0..PLAYERS)
         .map(|i| {
             let projection = rng.random_range(5.0..50.0);
-            Player {
-                dk_id: 10_000 + i as i64,
-                name: format!("P{i}"),
-                positions: vec!["X".into()],
-                slot_mask: (1 << ROSTER) - 1,
-                team: format!("T{}", i % 10),
-                opponent: None,
-                game: 0,
-                salary: 5_000,
+            let team = (i / 8) as u32;
+            let mut p = testkit::player(
+                &rules,
+                10_000 + i as i64,
+                positions[i % 8],
+                team,
+                5_000,
                 projection,
-                std_dev: projection * rng.random_range(0.2..0.45),
-                ownership: 0.05,
-                ceiling: None,
-                floor: None,
-                minutes: None,
-                locked: false,
-                captain_of: None,
-            }
+            );
+            p.std_dev = projection * rng.random_range(0.2..0.45);
+            p
         })
         .collect();
-    Slate {
-        id: "bench".into(),
-        rules,
-        games: vec![Game {
-            key: "A@B".into(),
-            away: "A".into(),
-            home: "B".into(),
-            start: None,
-        }],
-        players,
-    }
+    testkit::slate_of(rules, (PLAYERS / 16) as u32, players)
 }
 
 /// `n` distinct random lineups, not in `taken`.
@@ -120,11 +100,117 @@ fn contest() -> Contest {
     }
 }
 
+/// Peak resident memory of this process (Linux), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The physical bound: lineup scores per second when every thread does
+/// nothing but stream through the field's lineups, 8 gathers and adds each.
+fn scoring_bound(field: &[FieldEntrant], iterations: u32) -> f64 {
+    let flat: Vec<u16> = field
+        .iter()
+        .flat_map(|e| e.players.iter().map(|&p| p as u16))
+        .collect();
+    let start = Instant::now();
+    let checksum: f64 = (0..iterations)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f32; PLAYERS], Vec::with_capacity(field.len())),
+            |(points, out), it| {
+                for (i, x) in points.iter_mut().enumerate() {
+                    *x = ((i as u32 * 2_654_435_761).wrapping_add(it) % 1000) as f32 * 0.05;
+                }
+                out.clear();
+                out.extend(flat.as_chunks::<ROSTER>().0.iter().map(|l| {
+                    let mut acc = 0.0f32;
+                    for &p in l {
+                        acc += points[p as usize];
+                    }
+                    acc
+                }));
+                f64::from(out[it as usize % out.len()])
+            },
+        )
+        .sum();
+    std::hint::black_box(checksum);
+    (field.len() as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64()
+}
+
+/// Writes the contest for the numpy peer as raw little-endian arrays.
+fn write_peer_inputs(
+    dir: &Path,
+    slate: &Slate,
+    field: &[FieldEntrant],
+    candidates: &[CandidateLineup],
+    contest: &Contest,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut f = std::fs::File::create(dir.join("players.f64"))?;
+    for p in &slate.players {
+        f.write_all(&p.projection.to_le_bytes())?;
+        f.write_all(&p.std_dev.to_le_bytes())?;
+    }
+    let mut f = std::fs::File::create(dir.join("field.i32"))?;
+    for e in field {
+        for &p in &e.players {
+            f.write_all(&(p as i32).to_le_bytes())?;
+        }
+    }
+    let mut f = std::fs::File::create(dir.join("copies.i32"))?;
+    for e in field {
+        f.write_all(&(e.copies as i32).to_le_bytes())?;
+    }
+    let mut f = std::fs::File::create(dir.join("candidates.i32"))?;
+    for c in candidates {
+        for &p in &c.players {
+            f.write_all(&(p as i32).to_le_bytes())?;
+        }
+    }
+    let mut f = std::fs::File::create(dir.join("prizes.f64"))?;
+    for t in &contest.payouts {
+        for _ in t.first..=t.last {
+            f.write_all(&t.prize.to_le_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs the numpy peer; returns its seconds for `iterations`, or why not.
+fn numpy_peer(dir: &Path, iterations: u32, entries: u32, fee: f64) -> Result<f64, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/numpy_sim.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(dir)
+        .arg(ROSTER.to_string())
+        .arg(iterations.to_string())
+        .arg(entries.to_string())
+        .arg(fee.to_string())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("SECONDS "))
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| {
+            format!(
+                "numpy peer failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            )
+        })
+}
+
 fn main() {
     let iterations: u32 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000);
+        .unwrap_or(10_000);
     let mut rng = Pcg64Mcg::seed_from_u64(1);
     let slate = slate(&mut rng);
     let mut taken = HashSet::new();
@@ -173,30 +259,81 @@ fn main() {
     };
 
     let threads = rayon::current_num_threads();
+    let rss_before = peak_rss_mib();
     let start = Instant::now();
     let result = GppSim.run(input, &config, &StageContext::quiet(7));
     let secs = start.elapsed().as_secs_f64();
-    match result {
-        Ok((out, diag)) => {
-            let scores = diag.counters.get("lineup_scores").copied().unwrap_or(0.0);
+    let rss = peak_rss_mib();
+    let (out, diag) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sim failed: {e}");
+            return;
+        }
+    };
+    let scores = diag.counters.get("lineup_scores").copied().unwrap_or(0.0);
+    println!(
+        "sim: {iterations} iterations, {CANDIDATES} candidates, {FIELD_UNIQUE} unique field lineups \
+         ({FIELD_ENTRIES} entries), {} selected, {threads} threads",
+        out.selected.len()
+    );
+    println!(
+        "  total              {secs:.2} s ({:.3} ms/iteration; target 10,000 iterations < 10 s)",
+        secs * 1e3 / f64::from(iterations)
+    );
+    if let (Some(before), Some(peak)) = (rss_before, rss) {
+        println!(
+            "  peak memory        {peak:.0} MiB (inputs alone {before:.0} MiB; target < 1,024)"
+        );
+    }
+    let bound = scoring_bound(&field, iterations.min(2_000));
+    println!(
+        "  lineup scores/s    {:.3e} ({scores:.3e} scored: the field twice, pass A and fresh pass B)",
+        scores / secs
+    );
+    println!(
+        "  physical bound     {bound:.3e} lineup scores/s (8 gathers + adds per lineup, all threads, nothing else): \
+         the sim runs at {:.0}% of it",
+        100.0 * scores / secs / bound
+    );
+    println!(
+        "  portfolio roi_mean {:.4}; top-{} by ROI {:.4}",
+        out.metrics.roi_mean,
+        out.metrics.top_n_baseline.entries,
+        out.metrics.top_n_baseline.roi_mean
+    );
+
+    if std::env::var("DFS_BENCH_NO_PEERS").is_ok() {
+        println!("  numpy peer         off (DFS_BENCH_NO_PEERS)");
+        return;
+    }
+    let numpy = Command::new("python3")
+        .args(["-c", "import numpy"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !numpy {
+        println!("  numpy peer         off (python3 -c 'import numpy' fails; pip install numpy)");
+        return;
+    }
+    let peer_iterations: u32 = std::env::var("DFS_BENCH_PEER_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let dir = std::env::temp_dir().join(format!("dfs_sim_bench_{}", std::process::id()));
+    if let Err(e) = write_peer_inputs(&dir, &slate, &field, &candidates, &contest) {
+        println!("  numpy peer         failed to write its inputs: {e}");
+        return;
+    }
+    match numpy_peer(&dir, peer_iterations, ENTRIES, contest.entry_fee) {
+        Ok(peer_secs) => {
+            let full = peer_secs * f64::from(iterations) / f64::from(peer_iterations);
             println!(
-                "sim: {iterations} iterations, {CANDIDATES} candidates, {FIELD_UNIQUE} unique field lineups \
-                 ({FIELD_ENTRIES} entries), {} selected, {threads} threads",
-                out.selected.len()
-            );
-            println!(
-                "  total            {secs:.2} s ({:.2} ms/iteration)",
-                secs * 1e3 / f64::from(iterations)
-            );
-            println!(
-                "  lineup scores/s  {:.3e} ({scores:.3e} scored, both passes)",
-                scores / secs
-            );
-            println!(
-                "  portfolio roi_mean {:.4}, field_roi_mean {:.4}",
-                out.metrics.roi_mean, out.metrics.field_roi_mean
+                "  numpy peer         {peer_secs:.2} s for {peer_iterations} iterations -> {full:.0} s for {iterations} \
+                 (extrapolated): dfs is {:.0}x faster",
+                full / secs
             );
         }
-        Err(e) => eprintln!("sim failed: {e}"),
+        Err(e) => println!("  numpy peer         {e}"),
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

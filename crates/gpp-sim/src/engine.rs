@@ -84,7 +84,8 @@ impl LineupTable {
 
 /// [`LineupTable::score_all`] for lineups of `W` players.
 fn score_fixed<const W: usize>(players: &[u16], points: &[f32], out: &mut Vec<f32>) {
-    out.extend(players.chunks_exact(W).map(|l| {
+    let (lineups, _) = players.as_chunks::<W>();
+    out.extend(lineups.iter().map(|l| {
         let mut acc = 0.0f32;
         for &p in l {
             acc += points[p as usize];
@@ -346,7 +347,8 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
         draw_iteration(model, seed, u64::from(it), &mut points);
         prep.field.score_all(&points, &mut fscores);
         prep.cands.score_all(&points, &mut cscores);
-        ranks.count(&fscores, &prep.field_copies, &cscores);
+        ranks.count(&fscores, &prep.field_copies);
+        ranks.gather(&fscores, &prep.field_copies, 0, &cscores);
         for (j, (&s, &(g, t))) in cscores.iter().zip(ranks.ranks()).enumerate() {
             let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
             tally.payout[j] += payout;
@@ -461,12 +463,9 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         queries.clear();
         queries.extend_from_slice(&ours);
         queries.extend_from_slice(&theirs);
-        ranks.count(&fscores, &prep.field_copies, &queries);
-        ranks.gather_paid(
-            &fscores,
-            &prep.field_copies,
-            prep.ladder.paid_places() as u64,
-        );
+        ranks.count(&fscores, &prep.field_copies);
+        let places = prep.ladder.paid_places() as u64;
+        ranks.gather(&fscores, &prep.field_copies, places, &queries);
         pay_ours(
             &ranks.ranks()[..ours.len()],
             &prep.ladder,

@@ -17,52 +17,56 @@ use schemas::PrizeLadder;
 const TARGET_PER_BUCKET: usize = 16;
 
 /// One iteration's field, bucketed by score; reused across iterations.
+///
+/// [`FieldRanks::count`] buckets every field score; [`FieldRanks::gather`]
+/// copies out the members of the buckets that will be looked into (the paid
+/// places' and the queries') and ranks the queries; [`FieldRanks::field_paid`]
+/// pays the field's paid places.
 #[derive(Debug, Default)]
 pub(crate) struct FieldRanks {
     hi: f32,
     scale: f32,
     buckets: usize,
+    /// Each field lineup's bucket (buckets never exceed `u16::MAX + 1`).
+    bucket_of: Vec<u16>,
     /// Per bucket: entries (copies counted) in the high 32 bits, lineups in the low 32.
     hist: Vec<u64>,
     /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
     above: Vec<u32>,
-    /// Queries by bucket: `qorder[qstart[b]..qstart[b + 1]]` are the queries in bucket `b`.
-    qstart: Vec<u32>,
-    qorder: Vec<u32>,
-    /// Bit `b`: bucket `b` holds a query.
-    qmark: Vec<u64>,
-    /// Scratch: write cursors of the counting sorts.
-    cursor: Vec<u32>,
-    /// `(better, tied)` per query of the last [`Self::count`].
-    ranks: Vec<(u64, u64)>,
-    /// Buckets before this one hold the paid places (after [`Self::gather_paid`]).
-    paid_buckets: usize,
-    /// `start[b]..start[b + 1]`: bucket `b`'s lineups in `items`, for paid buckets.
+    /// `start[b]..start[b + 1]`: bucket `b`'s lineups in `items` (if gathered).
     start: Vec<u32>,
-    /// `(score, copies)` of the paid buckets' field lineups, grouped by bucket.
+    /// Per bucket: 1 if gathered.
+    kept: Vec<u32>,
+    /// Scratch: write cursors of the scatter.
+    cursor: Vec<u32>,
+    /// `(score, copies)` of the gathered buckets' field lineups, grouped by
+    /// bucket; the last slot takes the writes of the other buckets.
     items: Vec<(f32, u32)>,
+    /// Buckets before this one hold the paid places.
+    paid_buckets: usize,
+    /// `(better, tied)` per query of the last [`Self::gather`].
+    ranks: Vec<(u64, u64)>,
 }
 
 impl FieldRanks {
     /// The bucket of `score`: 0 holds the best scores. Monotone: a higher score
     /// never lands in a later bucket (IEEE subtraction, multiplication by a
-    /// positive scale and the saturating cast are all monotone).
+    /// positive scale, `min` and the saturating cast are all monotone).
     #[inline]
     fn bucket(&self, score: f32) -> usize {
-        (((self.hi - score) * self.scale) as usize).min(self.buckets - 1)
+        usize::from(((self.hi - score) * self.scale).min((self.buckets - 1) as f32) as u16)
     }
 
-    /// Buckets the field's lineup `scores` (each entered `copies[i]` times; the
-    /// slices have the same length and the total fits a `u32`) and ranks every
-    /// score of `queries` against them: see [`Self::ranks`].
-    pub(crate) fn count(&mut self, scores: &[f32], copies: &[u32], queries: &[f32]) {
+    /// Buckets the field's lineup `scores`, each entered `copies[i]` times
+    /// (the slices have the same length; the total fits a `u32`).
+    pub(crate) fn count(&mut self, scores: &[f32], copies: &[u32]) {
         let n = scores.len().min(copies.len());
         let (lo, hi) = scores[..n]
             .iter()
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &s| {
                 (lo.min(s), hi.max(s))
             });
-        self.buckets = ((n / TARGET_PER_BUCKET).next_power_of_two() / 2).clamp(64, 1 << 20);
+        self.buckets = ((n / TARGET_PER_BUCKET).next_power_of_two() / 2).clamp(64, 1 << 16);
         self.hi = hi;
         let span = hi - lo;
         self.scale = if span > 0.0 && span.is_finite() {
@@ -70,70 +74,83 @@ impl FieldRanks {
         } else {
             0.0
         };
-        self.paid_buckets = 0;
-
-        // Queries grouped by bucket (a counting sort), and their bucket bitmap.
-        self.qstart.clear();
-        self.qstart.resize(self.buckets + 1, 0);
-        self.qmark.clear();
-        self.qmark.resize(self.buckets.div_ceil(64), 0);
-        for &q in queries {
-            let b = self.bucket(q);
-            self.qstart[b + 1] += 1;
-            self.qmark[b >> 6] |= 1 << (b & 63);
-        }
-        for b in 0..self.buckets {
-            self.qstart[b + 1] += self.qstart[b];
-        }
-        self.qorder.clear();
-        self.qorder.resize(queries.len(), 0);
-        let mut cursor = std::mem::take(&mut self.cursor);
-        cursor.clear();
-        cursor.extend_from_slice(&self.qstart[..self.buckets]);
-        for (k, &q) in queries.iter().enumerate() {
-            let b = self.bucket(q);
-            self.qorder[cursor[b] as usize] = k as u32;
-            cursor[b] += 1;
-        }
-        self.cursor = cursor;
-        self.ranks.clear();
-        self.ranks.resize(queries.len(), (0, 0));
-
+        // The same map as `Self::bucket`, clamped in floats so it vectorizes.
+        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
+        self.bucket_of.clear();
+        self.bucket_of.extend(
+            scores[..n]
+                .iter()
+                .map(|&s| ((hi - s) * scale).min(last) as u16),
+        );
         self.hist.clear();
         self.hist.resize(self.buckets, 0);
-        let (hi, scale, last) = (self.hi, self.scale, self.buckets - 1);
         let hist = &mut self.hist[..];
-        let (qmark, qstart, qorder) = (&self.qmark[..], &self.qstart[..], &self.qorder[..]);
-        let ranks = &mut self.ranks[..];
-        for (&s, &c) in scores[..n].iter().zip(&copies[..n]) {
-            // `Self::bucket`, inlined by hand so the loop keeps its slices in registers.
-            let b = (((hi - s) * scale) as usize).min(last);
-            hist[b] += (u64::from(c) << 32) | 1;
-            if qmark[b >> 6] & (1 << (b & 63)) != 0 {
-                for &k in &qorder[qstart[b] as usize..qstart[b + 1] as usize] {
-                    let q = queries[k as usize];
-                    let r = &mut ranks[k as usize];
-                    if s > q {
-                        r.0 += u64::from(c);
-                    } else if s == q {
-                        r.1 += u64::from(c);
-                    }
-                }
-            }
+        for (&b, &c) in self.bucket_of.iter().zip(&copies[..n]) {
+            hist[usize::from(b)] += (u64::from(c) << 32) | 1;
         }
         self.above.clear();
+        self.start.clear();
         self.above.push(0);
-        let mut acc = 0u32;
+        self.start.push(0);
+        let (mut entries, mut lineups) = (0u32, 0u32);
         for &h in &self.hist {
-            acc = acc.wrapping_add((h >> 32) as u32);
-            self.above.push(acc);
-        }
-        for (k, &q) in queries.iter().enumerate() {
-            self.ranks[k].0 += u64::from(self.above[self.bucket(q)]);
+            entries = entries.wrapping_add((h >> 32) as u32);
+            lineups += h as u32;
+            self.above.push(entries);
+            self.start.push(lineups);
         }
     }
 
-    /// `(better, tied)` of each query of the last [`Self::count`], in order:
+    /// Gathers the members of the buckets holding the first `places` places
+    /// and of the buckets the `queries` fall in, and ranks the queries (see
+    /// [`Self::ranks`]); same `scores` and `copies` as the last [`Self::count`].
+    pub(crate) fn gather(&mut self, scores: &[f32], copies: &[u32], places: u64, queries: &[f32]) {
+        self.kept.clear();
+        self.kept.resize(self.buckets, 0);
+        let mut pb = 0;
+        while pb < self.buckets && u64::from(self.above[pb]) < places {
+            self.kept[pb] = 1;
+            pb += 1;
+        }
+        self.paid_buckets = pb;
+        for &q in queries {
+            let b = self.bucket(q);
+            self.kept[b] = 1;
+        }
+        let n = scores.len().min(copies.len());
+        let trash = n as u32;
+        if self.items.len() < n + 1 {
+            self.items.resize(n + 1, (0.0, 0));
+        }
+        self.cursor.clear();
+        self.cursor.extend(
+            self.start[..self.buckets]
+                .iter()
+                .zip(&self.kept)
+                .map(|(&s, &k)| if k == 1 { s } else { trash }),
+        );
+        // Branch-free scatter: a bucket not kept writes to the trash slot and never advances.
+        let (items, cursor, kept) = (&mut self.items[..], &mut self.cursor[..], &self.kept[..]);
+        for ((&b, &s), &c) in self.bucket_of.iter().zip(&scores[..n]).zip(&copies[..n]) {
+            let b = usize::from(b);
+            items[cursor[b] as usize] = (s, c);
+            cursor[b] += kept[b];
+        }
+        self.ranks.clear();
+        for &q in queries {
+            let b = self.bucket(q);
+            let mut better = u64::from(self.above[b]);
+            let mut tied = 0u64;
+            // Branch-free: scores near a query fall either side of it at random.
+            for &(s, c) in &self.items[self.start[b] as usize..self.start[b + 1] as usize] {
+                better += u64::from(c) * u64::from(s > q);
+                tied += u64::from(c) * u64::from(s == q);
+            }
+            self.ranks.push((better, tied));
+        }
+    }
+
+    /// `(better, tied)` of each query of the last [`Self::gather`], in order:
     /// the field entries scoring strictly above it, and equal to it.
     pub(crate) fn ranks(&self) -> &[(u64, u64)] {
         &self.ranks
@@ -145,47 +162,11 @@ impl FieldRanks {
         u64::from(self.above[self.buckets])
     }
 
-    /// Copies out the field lineups of the buckets that hold the first
-    /// `places` places, for [`Self::field_paid`]; same `scores` and `copies`
-    /// as the last [`Self::count`].
-    pub(crate) fn gather_paid(&mut self, scores: &[f32], copies: &[u32], places: u64) {
-        let mut pb = 0;
-        while pb < self.buckets && u64::from(self.above[pb]) < places {
-            pb += 1;
-        }
-        self.paid_buckets = pb;
-        self.start.clear();
-        self.start.push(0);
-        let mut acc = 0u32;
-        for &h in &self.hist[..pb] {
-            acc += h as u32;
-            self.start.push(acc);
-        }
-        self.items.clear();
-        self.items.resize(acc as usize, (0.0, 0));
-        if pb == 0 {
-            return;
-        }
-        let mut cursor = std::mem::take(&mut self.cursor);
-        cursor.clear();
-        cursor.extend_from_slice(&self.start);
-        let n = scores.len().min(copies.len());
-        let (hi, scale, last) = (self.hi, self.scale, self.buckets - 1);
-        let items = &mut self.items[..];
-        for (&s, &c) in scores[..n].iter().zip(&copies[..n]) {
-            let b = (((hi - s) * scale) as usize).min(last);
-            if b < pb {
-                items[cursor[b] as usize] = (s, c);
-                cursor[b] += 1;
-            }
-        }
-        self.cursor = cursor;
-    }
-
     /// Total paid to the field's entries when `ours` (our entries' scores, best
     /// first) join the contest: each field lineup's tie group, ours included,
     /// is paid the tied share of the places it spans. Only the paid places are
-    /// ordered, each of their buckets on its own; needs [`Self::gather_paid`].
+    /// ordered, each of their buckets on its own; needs a [`Self::gather`] with
+    /// the contest's paid places.
     pub(crate) fn field_paid(&mut self, ladder: &PrizeLadder, ours: &[f32]) -> f64 {
         let mut total = 0.0;
         let mut ours_above = 0usize;
@@ -294,7 +275,8 @@ mod tests {
             let mut queries: Vec<f32> = scores.iter().step_by(7).copied().collect();
             queries.extend([-1.0, 0.0, 1e9, 150.0, 3.0]);
             queries.extend((0..50).map(|_| rng.random_range(-10.0f32..320.0)));
-            ranks.count(&scores, &copies, &queries);
+            ranks.count(&scores, &copies);
+            ranks.gather(&scores, &copies, 0, &queries);
             assert_eq!(
                 ranks.total(),
                 copies.iter().map(|&c| u64::from(c)).sum::<u64>()
@@ -313,8 +295,8 @@ mod tests {
                 .collect();
             ours.sort_unstable_by(|a, b| b.total_cmp(a));
             let ladder = ladder(rng.random_range(1..n as u32 + 8));
-            ranks.count(&scores, &copies, &ours);
-            ranks.gather_paid(&scores, &copies, ladder.paid_places() as u64);
+            ranks.count(&scores, &copies);
+            ranks.gather(&scores, &copies, ladder.paid_places() as u64, &ours);
             let fast = ranks.field_paid(&ladder, &ours);
             let mut all_scores = scores.clone();
             all_scores.extend(&ours);
@@ -342,7 +324,8 @@ mod tests {
     #[test]
     fn one_distinct_score_is_one_tie() {
         let mut ranks = FieldRanks::default();
-        ranks.count(&[5.0; 10], &[2; 10], &[5.0, 6.0, 4.0]);
+        ranks.count(&[5.0; 10], &[2; 10]);
+        ranks.gather(&[5.0; 10], &[2; 10], 3, &[5.0, 6.0, 4.0]);
         assert_eq!(ranks.ranks(), [(0, 20), (0, 0), (20, 0)]);
     }
 }
