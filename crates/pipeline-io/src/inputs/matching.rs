@@ -113,7 +113,9 @@ struct Index {
 }
 
 impl Index {
-    fn new(rows: &[SalaryRow]) -> Index {
+    /// Indexes the rows; `id_only` rows (showdown captain rows) are found by id alone,
+    /// so that a name finds the person's base row.
+    fn new(rows: &[SalaryRow], id_only: &[bool]) -> Index {
         let mut index = Index {
             by_id: HashMap::new(),
             by_name_team: HashMap::new(),
@@ -124,6 +126,9 @@ impl Index {
             let name = normalise_name(&r.name);
             let team = normalise_team(&r.team);
             index.by_id.insert(r.dk_id, i);
+            if id_only.get(i).copied().unwrap_or(false) {
+                continue;
+            }
             index.by_name_team.insert((name.clone(), team.clone()), i);
             index.by_name.entry(name).or_default().push(i);
             if is_defense(&r.positions) {
@@ -180,13 +185,16 @@ fn looks_like_defense(p: &ProjectionRow, name: &str, dk_name: &str) -> bool {
 /// Order of attempts per row: DraftKings id; normalised name + team; the team's
 /// defense (for DST rows, whatever nickname the provider uses); normalised name
 /// alone when exactly one salary player has it. A second row for a player already
-/// matched is reported, not used. Returns, per salary row, the index of its
+/// matched is reported, not used. `id_only` salary rows (showdown captain rows) are
+/// matched by DraftKings id alone, and are not reported when left without a
+/// projection: they take their person's. Returns, per salary row, the index of its
 /// projection row.
 pub(crate) fn match_projections(
     salaries: &SalaryFile,
     projections: &ProjectionFile,
+    id_only: &[bool],
 ) -> (Vec<Option<usize>>, MatchReport) {
-    let index = Index::new(&salaries.rows);
+    let index = Index::new(&salaries.rows, id_only);
     let mut assigned: Vec<Option<usize>> = vec![None; salaries.rows.len()];
     let mut report = MatchReport::default();
     for (pi, p) in projections.rows.iter().enumerate() {
@@ -221,8 +229,9 @@ pub(crate) fn match_projections(
         .rows
         .iter()
         .zip(&assigned)
-        .filter(|(_, a)| a.is_none())
-        .map(|(r, _)| PlayerWithoutProjection {
+        .enumerate()
+        .filter(|(i, (_, a))| a.is_none() && !id_only.get(*i).copied().unwrap_or(false))
+        .map(|(_, (r, _))| PlayerWithoutProjection {
             row: r.row,
             dk_id: r.dk_id,
             name: r.name.clone(),
