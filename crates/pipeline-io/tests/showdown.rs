@@ -234,3 +234,32 @@ fn showdown_sport_names_are_builtin() {
     assert!(names.contains(&"nba_showdown") && names.contains(&"nfl_showdown"));
     assert_eq!(builtin_sport("NFL-showdown").unwrap().name, "nfl_showdown");
 }
+
+#[test]
+fn a_provider_row_marked_cpt_goes_to_the_captain_row() {
+    let dir = TempDir::new().unwrap();
+    let salaries = read_salaries(fixture("nfl_DKSalaries.csv")).unwrap();
+    let rules = builtin_sport("nfl_showdown").unwrap();
+    // The captain row first, without ids: it must not become the person's projection.
+    let path = write(
+        &dir,
+        "two_rows.csv",
+        "Name,Pos,Team,Fpts,Own%\nJosh Allen,CPT,BUF,39,30\nJosh Allen,QB,BUF,26,70\n",
+    );
+    let proj = read_projections(&path).unwrap();
+    let (slate, report) = build_slate("sd", &salaries, Some(&proj), rules).unwrap();
+    assert_eq!(report.matched(), 2, "{report:?}");
+    let allen = |cpt: bool| {
+        slate
+            .players
+            .iter()
+            .find(|p| p.name == "Josh Allen" && p.captain_of.is_some() == cpt)
+            .unwrap()
+    };
+    assert_eq!(
+        (allen(false).projection, allen(false).ownership),
+        (26.0, 0.7)
+    );
+    assert_eq!(allen(true).projection, 39.0);
+    assert!((allen(true).ownership - 0.3).abs() < 1e-12);
+}

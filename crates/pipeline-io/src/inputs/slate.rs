@@ -39,7 +39,8 @@ use crate::IoError;
 /// (captain rows match by their own DraftKings id only), and a captain row takes
 /// its person's projection, std dev, ceiling and floor times the multiplier.
 /// Ownership of a captain row, in order of preference:
-/// 1. the ownership of a projection row matched to the captain row's own id;
+/// 1. the ownership of a projection row for the captain entry itself: matched to the
+///    captain row's own id, or by name + team with the position `CPT`;
 /// 2. the person's captain-ownership column (`CptOwn%`, see [`ProjField::CaptainOwnership`]);
 /// 3. otherwise the file's one figure for the person is read as his share of
 ///    lineups in any slot, and split between his captain and base rows in
@@ -61,8 +62,9 @@ pub fn build_slate(
     rules: SportRules,
 ) -> Result<(Slate, MatchReport), IoError> {
     let captain_row = captain_rows(salaries, &rules)?;
+    let label = rules.captain.as_ref().map(|c| c.slot.as_str());
     let (assigned, report) = match projections {
-        Some(file) => match_projections(salaries, file, &captain_row),
+        Some(file) => match_projections(salaries, file, &captain_row, label),
         None => no_projections(salaries, &captain_row),
     };
     let proj_of = |i: usize| -> Option<&ProjectionRow> {
@@ -273,7 +275,7 @@ fn no_projections(
         ownership_scale: None,
         rows: Vec::new(),
     };
-    match_projections(salaries, &empty, captain_row)
+    match_projections(salaries, &empty, captain_row, None)
 }
 
 fn player(
