@@ -107,7 +107,8 @@ fn build_pool(
         }
     };
     let min_of = |share: f64| (share * total as f64 - 1e-9).ceil().max(0.0) as usize;
-    let units = exposure_units(slate, &prob, config, &cap_of, &min_of, &share)?;
+    let lock_sets = resolve(slate, "locks", &config.locks)?;
+    let units = exposure_units(slate, &lock_sets, config, &cap_of, &min_of, &share)?;
     if let Some(u) = units.iter().find(|u| u.cap == 0 && u.locked) {
         let p = &slate.players[u.rows[0] as usize];
         return Err(OptimizerError::Infeasible(format!(
@@ -344,7 +345,7 @@ struct ExposureUnit {
     cap: usize,
     /// Least lineups holding one of the rows.
     min: usize,
-    /// A row is locked: the unit is in every lineup, whatever its bounds.
+    /// A lock lies within the rows: the unit is in every lineup, whatever its bounds.
     locked: bool,
 }
 
@@ -353,14 +354,13 @@ struct ExposureUnit {
 /// entry that names a single row of a showdown person (by id).
 fn exposure_units(
     slate: &Slate,
-    prob: &Problem<'_>,
+    lock_sets: &[Vec<u32>],
     config: &OptimizerConfig,
     cap_of: &dyn Fn(f64) -> usize,
     min_of: &dyn Fn(f64) -> usize,
     share: &dyn Fn(&str, f64) -> Result<(), OptimizerError>,
 ) -> Result<Vec<ExposureUnit>, OptimizerError> {
     let n = slate.players.len();
-    let is_lock = |r: &u32| prob.locks.binary_search(r).is_ok();
     let mut units: Vec<ExposureUnit> = Vec::new();
     let mut unit_of_person = vec![usize::MAX; n];
     for i in 0..n as u32 {
@@ -422,8 +422,11 @@ fn exposure_units(
             )));
         }
     }
+    // Locked: some lock (a row, or a person by name) is within the unit's rows.
     for u in &mut units {
-        u.locked = u.rows.iter().any(is_lock);
+        u.locked = lock_sets
+            .iter()
+            .any(|set| set.iter().all(|r| u.rows.contains(r)));
     }
     Ok(units)
 }

@@ -198,3 +198,20 @@ fn showdown_exposure_counts_the_person_and_names_lock_the_person() {
     valid(&slate, &out);
     assert_eq!(count_person(&slate, &out, unused), 5);
 }
+
+#[test]
+fn a_person_locked_by_name_is_exempt_from_the_exposure_cap() {
+    let slate = showdown();
+    let base = (0..slate.players.len())
+        .find(|&i| slate.players[i].captain_of.is_none() && slate.players[i].projection > 0.0)
+        .unwrap();
+    let name = slate.players[base].name.clone();
+    let out = run(
+        &slate,
+        &format!("{TEN}max_exposure: 0.3\nlocks: [\"{name}\"]\n"),
+    )
+    .unwrap();
+    valid(&slate, &out);
+    assert_eq!(out.lineups.len(), 10);
+    assert_eq!(count_person(&slate, &out, base as u32), 10);
+}
