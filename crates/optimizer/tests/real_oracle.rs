@@ -21,8 +21,8 @@ use pipeline_io::inputs::{build_slate, detect_sport, read_projections, read_sala
 use schemas::Slate;
 
 /// Lineups per sequence, from the first (the optimum) on. With 10 the whole test
-/// (28 slates: 15 salary files, 13 of them also with projections) ran in about 22 s
-/// in release on the shared 2-core machine; 20 took 74 s.
+/// (29 slates: 15 salary files, 14 of them also with projections) ran in 14-22 s in
+/// release on the shared 2-core machine, nearly all of it in the MIP; 20 took 74 s.
 const SEQUENCE: usize = 10;
 
 fn shared_data() -> Option<PathBuf> {
