@@ -7,7 +7,8 @@
 //! pydfs (`benches/peers/pydfs_bench.py`) on the very same points, and prints the
 //! ratio. `DFS_BENCH_PEER_VARIANTS` (default 20) is how many of the 10,000
 //! variants pydfs solves; its 10,000-variant time is extrapolated from them and
-//! marked so. `DFS_BENCH_NO_PEERS=1` skips the peers.
+//! marked so. `DFS_BENCH_NO_PEERS=1` skips the peers. The shipped showdown salary
+//! files (`data/fixtures/showdown`) are timed first, without a peer.
 
 use std::path::Path;
 use std::process::Command;
@@ -29,8 +30,22 @@ fn load(salaries: &Path, projections: Option<&Path>) -> Option<Slate> {
         .map(|(s, _)| s)
 }
 
-/// Variant 0 is the projection; others add N(0, std_dev) noise, floored at 0.
+/// Variant 0 is the projection; others add N(0, std_dev) noise, floored at 0. A
+/// showdown captain row scores the multiplier times his base row's draw.
 fn catalog(slate: &Slate, variants: u32) -> VariantCatalog {
+    let mut cat = independent_catalog(slate, variants);
+    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    for v in &mut cat.variants {
+        for (i, p) in slate.players.iter().enumerate() {
+            if let Some(b) = p.captain_of {
+                v.points[i] = multiplier * v.points[b as usize];
+            }
+        }
+    }
+    cat
+}
+
+fn independent_catalog(slate: &Slate, variants: u32) -> VariantCatalog {
     VariantCatalog {
         player_ids: slate.players.iter().map(|p| p.dk_id).collect(),
         variants: (0..variants)
@@ -120,7 +135,44 @@ fn peer(args: &[String]) -> Result<f64, String> {
         })
 }
 
+/// The showdown salary files the project ships (no peer: pydfs is timed on classic only).
+fn showdown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/fixtures/showdown");
+    for (label, file) in [
+        ("NBA showdown BOS@DET", "nba_DKSalaries.csv"),
+        ("NFL showdown (synthetic)", "nfl_DKSalaries.csv"),
+    ] {
+        let Some(slate) = load(&dir.join(file), None) else {
+            println!("skipped {label}: {file} not readable");
+            continue;
+        };
+        let cat = catalog(&slate, 10_000);
+        let one = VariantCatalog {
+            player_ids: cat.player_ids.clone(),
+            variants: cat.variants[..1].to_vec(),
+        };
+        let (s, k, proven) = run_stage(&slate, &one, 150, Some(4));
+        println!(
+            "{:<52} {s:>10.4} {:>12} {:>10}  {k} lineups, proven {proven}",
+            format!(
+                "{label} ({} rows): 150 lineups, overlap 4",
+                slate.players.len()
+            ),
+            "-",
+            "-"
+        );
+        let (s, k, proven) = run_stage(&slate, &cat, 1, None);
+        println!(
+            "{:<52} {s:>10.4} {:>12} {:>10}  {k} lineups, proven {proven}",
+            format!("{label}: 10,000 variants x 1 lineup"),
+            "-",
+            "-"
+        );
+    }
+}
+
 fn main() {
+    showdown();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if !data.is_dir() {
         println!("skipped: no data folder at {}", data.display());

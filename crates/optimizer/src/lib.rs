@@ -23,9 +23,25 @@
 //!   pool, from this variant and all earlier ones (`None`: it only has to differ);
 //!   a lineup is never added twice;
 //! - it holds no player already at the exposure cap: a player may appear in at
-//!   most `ceil(max_exposure x variants x lineups_per_variant)` lineups of the pool;
-//!   once he reaches it he is left out of every later lineup. Locked players are
-//!   exempt: a lock is in every lineup by definition.
+//!   most `ceil(max_exposure x variants x lineups_per_variant)` lineups of the pool
+//!   (a `player_exposure` max overrides it for him); once he reaches it he is left
+//!   out of every later lineup. Locked players are exempt: a lock is in every
+//!   lineup by definition;
+//! - it holds every player still short of his `player_exposure` min when the
+//!   lineups left to build are just enough to reach it. Min exposure is a count of
+//!   `ceil(min x variants x lineups_per_variant)` lineups; the global rules are
+//!   applied in sequence order, so lineups are the free best ones for as long as
+//!   possible and the last lineups of the sequence are the ones forced (just in
+//!   time). When a forced lineup cannot be built, or variants run out of lineups
+//!   before a min is met, the stage fails ([`schemas::StageError::Infeasible`])
+//!   naming the players.
+//!
+//! Showdown (a sport with a [`schemas::CaptainRule`]): a person has two rows, his
+//! captain row and his base row ([`schemas::Player::captain_of`]), and a lineup
+//! holds at most one of them. The captain slot, the team limit and every other
+//! rule come from the sport's YAML like any roster rule. Exposure counts a person,
+//! whichever row he fills; a rule that names a player by name names the person
+//! (a name lock asks for him in either slot), and by DraftKings id names one row.
 //!
 //! When a variant runs out of lineups that meet these rules, a warning records
 //! it and the next variant starts. An empty pool is an error

@@ -26,6 +26,10 @@ pub(crate) struct Problem<'a> {
     pub max_overlap: usize,
     pub min_games: u32,
     pub max_per_team: Option<u32>,
+    /// Showdown: per slate player, the other row of the same person (his captain row
+    /// or the base row he captains), `NO_PARTNER` when there is none. A lineup holds
+    /// at most one of the two.
+    pub partner: Vec<u32>,
     /// Every other rule (stacks, groups, ownership, ...).
     pub extra: Extra,
 }
@@ -76,6 +80,23 @@ impl<'a> Problem<'a> {
             excluded[i as usize] = true;
         }
         let most = roster.saturating_sub(1);
+        let mut partner = vec![NO_PARTNER; n];
+        for (i, p) in slate.players.iter().enumerate() {
+            if let Some(b) = p.captain_of {
+                let b = b as usize;
+                if b >= n || b == i {
+                    return Err(OptimizerError::invalid(
+                        "slate.players",
+                        format!(
+                            "{} ({}): captain_of {b} is not another row",
+                            p.name, p.dk_id
+                        ),
+                    ));
+                }
+                partner[i] = b as u32;
+                partner[b] = i as u32;
+            }
+        }
         Ok(Problem {
             slate,
             roster,
@@ -94,6 +115,7 @@ impl<'a> Problem<'a> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             },
+            partner,
             extra,
         })
     }
@@ -173,6 +195,9 @@ pub(crate) struct Keyed {
 }
 
 pub(crate) const NO_KEY: u16 = u16::MAX;
+
+/// A player without a second row (every classic player, and showdown rows without a pair).
+pub(crate) const NO_PARTNER: u32 = u32::MAX;
 
 /// A group rule resolved to slate indices.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::OptimizerError;
-use crate::problem::{NO_KEY, Pool, Problem};
+use crate::problem::{NO_KEY, NO_PARTNER, Pool, Problem};
 
 /// Scores within this (relative to the score's size) of the incumbent count as ties:
 /// the first lineup found is kept, and ties do not open new branches.
@@ -180,6 +180,10 @@ impl<'p, 'a> Model<'p, 'a> {
             prob.max_per_team
                 .is_some_and(|max| lock_team[prob.team[i] as usize] >= max)
         };
+        // A person once: a locked row's partner row is out.
+        let partner_locked =
+            |i: usize| prob.partner[i] != NO_PARTNER && is_lock(prob.partner[i] as usize);
+        base_ok &= !prob.locks.iter().any(|&i| partner_locked(i as usize));
         let mut cand: Vec<usize> = (0..players.len())
             .filter(|&i| {
                 !prob.excluded[i]
@@ -188,6 +192,7 @@ impl<'p, 'a> Model<'p, 'a> {
                     && prob.masks[i] != 0
                     && players[i].salary <= budget
                     && !team_full(i)
+                    && !partner_locked(i)
             })
             .collect();
         // Every slot must be fillable from the locks and candidates together.
@@ -956,6 +961,11 @@ impl Dfs<'_, '_, '_> {
         if !self.ex.allows(m.prob, idx) {
             return;
         }
+        // A person once: not both his captain row and his base row.
+        let partner = m.prob.partner[idx as usize];
+        if partner != NO_PARTNER && self.members.contains(&partner) {
+            return;
+        }
         // With only uniqueness asked, duplicates are turned away at the leaf instead.
         let only_unique = m.prob.max_overlap + 1 >= m.prob.roster;
         let holding: &[u32] = if only_unique {
@@ -1039,6 +1049,13 @@ impl Dfs<'_, '_, '_> {
                 .iter()
                 .map(|&k| self.members.get(k as usize).copied())
                 .collect();
+            // The final word on a person once (the search's cut above already keeps it).
+            let slots = slots.filter(|_| {
+                self.members.iter().all(|&i| {
+                    let other = prob.partner[i as usize];
+                    other == NO_PARTNER || !self.members.contains(&other)
+                })
+            });
             if let Some(slots) = slots {
                 self.best = self.cur;
                 self.best_slots = Some(slots);

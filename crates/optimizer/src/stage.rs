@@ -11,7 +11,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use schemas::stream_seed;
 
-use crate::problem::{Extra, Pool, Problem};
+use crate::problem::{Extra, GroupRule, NO_PARTNER, Pool, Problem};
 use crate::search::Model;
 use crate::{Group, NAME, OptimizerError, SolveRules};
 
@@ -106,40 +106,30 @@ fn build_pool(
             (share * total as f64 - 1e-9).ceil().max(0.0) as usize
         }
     };
-    let mut exposure_cap = vec![cap_of(config.max_exposure); n];
-    for (k, e) in config.player_exposure.iter().enumerate() {
-        let field = format!("player_exposure[{k}]");
-        let i = resolve(slate, "player_exposure", std::slice::from_ref(&e.player))?[0];
-        if let Some(min) = e.min {
-            share(&field, min)?;
-            if min > 0.0 {
-                return Err(OptimizerError::invalid(
-                    field,
-                    "min exposure is not supported yet; lock the player or use groups",
-                ));
-            }
-        }
-        if let Some(max) = e.max {
-            share(&field, max)?;
-            exposure_cap[i as usize] = cap_of(max);
-        }
-    }
-    if let Some(i) =
-        (0..n).find(|&i| exposure_cap[i] == 0 && prob.locks.binary_search(&(i as u32)).is_ok())
-    {
+    let min_of = |share: f64| (share * total as f64 - 1e-9).ceil().max(0.0) as usize;
+    let lock_sets = resolve(slate, "locks", &config.locks)?;
+    let units = exposure_units(slate, &lock_sets, config, &cap_of, &min_of, &share)?;
+    if let Some(u) = units.iter().find(|u| u.cap == 0 && u.locked) {
+        let p = &slate.players[u.rows[0] as usize];
         return Err(OptimizerError::Infeasible(format!(
             "{} ({}) is locked but his exposure cap lets him into none of the {total} lineups",
-            slate.players[i].name, slate.players[i].dk_id
+            p.name, p.dk_id
         )));
     }
-    if exposure_cap.iter().all(|&c| c == 0) {
+    if units.iter().all(|u| u.cap == 0) {
         return Err(OptimizerError::Infeasible(format!(
             "max_exposure {} lets no player into any of the {total} lineups",
             config.max_exposure
         )));
     }
+    let mut units_of_row: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (u, unit) in units.iter().enumerate() {
+        for &r in &unit.rows {
+            units_of_row[r as usize].push(u);
+        }
+    }
     let mut diag = Diagnostics::default();
-    if !prob.locks.is_empty() && exposure_cap.iter().any(|&c| c < total) {
+    if !prob.locks.is_empty() && units.iter().any(|u| u.cap < total) {
         diag.warn("locked players are in every lineup whatever max_exposure says");
     }
     if prob.locks.len() > prob.max_overlap && total > 1 {
@@ -158,11 +148,14 @@ fn build_pool(
         }
         let slot = (vpos * per_variant + rank - 1) as u64;
         let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, NAME, slot));
+        let z: Vec<f64> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+        // One draw per person: a captain row moves with his base row, scaled by
+        // his (multiplied) std dev.
         base.iter()
             .zip(&slate.players)
-            .map(|(&p, pl)| {
-                let z: f64 = StandardNormal.sample(&mut rng);
-                p + config.randomness * pl.std_dev * z
+            .enumerate()
+            .map(|(i, (&p, pl))| {
+                p + config.randomness * pl.std_dev * z[slate.person(i as u32) as usize]
             })
             .collect()
     };
@@ -170,7 +163,7 @@ fn build_pool(
     ctx.progress.start(NAME, total as u64);
     let mut pool = Pool::new(n);
     let mut lineups: Vec<CandidateLineup> = Vec::with_capacity(total);
-    let mut appearances = vec![0usize; n];
+    let mut appearances = vec![0usize; units.len()];
     let mut unavailable = vec![false; n];
     let mut capped_version = 0u64;
     let mut proven = true;
@@ -213,7 +206,38 @@ fn build_pool(
                     return Err(OptimizerError::Cancelled);
                 }
                 coarsest_unit = coarsest_unit.max(model.unit());
-                let outcome = model.search(&pool, Some(ctx.cancel))?;
+                let left = total - (vp * per_variant + rank - 1);
+                let forced = forced_units(slate, &units, &appearances, left, total)?;
+                let outcome = if forced.is_empty() {
+                    model.search(&pool, Some(ctx.cancel))?
+                } else {
+                    // Players still short of their min exposure with just enough
+                    // lineups left: this lineup holds each of them.
+                    let mut must = prob.clone();
+                    for &u in &forced {
+                        let mut member = vec![false; n];
+                        for &r in &units[u].rows {
+                            member[r as usize] = true;
+                        }
+                        must.extra.groups.push(GroupRule {
+                            member,
+                            min: 1,
+                            max: u32::MAX,
+                        });
+                    }
+                    must.extra.active = true;
+                    let o = Model::new(&must, &pts, &unavailable, Vec::new())
+                        .search(&pool, Some(ctx.cancel))?;
+                    if o.lineup.as_ref().is_none_or(|(p, _)| pool.contains(p)) {
+                        return Err(OptimizerError::Infeasible(format!(
+                            "player_exposure min: {} must be in lineup {} of {total} to reach \
+                             their min exposure, but no lineup holds them under the rules",
+                            names(slate, &units, &forced),
+                            total - left + 1
+                        )));
+                    }
+                    o
+                };
                 searches += 1;
                 nodes += outcome.nodes;
                 proven &= outcome.exact;
@@ -253,14 +277,19 @@ fn build_pool(
                 });
                 ctx.progress.advance(1);
                 let mut capped = false;
-                for &i in &players {
-                    appearances[i as usize] += 1;
-                    if appearances[i as usize] >= exposure_cap[i as usize]
-                        && prob.locks.binary_search(&i).is_err()
-                        && !unavailable[i as usize]
-                    {
-                        unavailable[i as usize] = true;
-                        capped = true;
+                let mut touched: Vec<usize> = players
+                    .iter()
+                    .flat_map(|&i| units_of_row[i as usize].iter().copied())
+                    .collect();
+                touched.sort_unstable();
+                touched.dedup();
+                for u in touched {
+                    appearances[u] += 1;
+                    if appearances[u] >= units[u].cap && !units[u].locked {
+                        for &r in &units[u].rows {
+                            capped |= !unavailable[r as usize];
+                            unavailable[r as usize] = true;
+                        }
                     }
                 }
                 if capped {
@@ -274,6 +303,20 @@ fn build_pool(
             spare.push(model.into_scratch());
         }
         vpos = end;
+    }
+    if let Some((u, unit)) = units
+        .iter()
+        .enumerate()
+        .find(|(u, unit)| !unit.locked && appearances[*u] < unit.min)
+    {
+        return Err(OptimizerError::Infeasible(format!(
+            "player_exposure min: {} is in {} of the {} lineups built, short of his min {} \
+             (variants ran out of lineups that meet the rules)",
+            names(slate, &units, &[u]),
+            appearances[u],
+            lineups.len(),
+            unit.min
+        )));
     }
     diag.count("variants", variants.len() as f64);
     diag.count("lineups", lineups.len() as f64);
@@ -293,11 +336,158 @@ fn build_pool(
     ))
 }
 
+/// Rows whose appearances are counted together against exposure bounds: a person
+/// (on showdown slates both his rows), or the rows a `player_exposure` entry names.
+#[derive(Debug, Clone)]
+struct ExposureUnit {
+    rows: Vec<u32>,
+    /// Most lineups holding any of the rows (`usize::MAX`: no limit).
+    cap: usize,
+    /// Least lineups holding one of the rows.
+    min: usize,
+    /// A lock lies within the rows: the unit is in every lineup, whatever its bounds.
+    locked: bool,
+}
+
+/// The exposure units: one per person under `max_exposure`, overridden by
+/// `player_exposure` entries that name a whole person (by name), plus one unit per
+/// entry that names a single row of a showdown person (by id).
+fn exposure_units(
+    slate: &Slate,
+    lock_sets: &[Vec<u32>],
+    config: &OptimizerConfig,
+    cap_of: &dyn Fn(f64) -> usize,
+    min_of: &dyn Fn(f64) -> usize,
+    share: &dyn Fn(&str, f64) -> Result<(), OptimizerError>,
+) -> Result<Vec<ExposureUnit>, OptimizerError> {
+    let n = slate.players.len();
+    let mut units: Vec<ExposureUnit> = Vec::new();
+    let mut unit_of_person = vec![usize::MAX; n];
+    for i in 0..n as u32 {
+        let person = slate.person(i) as usize;
+        if unit_of_person[person] == usize::MAX {
+            unit_of_person[person] = units.len();
+            units.push(ExposureUnit {
+                rows: Vec::new(),
+                cap: cap_of(config.max_exposure),
+                min: 0,
+                locked: false,
+            });
+        }
+        units[unit_of_person[person]].rows.push(i);
+    }
+    for (k, e) in config.player_exposure.iter().enumerate() {
+        let field = format!("player_exposure[{k}]");
+        let mut rows =
+            resolve(slate, "player_exposure", std::slice::from_ref(&e.player))?.swap_remove(0);
+        rows.sort_unstable();
+        if let Some(min) = e.min {
+            share(&field, min)?;
+        }
+        if let Some(max) = e.max {
+            share(&field, max)?;
+        }
+        if let (Some(min), Some(max)) = (e.min, e.max)
+            && min > max
+        {
+            return Err(OptimizerError::invalid(
+                field,
+                format!("min {min} is above max {max}"),
+            ));
+        }
+        let whole = unit_of_person[slate.person(rows[0]) as usize];
+        let u = if units[whole].rows == rows {
+            whole
+        } else {
+            units.push(ExposureUnit {
+                rows: rows.clone(),
+                cap: usize::MAX,
+                min: 0,
+                locked: false,
+            });
+            units.len() - 1
+        };
+        if let Some(max) = e.max {
+            units[u].cap = cap_of(max);
+        }
+        if let Some(min) = e.min {
+            units[u].min = min_of(min);
+        }
+        let person_cap = units[whole].cap;
+        if units[u].min > units[u].cap.min(person_cap) {
+            return Err(OptimizerError::Infeasible(format!(
+                "{field}: min exposure asks for {} lineups but the max allows {}",
+                units[u].min,
+                units[u].cap.min(person_cap)
+            )));
+        }
+    }
+    // Locked: some lock (a row, or a person by name) is within the unit's rows.
+    for u in &mut units {
+        u.locked = lock_sets
+            .iter()
+            .any(|set| set.iter().all(|r| u.rows.contains(r)));
+    }
+    Ok(units)
+}
+
+/// Units still short of their min exposure that need every one of the `left`
+/// lineups still to build (an error when even that is not enough).
+fn forced_units(
+    slate: &Slate,
+    units: &[ExposureUnit],
+    appearances: &[usize],
+    left: usize,
+    total: usize,
+) -> Result<Vec<usize>, OptimizerError> {
+    let mut forced = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        if unit.locked || appearances[u] >= unit.min {
+            continue;
+        }
+        let short = unit.min - appearances[u];
+        if short > left {
+            return Err(OptimizerError::Infeasible(format!(
+                "player_exposure min: {} needs {} more of the {total} lineups, but only {left} \
+                 are left (variants ran out of lineups that meet the rules)",
+                names(slate, units, &[u]),
+                short
+            )));
+        }
+        if short == left {
+            forced.push(u);
+        }
+    }
+    Ok(forced)
+}
+
+/// `A (id), B (id)`: the first row of each unit, for messages.
+fn names(slate: &Slate, units: &[ExposureUnit], which: &[usize]) -> String {
+    which
+        .iter()
+        .map(|&u| {
+            let p = &slate.players[units[u].rows[0] as usize];
+            format!("{} ({})", p.name, p.dk_id)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The config's rules for [`Problem::new`], players resolved to slate indices.
+///
+/// A name finds a person: on showdown slates both his rows (captain and base). A
+/// name lock then asks for the person in either slot (a group of his rows, min 1),
+/// a name exclude leaves out both rows, and a group counts him once. An id always
+/// names one row (lock a captain row's id to force him captain).
 fn solve_rules(slate: &Slate, config: &OptimizerConfig) -> Result<SolveRules, OptimizerError> {
     let mut groups = Vec::with_capacity(config.groups.len());
     for g in &config.groups {
-        let players = resolve(slate, "groups", &g.players)?;
+        let mut players: Vec<u32> = resolve(slate, "groups", &g.players)?
+            .into_iter()
+            .flatten()
+            .collect();
+        players.sort_unstable();
+        players.dedup();
         if let Some(max) = g.max
             && max < g.min.unwrap_or(0)
         {
@@ -312,9 +502,23 @@ fn solve_rules(slate: &Slate, config: &OptimizerConfig) -> Result<SolveRules, Op
             max: g.max,
         });
     }
+    let mut locks = Vec::new();
+    for rows in resolve(slate, "locks", &config.locks)? {
+        match rows[..] {
+            [i] => locks.push(i),
+            _ => groups.push(Group {
+                players: rows,
+                min: 1,
+                max: None,
+            }),
+        }
+    }
     Ok(SolveRules {
-        locks: resolve(slate, "locks", &config.locks)?,
-        excludes: resolve(slate, "excludes", &config.excludes)?,
+        locks,
+        excludes: resolve(slate, "excludes", &config.excludes)?
+            .into_iter()
+            .flatten()
+            .collect(),
         min_salary: config.min_salary,
         max_salary: config.max_salary,
         max_overlap: config.max_overlap,
@@ -368,40 +572,49 @@ fn ordered_variants<'c>(
     Ok(variants)
 }
 
-/// Resolves player references by DraftKings id or case-insensitive name.
+/// Resolves player references by DraftKings id (one row) or case-insensitive name
+/// (a person: one row, or on showdown slates his captain and base rows).
 fn resolve(
     slate: &Slate,
     field: &'static str,
     refs: &[PlayerRef],
-) -> Result<Vec<u32>, OptimizerError> {
+) -> Result<Vec<Vec<u32>>, OptimizerError> {
     refs.iter()
         .map(|r| match r {
-            PlayerRef::Id(id) => slate.index_of(*id).ok_or(OptimizerError::UnknownPlayer {
-                field,
-                player: r.to_string(),
-            }),
+            PlayerRef::Id(id) => {
+                slate
+                    .index_of(*id)
+                    .map(|i| vec![i])
+                    .ok_or(OptimizerError::UnknownPlayer {
+                        field,
+                        player: r.to_string(),
+                    })
+            }
             PlayerRef::Name(name) => {
                 let want = name.trim().to_lowercase();
-                let hits: Vec<usize> = slate
+                let hits: Vec<u32> = slate
                     .players
                     .iter()
                     .enumerate()
                     .filter(|(_, p)| p.name.trim().to_lowercase() == want)
-                    .map(|(i, _)| i)
+                    .map(|(i, _)| i as u32)
                     .collect();
+                let one_person = hits
+                    .iter()
+                    .all(|&i| slate.person(i) == slate.person(hits[0]));
                 match hits[..] {
-                    [i] => Ok(i as u32),
                     [] => Err(OptimizerError::UnknownPlayer {
                         field,
                         player: r.to_string(),
                     }),
+                    _ if one_person => Ok(hits),
                     _ => Err(OptimizerError::invalid(
                         field,
                         format!(
                             "name {r} matches {} players (ids {}); name the DraftKings id instead",
                             hits.len(),
                             hits.iter()
-                                .map(|&i| slate.players[i].dk_id.to_string())
+                                .map(|&i| slate.players[i as usize].dk_id.to_string())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -432,6 +645,15 @@ fn check_rules(prob: &Problem<'_>, config: &OptimizerConfig) -> Result<(), Optim
     }
     if let Some(&i) = prob.locks.iter().find(|&&i| prob.excluded[i as usize]) {
         return infeasible(format!("{} is both locked and excluded", who(i)));
+    }
+    if let Some(&i) = prob.locks.iter().find(|&&i| {
+        let other = prob.partner[i as usize];
+        other != NO_PARTNER && prob.locks.binary_search(&other).is_ok()
+    }) {
+        return infeasible(format!(
+            "{} is locked in both his captain and his base row; a lineup holds a person once",
+            who(i)
+        ));
     }
     if prob.locks.len() > prob.roster {
         return infeasible(format!(

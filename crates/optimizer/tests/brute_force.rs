@@ -1,4 +1,5 @@
 //! The solver against exhaustive enumeration on tiny slates.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -109,4 +110,56 @@ fn team_limit_matches_brute_force() {
         slate.rules.max_players_per_team = Some(3);
         run_case(&slate, seed);
     }
+}
+
+#[test]
+fn showdown_matches_brute_force() {
+    for seed in 300..316 {
+        let name = if seed % 2 == 0 {
+            "nba_showdown"
+        } else {
+            "nfl_showdown"
+        };
+        let slate = showdown_slate(showdown_rules(name), 8 + (seed % 3) as usize, seed);
+        run_case(&slate, seed);
+        // A locked captain row keeps his base row out; a locked base row, his captain row.
+        let all = all_lineups(&slate);
+        let points = catalog(&slate, 2, seed).variants[1].points.clone();
+        for (c, p) in slate.players.iter().enumerate().take(6) {
+            let Some(b) = p.captain_of else { continue };
+            for lock in [c as u32, b] {
+                let rules = SolveRules {
+                    locks: vec![lock],
+                    ..Default::default()
+                };
+                assert_same(&slate, &all, &points, &rules, &[]);
+            }
+        }
+    }
+}
+
+#[test]
+fn showdown_team_limit_binds() {
+    // Team T0's points doubled: without the limit the best 6 often all come from it.
+    let mut bound = 0;
+    for seed in 400..412 {
+        let slate = showdown_slate(showdown_rules("nba_showdown"), 12, seed);
+        let points: Vec<f64> = catalog(&slate, 2, seed).variants[1]
+            .points
+            .iter()
+            .zip(&slate.players)
+            .map(|(&x, p)| if p.team == "T0" { 2.0 * x } else { x })
+            .collect();
+        let mut free = slate.clone();
+        free.rules.max_players_per_team = None;
+        let limited = solve(&slate, &points, &SolveRules::default(), &[]).unwrap();
+        let unlimited = solve(&free, &points, &SolveRules::default(), &[]).unwrap();
+        if let (Some(l), Some(u)) = (limited, unlimited) {
+            if u.score > l.score + 1e-9 {
+                bound += 1;
+            }
+            l.lineup.check(&slate).unwrap();
+        }
+    }
+    assert!(bound > 0, "the team limit never bound");
 }

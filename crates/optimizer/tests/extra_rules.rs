@@ -298,3 +298,22 @@ fn extra_rules_match_brute_force_nba() {
     let binding = agree_on(&|seed| nba_slate(14, 2, seed), false, 100..130);
     assert!(binding > 25, "the random rules rarely bind ({binding})");
 }
+
+#[test]
+fn extra_rules_match_brute_force_showdown() {
+    let nba = agree_on(
+        &|seed| showdown_slate(showdown_rules("nba_showdown"), 8, seed),
+        false,
+        500..520,
+    );
+    let nfl = agree_on(
+        &|seed| showdown_slate(showdown_rules("nfl_showdown"), 8, seed),
+        true,
+        600..620,
+    );
+    eprintln!("showdown: the random rules bound {nba} (NBA) and {nfl} (NFL) times of 80 each");
+    assert!(
+        nba > 15 && nfl > 15,
+        "the random rules rarely bind ({nba}, {nfl})"
+    );
+}

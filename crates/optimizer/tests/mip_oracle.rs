@@ -117,3 +117,54 @@ fn nfl_first_lineup_matches_mip() {
 fn nfl_sequence_matches_mip() {
     check_sequence(&nfl_slate(70, 6, 31), 31, 4);
 }
+
+/// The first `k` lineups of a sequence (each sharing at most `max_overlap` rows with
+/// every earlier one) against the one-binary-per-row MIP.
+fn check_rows_sequence(slate: &Slate, seed: u64, k: usize, max_overlap: u32) {
+    let points = catalog(slate, 2, seed).variants[1].points.clone();
+    let rules = SolveRules {
+        max_overlap: Some(max_overlap),
+        ..Default::default()
+    };
+    let mut earlier = Vec::new();
+    for rank in 1..=k {
+        let got = solve(slate, &points, &rules, &earlier).expect("valid input");
+        let want = mip_rows(slate, &points, max_overlap as usize, &earlier);
+        match (got, want) {
+            (Some(g), Some(w)) => {
+                assert!(
+                    (g.score - w).abs() < 1e-6,
+                    "{} seed {seed} lineup {rank}: solver {} vs MIP {w}",
+                    slate.rules.name,
+                    g.score
+                );
+                assert!(g.proven_optimal);
+                g.lineup.check(slate).expect("DK-valid");
+                earlier.push(g.lineup);
+            }
+            (None, None) => break,
+            (g, w) => panic!(
+                "seed {seed} lineup {rank}: solver {:?} vs MIP {w:?}",
+                g.map(|g| g.score)
+            ),
+        }
+    }
+}
+
+#[test]
+fn showdown_sequences_match_mip() {
+    for (name, persons, seed) in [
+        ("nba_showdown", 24, 41),
+        ("nfl_showdown", 34, 42),
+        ("nba_showdown", 45, 43),
+    ] {
+        let slate = showdown_slate(showdown_rules(name), persons, seed);
+        check_rows_sequence(&slate, seed, 5, 4);
+    }
+}
+
+#[test]
+fn row_mip_agrees_on_classic_sequences() {
+    check_rows_sequence(&nba_slate(70, 6, 11), 11, 3, 6);
+    check_rows_sequence(&nfl_slate(70, 6, 31), 31, 3, 7);
+}

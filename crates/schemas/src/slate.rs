@@ -147,9 +147,34 @@ impl Slate {
                         ),
                     ));
                 }
+                let captain = self.rules.captain_slots();
+                if p.slot_mask & !captain != 0 || b.slot_mask & captain != 0 {
+                    return Err(ContractError::invalid(
+                        what(p),
+                        "a captain row fits only the captain slot and its base row only the others",
+                    ));
+                }
             }
         }
+        let mut bases: Vec<u32> = self.players.iter().filter_map(|p| p.captain_of).collect();
+        bases.sort_unstable();
+        if let Some(w) = bases.windows(2).find(|w| w[0] == w[1]) {
+            let b = &self.players[w[0] as usize];
+            return Err(ContractError::invalid(
+                format!("slate {}", self.id),
+                format!("{} ({}) has two captain rows", b.name, b.dk_id),
+            ));
+        }
         Ok(())
+    }
+
+    /// The person a player row stands for: the base row's index (a captain row's
+    /// `captain_of`, else the row itself). Exposure and "a person once" count by it.
+    pub fn person(&self, index: u32) -> u32 {
+        self.players
+            .get(index as usize)
+            .and_then(|p| p.captain_of)
+            .unwrap_or(index)
     }
 
     /// Index of the player with this DraftKings id.

@@ -40,10 +40,17 @@ pub struct SportRules {
 }
 
 /// Showdown captain: the slot that multiplies salary and points.
+///
+/// DraftKings lists each person twice in a showdown salary file: a captain row
+/// (its own id, the salary already multiplied) that fits only this slot, and a
+/// base row that fits only the other slots. The slate links them through
+/// [`crate::Player::captain_of`]; a lineup may hold a person once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaptainRule {
+    /// Name of the captain slot (every slot of this name), e.g. `CPT`.
     pub slot: String,
+    /// Factor on the captain's fantasy points (and on his salary, which DraftKings' file already applies).
     pub multiplier: f64,
 }
 
@@ -79,7 +86,50 @@ impl SportRules {
         if self.salary_cap == 0 {
             return Err(ContractError::invalid(what(), "salary_cap is 0"));
         }
+        if let Some(c) = &self.captain {
+            if self.captain_slots() == 0 {
+                return Err(ContractError::invalid(
+                    what(),
+                    format!("captain slot {} is not one of the slots", c.slot),
+                ));
+            }
+            if self.captain_slots() == self.all_slots() {
+                return Err(ContractError::invalid(
+                    what(),
+                    format!("every slot is the captain slot {}", c.slot),
+                ));
+            }
+            if !(c.multiplier.is_finite() && c.multiplier > 0.0) {
+                return Err(ContractError::invalid(
+                    what(),
+                    format!(
+                        "captain multiplier must be a finite number > 0, got {}",
+                        c.multiplier
+                    ),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Bits of every roster slot (bit `i` = slot `i`).
+    pub fn all_slots(&self) -> u32 {
+        match self.slots.len() {
+            32.. => u32::MAX,
+            n => (1u32 << n) - 1,
+        }
+    }
+
+    /// Bits of the captain's slots (the slots named [`CaptainRule::slot`]); 0 without a captain.
+    pub fn captain_slots(&self) -> u32 {
+        let Some(c) = &self.captain else {
+            return 0;
+        };
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.name.eq_ignore_ascii_case(&c.slot))
+            .fold(0, |m, (i, _)| m | (1 << i))
     }
 
     /// Number of players in a lineup.

@@ -107,16 +107,21 @@ enum How {
 struct Index {
     by_id: HashMap<i64, usize>,
     by_name_team: HashMap<(String, String), usize>,
+    /// Showdown captain rows by normalised name + team (for provider rows marked captain).
+    captain_by_name_team: HashMap<(String, String), usize>,
     /// Name -> salary rows with it (a name on two teams is ambiguous).
     by_name: HashMap<String, Vec<usize>>,
     defense_by_team: HashMap<String, usize>,
 }
 
 impl Index {
-    fn new(rows: &[SalaryRow]) -> Index {
+    /// Indexes the rows; `id_only` rows (showdown captain rows) are found by id alone,
+    /// so that a name finds the person's base row.
+    fn new(rows: &[SalaryRow], id_only: &[bool]) -> Index {
         let mut index = Index {
             by_id: HashMap::new(),
             by_name_team: HashMap::new(),
+            captain_by_name_team: HashMap::new(),
             by_name: HashMap::new(),
             defense_by_team: HashMap::new(),
         };
@@ -124,6 +129,10 @@ impl Index {
             let name = normalise_name(&r.name);
             let team = normalise_team(&r.team);
             index.by_id.insert(r.dk_id, i);
+            if id_only.get(i).copied().unwrap_or(false) {
+                index.captain_by_name_team.insert((name, team), i);
+                continue;
+            }
             index.by_name_team.insert((name.clone(), team.clone()), i);
             index.by_name.entry(name).or_default().push(i);
             if is_defense(&r.positions) {
@@ -133,12 +142,28 @@ impl Index {
         index
     }
 
-    fn find(&self, salaries: &[SalaryRow], p: &ProjectionRow) -> Option<(usize, How)> {
+    fn find(
+        &self,
+        salaries: &[SalaryRow],
+        p: &ProjectionRow,
+        captain_label: Option<&str>,
+    ) -> Option<(usize, How)> {
         if let Some(&i) = p.dk_id.and_then(|id| self.by_id.get(&id)) {
             return Some((i, How::Id));
         }
         let name = normalise_name(&p.name);
         let team = p.team.as_deref().map(normalise_team);
+        // A provider row for the captain entry (position `CPT`) goes to the captain row.
+        let captain = captain_label.is_some_and(|label| {
+            p.position
+                .as_deref()
+                .is_some_and(|pos| pos.split('/').any(|x| x.trim().eq_ignore_ascii_case(label)))
+        });
+        if captain {
+            return team
+                .and_then(|t| self.captain_by_name_team.get(&(name, t)))
+                .map(|&i| (i, How::NameTeam));
+        }
         if let Some(t) = &team {
             if let Some(&i) = self.by_name_team.get(&(name.clone(), t.clone())) {
                 return Some((i, How::NameTeam));
@@ -180,13 +205,18 @@ fn looks_like_defense(p: &ProjectionRow, name: &str, dk_name: &str) -> bool {
 /// Order of attempts per row: DraftKings id; normalised name + team; the team's
 /// defense (for DST rows, whatever nickname the provider uses); normalised name
 /// alone when exactly one salary player has it. A second row for a player already
-/// matched is reported, not used. Returns, per salary row, the index of its
+/// matched is reported, not used. `id_only` salary rows (showdown captain rows) are
+/// matched by DraftKings id, or by name + team from a provider row whose position
+/// is `captain_label` (`CPT`); they are not reported when left without a
+/// projection: they take their person's. Returns, per salary row, the index of its
 /// projection row.
 pub(crate) fn match_projections(
     salaries: &SalaryFile,
     projections: &ProjectionFile,
+    id_only: &[bool],
+    captain_label: Option<&str>,
 ) -> (Vec<Option<usize>>, MatchReport) {
-    let index = Index::new(&salaries.rows);
+    let index = Index::new(&salaries.rows, id_only);
     let mut assigned: Vec<Option<usize>> = vec![None; salaries.rows.len()];
     let mut report = MatchReport::default();
     for (pi, p) in projections.rows.iter().enumerate() {
@@ -196,7 +226,7 @@ pub(crate) fn match_projections(
             team: p.team.clone(),
             reason: reason.to_owned(),
         };
-        let Some((si, how)) = index.find(&salaries.rows, p) else {
+        let Some((si, how)) = index.find(&salaries.rows, p, captain_label) else {
             report
                 .unmatched_projections
                 .push(unmatched("no salary player with this id, or name and team"));
@@ -221,8 +251,9 @@ pub(crate) fn match_projections(
         .rows
         .iter()
         .zip(&assigned)
-        .filter(|(_, a)| a.is_none())
-        .map(|(r, _)| PlayerWithoutProjection {
+        .enumerate()
+        .filter(|(i, (_, a))| a.is_none() && !id_only.get(*i).copied().unwrap_or(false))
+        .map(|(_, (r, _))| PlayerWithoutProjection {
             row: r.row,
             dk_id: r.dk_id,
             name: r.name.clone(),

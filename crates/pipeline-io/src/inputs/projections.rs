@@ -24,6 +24,8 @@ pub enum ProjField {
     Projection,
     /// Projected ownership, 0..100 or 0..1 (see [`read_projections`]).
     Ownership,
+    /// Showdown: projected ownership as captain, on the person's row (same scale as `Ownership`).
+    CaptainOwnership,
     /// Std dev of fantasy points.
     StdDev,
     /// Ceiling (high-percentile) fantasy points.
@@ -61,6 +63,16 @@ pub const PROJECTION_ALIASES: &[(ProjField, &[&str])] = &[
     (
         ProjField::Ownership,
         &["Own%", "ProjOwn", "Ownership", "projections_projown", "Own"],
+    ),
+    (
+        ProjField::CaptainOwnership,
+        &[
+            "CptOwn%",
+            "CPT Own%",
+            "CptOwn",
+            "Captain Own%",
+            "CPT Ownership",
+        ],
     ),
     (ProjField::StdDev, &["StdDev", "Std Dev", "SD"]),
     (ProjField::Ceiling, &["Ceiling", "projections_ceiling"]),
@@ -100,6 +112,8 @@ pub struct ProjectionRow {
     pub projection: Option<f64>,
     /// Ownership as a fraction 0..1.
     pub ownership: Option<f64>,
+    /// Showdown: ownership as captain, a fraction 0..1.
+    pub captain_ownership: Option<f64>,
     /// Std dev of fantasy points.
     pub std_dev: Option<f64>,
     /// Ceiling fantasy points.
@@ -183,7 +197,8 @@ fn aliases_of(field: ProjField) -> String {
 /// (A percent file in which every player is at most 1% owned would be misread, which
 /// no real slate produces: ownership sums to 100% per roster slot.) Negative
 /// ownership, std dev or minutes, and ownership above 100%, are errors naming file,
-/// row and field (negative fantasy points are allowed: defenses score them).
+/// row and field (negative fantasy points are allowed: defenses score them). A
+/// showdown captain-ownership column (`CptOwn%`) shares the ownership column's scale.
 pub fn read_projections(path: impl AsRef<Path>) -> Result<ProjectionFile, IoError> {
     let path = path.as_ref();
     let rows = table::read_rows(path)?;
@@ -225,6 +240,7 @@ pub fn read_projections(path: impl AsRef<Path>) -> Result<ProjectionFile, IoErro
     }
     let ownership_scale = cols
         .get(ProjField::Ownership)
+        .or(cols.get(ProjField::CaptainOwnership))
         .map(|(_, h)| scale_ownership(path, h, &mut out))
         .transpose()?;
     Ok(ProjectionFile {
@@ -292,6 +308,7 @@ fn read_row(path: &Path, cols: &Columns, row: &Row) -> Result<ProjectionRow, IoE
         salary,
         projection: points(ProjField::Projection, "a number of fantasy points")?,
         ownership: number(ProjField::Ownership, "an ownership (0..100 or 0..1)")?,
+        captain_ownership: number(ProjField::CaptainOwnership, "an ownership (0..100 or 0..1)")?,
         std_dev: number(ProjField::StdDev, "a std dev in fantasy points")?,
         ceiling: points(ProjField::Ceiling, "a number of fantasy points")?,
         floor: points(ProjField::Floor, "a number of fantasy points")?,
@@ -306,14 +323,19 @@ fn scale_ownership(
     header: &str,
     rows: &mut [ProjectionRow],
 ) -> Result<OwnershipScale, IoError> {
-    let percent = rows.iter().any(|r| r.ownership.is_some_and(|o| o > 1.0));
+    let percent = rows.iter().any(|r| {
+        r.ownership
+            .into_iter()
+            .chain(r.captain_ownership)
+            .any(|o| o > 1.0)
+    });
     let (scale, divisor) = if percent {
         (OwnershipScale::Percent, 100.0)
     } else {
         (OwnershipScale::Fraction, 1.0)
     };
     for r in rows.iter_mut() {
-        if let Some(o) = r.ownership.as_mut() {
+        for o in r.ownership.iter_mut().chain(r.captain_ownership.iter_mut()) {
             *o /= divisor;
             if *o > 1.0 {
                 return Err(IoError::field(

@@ -1,11 +1,15 @@
 //! Assembling a [`Slate`] from a salary file, optional projections and sport rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use schemas::{Game, Player, Slate, SportRules};
 
-use super::matching::{MatchReport, match_projections};
-use super::{GameInfo, ProjField, ProjectionFile, ProjectionRow, SalaryFile, SalaryRow, models};
+use super::matching::{MatchReport, match_projections, normalise_name};
+use super::sport::is_captain_row;
+use super::{
+    GameInfo, ProjField, ProjectionFile, ProjectionRow, SalaryFile, SalaryRow, builtin_sport,
+    builtin_sport_names, models,
+};
 use crate::IoError;
 
 /// Builds the slate: one [`Player`] per salary row, projections attached.
@@ -26,17 +30,42 @@ use crate::IoError;
 ///   alphabetical order, start unknown), else the team is a game of its own (key =
 ///   team, opponent `None`). Games are sorted by key.
 ///
+/// Showdown (rules with a [`schemas::CaptainRule`]): DraftKings lists each person
+/// twice, a captain row (`Roster Position` = the captain slot, e.g. `CPT`; its own
+/// id; salary already multiplied) and a base row (`UTIL` / `FLEX`). Each captain
+/// row is paired with the base row of the same normalised name and team and gets
+/// `captain_of` = that row; captain rows fit only the captain slot, base rows only
+/// the others. Projection files list a person once, so names match base rows
+/// (captain rows match by their own DraftKings id only), and a captain row takes
+/// its person's projection, std dev, ceiling and floor times the multiplier.
+/// Ownership of a captain row, in order of preference:
+/// 1. the ownership of a projection row for the captain entry itself: matched to the
+///    captain row's own id, or by name + team with the position `CPT`;
+/// 2. the person's captain-ownership column (`CptOwn%`, see [`ProjField::CaptainOwnership`]);
+/// 3. otherwise the file's one figure for the person is read as his share of
+///    lineups in any slot, and split between his captain and base rows in
+///    proportion to the ownership model's shares of the two rows (the model gives
+///    captain rows together 100% and base rows 500%, weighted by
+///    [`models::ownership_weight`], so captaincy leans to the big projections).
+///
+/// Without an ownership column, the model's captain rows share the captain slots'
+/// 100% and base rows the other slots' 500%.
+///
 /// Fails, naming the salary file, when a player fits no roster slot of `rules` or the
-/// slate breaks its contract (e.g. a DraftKings id twice).
+/// slate breaks its contract (e.g. a DraftKings id twice); naming the file and row
+/// when a captain row has no base row; and when captain rows and the rules disagree
+/// (a showdown file read with classic rules or the other way round).
 pub fn build_slate(
     id: &str,
     salaries: &SalaryFile,
     projections: Option<&ProjectionFile>,
     rules: SportRules,
 ) -> Result<(Slate, MatchReport), IoError> {
+    let captain_row = captain_rows(salaries, &rules)?;
+    let label = rules.captain.as_ref().map(|c| c.slot.as_str());
     let (assigned, report) = match projections {
-        Some(file) => match_projections(salaries, file),
-        None => no_projections(salaries),
+        Some(file) => match_projections(salaries, file, &captain_row, label),
+        None => no_projections(salaries, &captain_row),
     };
     let proj_of = |i: usize| -> Option<&ProjectionRow> {
         let file = projections?;
@@ -46,17 +75,53 @@ pub fn build_slate(
             .flatten()
             .and_then(|p| file.rows.get(p))
     };
+    let base_of = pair_captains(salaries, &rules, &captain_row)?;
     let games = Games::assemble(salaries, &proj_of);
     let mut players = Vec::with_capacity(salaries.rows.len());
     for (i, row) in salaries.rows.iter().enumerate() {
-        players.push(player(salaries, row, proj_of(i), &games, &rules)?);
+        // A captain row's numbers come from its person's projection (the base row's).
+        let proj = match base_of[i] {
+            Some(b) => proj_of(b),
+            None => proj_of(i),
+        };
+        players.push(player(salaries, row, proj, &games, &rules, captain_row[i])?);
     }
-    let provider_ownership = projections.is_some_and(|f| f.has(ProjField::Ownership));
+    let multiplier = rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    for (c, b) in base_of.iter().enumerate() {
+        if let Some(b) = *b {
+            let base = players[b].clone();
+            let p = &mut players[c];
+            p.captain_of = Some(b as u32);
+            p.projection = multiplier * base.projection;
+            p.std_dev = multiplier * base.std_dev;
+            p.ceiling = base.ceiling.map(|x| multiplier * x);
+            p.floor = base.floor.map(|x| multiplier * x);
+            p.minutes = base.minutes;
+        }
+    }
+    let provider_ownership = projections
+        .is_some_and(|f| f.has(ProjField::Ownership) || f.has(ProjField::CaptainOwnership));
+    let model = model_ownership(&players, &rules, &captain_row);
     if !provider_ownership {
-        let pool: Vec<(f64, u32)> = players.iter().map(|p| (p.projection, p.salary)).collect();
-        let shares = models::ownership(&pool, rules.roster_size());
-        for (p, share) in players.iter_mut().zip(shares) {
+        for (p, share) in players.iter_mut().zip(model) {
             p.ownership = share;
+        }
+    } else if rules.captain.is_some() {
+        for (c, b) in base_of.iter().enumerate() {
+            let Some(b) = *b else { continue };
+            let own_row = proj_of(c).and_then(|p| p.ownership);
+            let column = proj_of(b).and_then(|p| p.captain_ownership);
+            let (captain, base) = match (own_row, column) {
+                (Some(o), _) | (None, Some(o)) => (o, players[b].ownership),
+                (None, None) => {
+                    let total = players[b].ownership;
+                    let (mc, mb) = (model[c], model[b]);
+                    let q = if mc + mb > 0.0 { mc / (mc + mb) } else { 0.0 };
+                    (total * q, total * (1.0 - q))
+                }
+            };
+            players[c].ownership = captain;
+            players[b].ownership = base;
         }
     }
     let slate = Slate {
@@ -71,15 +136,146 @@ pub fn build_slate(
     Ok((slate, report))
 }
 
+/// Which rows are captain rows, after checking the file and the rules agree on it.
+fn captain_rows(salaries: &SalaryFile, rules: &SportRules) -> Result<Vec<bool>, IoError> {
+    let flags: Vec<bool> = salaries
+        .rows
+        .iter()
+        .map(|r| is_captain_row(rules, &r.roster_position))
+        .collect();
+    if let Some(c) = &rules.captain {
+        if !flags.contains(&true) {
+            return Err(IoError::file(
+                &salaries.path,
+                format!(
+                    "sport {} has a captain slot {}, but no row's Roster Position is {}: \
+                     not a showdown salary file",
+                    rules.name, c.slot, c.slot
+                ),
+            ));
+        }
+    } else if let Some(row) = salaries.rows.iter().find(|r| {
+        builtin_sport_names()
+            .into_iter()
+            .filter_map(builtin_sport)
+            .any(|showdown| is_captain_row(&showdown, &r.roster_position))
+    }) {
+        return Err(IoError::field(
+            &salaries.path,
+            row.row,
+            "Roster Position",
+            format!(
+                "{} is a captain row of a showdown file, but sport {} has no captain slot",
+                row.roster_position, rules.name
+            ),
+        ));
+    }
+    Ok(flags)
+}
+
+/// For each captain row, the index of its person's base row (same normalised name and team).
+fn pair_captains(
+    salaries: &SalaryFile,
+    rules: &SportRules,
+    captain_row: &[bool],
+) -> Result<Vec<Option<usize>>, IoError> {
+    let mut base_of = vec![None; salaries.rows.len()];
+    if rules.captain.is_none() {
+        return Ok(base_of);
+    }
+    let key = |r: &SalaryRow| (normalise_name(&r.name), r.team.trim().to_ascii_uppercase());
+    let mut bases: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, r) in salaries.rows.iter().enumerate() {
+        if !captain_row[i] {
+            bases.entry(key(r)).or_default().push(i);
+        }
+    }
+    let others: Vec<&str> = rules
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| rules.captain_slots() & (1 << i) == 0)
+        .map(|(_, s)| s.name.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut claimed: Vec<Option<u64>> = vec![None; salaries.rows.len()];
+    for (i, r) in salaries.rows.iter().enumerate() {
+        if !captain_row[i] {
+            continue;
+        }
+        let field = |m: String| IoError::field(&salaries.path, r.row, "Name", m);
+        let b = match bases.get(&key(r)).map(Vec::as_slice) {
+            Some(&[b]) => b,
+            Some(many) if many.len() > 1 => {
+                return Err(field(format!(
+                    "captain row {} ({}) has {} {} rows with the same name and team",
+                    r.name,
+                    r.team,
+                    many.len(),
+                    others.join("/")
+                )));
+            }
+            _ => {
+                return Err(field(format!(
+                    "captain row {} ({}) has no {} row with the same name and team",
+                    r.name,
+                    r.team,
+                    others.join("/")
+                )));
+            }
+        };
+        if let Some(first) = claimed[b] {
+            return Err(field(format!(
+                "{} ({}) has a second captain row (the first is row {first})",
+                r.name, r.team
+            )));
+        }
+        claimed[b] = Some(r.row);
+        base_of[i] = Some(b);
+    }
+    Ok(base_of)
+}
+
+/// The ownership model's shares: over the whole pool summing to the roster size;
+/// in showdown, captain rows sum to the captain slots and the others to the rest.
+fn model_ownership(players: &[Player], rules: &SportRules, captain_row: &[bool]) -> Vec<f64> {
+    let captain_slots = rules.captain_slots().count_ones() as usize;
+    if captain_slots == 0 {
+        let pool: Vec<(f64, u32)> = players.iter().map(|p| (p.projection, p.salary)).collect();
+        return models::ownership(&pool, rules.roster_size());
+    }
+    let mut shares = vec![0.0; players.len()];
+    for (want, slots) in [
+        (true, captain_slots),
+        (false, rules.roster_size() - captain_slots),
+    ] {
+        let idx: Vec<usize> = (0..players.len())
+            .filter(|&i| captain_row[i] == want)
+            .collect();
+        let pool: Vec<(f64, u32)> = idx
+            .iter()
+            .map(|&i| (players[i].projection, players[i].salary))
+            .collect();
+        for (&i, s) in idx.iter().zip(models::ownership(&pool, slots)) {
+            shares[i] = s;
+        }
+    }
+    shares
+}
+
 /// The report when there is no projection file: every player keeps his average.
-fn no_projections(salaries: &SalaryFile) -> (Vec<Option<usize>>, MatchReport) {
+fn no_projections(
+    salaries: &SalaryFile,
+    captain_row: &[bool],
+) -> (Vec<Option<usize>>, MatchReport) {
     let empty = ProjectionFile {
         path: salaries.path.clone(),
         fields: Vec::new(),
         ownership_scale: None,
         rows: Vec::new(),
     };
-    match_projections(salaries, &empty)
+    match_projections(salaries, &empty, captain_row, None)
 }
 
 fn player(
@@ -88,8 +284,16 @@ fn player(
     proj: Option<&ProjectionRow>,
     games: &Games,
     rules: &SportRules,
+    captain: bool,
 ) -> Result<Player, IoError> {
-    let slot_mask = rules.slot_mask(&row.positions);
+    // Showdown: a captain row fits only the captain slot, a base row only the others.
+    let captain_slots = rules.captain_slots();
+    let slot_mask = rules.slot_mask(&row.positions)
+        & if captain {
+            captain_slots
+        } else {
+            !captain_slots
+        };
     if slot_mask == 0 {
         return Err(IoError::field(
             &salaries.path,

@@ -20,10 +20,23 @@ const BUILTIN: &[(&str, &str)] = &[
         "nfl_classic",
         include_str!("../../../../configs/sports/nfl_classic.yaml"),
     ),
+    (
+        "nba_showdown",
+        include_str!("../../../../configs/sports/nba_showdown.yaml"),
+    ),
+    (
+        "nfl_showdown",
+        include_str!("../../../../configs/sports/nfl_showdown.yaml"),
+    ),
 ];
 
 /// Short names users type for the builtin rules.
-const ALIASES: &[(&str, &str)] = &[("nba", "nba_classic"), ("nfl", "nfl_classic")];
+const ALIASES: &[(&str, &str)] = &[
+    ("nba", "nba_classic"),
+    ("nfl", "nfl_classic"),
+    ("nba-showdown", "nba_showdown"),
+    ("nfl-showdown", "nfl_showdown"),
+];
 
 /// Reads and validates sport rules from a YAML file.
 pub fn load_sport_rules(path: impl AsRef<Path>) -> Result<SportRules, IoError> {
@@ -41,8 +54,8 @@ fn parse_sport_rules(path: &Path, text: &str) -> Result<SportRules, IoError> {
     Ok(rules)
 }
 
-/// The rules built into the binary: `nba_classic` / `nba`, `nfl_classic` / `nfl`
-/// (case-insensitive). `None` for any other name.
+/// The rules built into the binary: `nba_classic` / `nba`, `nfl_classic` / `nfl`,
+/// `nba_showdown`, `nfl_showdown` (case-insensitive). `None` for any other name.
 pub fn builtin_sport(name: &str) -> Option<SportRules> {
     let name = name.trim().to_ascii_lowercase();
     let name = ALIASES
@@ -58,46 +71,58 @@ pub fn builtin_sport_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
 }
 
-/// Picks the builtin rules whose positions cover every position in the salary file
-/// (QB/RB/WR/TE/DST: NFL classic; PG/SG/SF/PF/C: NBA classic).
+/// Whether a salary row is a captain row under `rules`: its `Roster Position`
+/// names the captain slot (`CPT`).
+pub(crate) fn is_captain_row(rules: &SportRules, roster_position: &str) -> bool {
+    rules.captain.as_ref().is_some_and(|c| {
+        roster_position
+            .split('/')
+            .any(|p| p.trim().eq_ignore_ascii_case(&c.slot))
+    })
+}
+
+/// Picks the builtin rules that fit the salary file: its positions all known to the
+/// rules, and captain rows (a `Roster Position` naming the rules' captain slot, `CPT`)
+/// present exactly when the rules have a captain. QB/RB/WR/TE/DST: NFL classic;
+/// PG/SG/SF/PF/C: NBA classic; the same with CPT rows (and K in NFL): showdown.
 ///
-/// Showdown files (roster position `CPT`) are not supported yet and are refused,
-/// as is a mix of positions no builtin sport knows; the error lists them.
+/// A mix no builtin sport knows is refused; the error lists the positions.
 pub fn detect_sport(salaries: &SalaryFile) -> Result<SportRules, IoError> {
     let path = salaries.path.as_path();
     if salaries.rows.is_empty() {
         return Err(IoError::file(path, "no players, so no sport to detect"));
-    }
-    if let Some(row) = salaries
-        .rows
-        .iter()
-        .find(|r| r.roster_position.split('/').any(|p| p.trim() == "CPT"))
-    {
-        return Err(IoError::field(
-            path,
-            row.row,
-            "Roster Position",
-            "showdown (CPT) slates are not supported yet",
-        ));
     }
     let present: BTreeSet<&str> = salaries
         .rows
         .iter()
         .flat_map(|r| r.positions.iter().map(String::as_str))
         .collect();
-    for name in builtin_sport_names() {
-        let Some(rules) = builtin_sport(name) else {
-            continue;
-        };
-        if present.iter().all(|p| rules.position_bit(p).is_some()) {
+    let all: Vec<SportRules> = builtin_sport_names()
+        .into_iter()
+        .filter_map(builtin_sport)
+        .collect();
+    // A row is a captain row if it names the captain slot of any builtin showdown.
+    let captain_rows = salaries.rows.iter().any(|r| {
+        all.iter()
+            .any(|rules| is_captain_row(rules, &r.roster_position))
+    });
+    for rules in all {
+        if rules.captain.is_some() == captain_rows
+            && present.iter().all(|p| rules.position_bit(p).is_some())
+        {
             return Ok(rules);
         }
     }
     Err(IoError::file(
         path,
         format!(
-            "cannot tell the sport from positions {}: no builtin rules ({}) cover them all",
+            "cannot tell the sport from positions {}{}: no builtin rules ({}) cover them all",
             present.into_iter().collect::<Vec<_>>().join(", "),
+            if captain_rows {
+                " with captain (CPT) rows"
+            } else {
+                ""
+            },
             builtin_sport_names().join(", ")
         ),
     ))
@@ -125,6 +150,28 @@ mod tests {
         assert_eq!((nfl.salary_cap, nfl.min_games), (50_000, 2));
         assert!((nfl.default_std_dev_ratio - 0.45).abs() < 1e-12);
         assert!(builtin_sport("mlb").is_none());
+    }
+
+    #[test]
+    fn showdown_rules_have_a_captain_and_five_others() {
+        for (name, flex) in [("nba_showdown", "UTIL"), ("nfl_showdown", "FLEX")] {
+            let r = builtin_sport(name).unwrap();
+            assert_eq!(r.slot_names(), ["CPT", flex, flex, flex, flex, flex]);
+            assert_eq!((r.salary_cap, r.min_games), (50_000, 1));
+            assert_eq!(r.max_players_per_team, Some(5));
+            let c = r.captain.as_ref().unwrap();
+            assert_eq!((c.slot.as_str(), c.multiplier), ("CPT", 1.5));
+            assert_eq!(r.captain_slots(), 1);
+        }
+        let nfl = builtin_sport("nfl_showdown").unwrap();
+        assert!(nfl.position_bit("K").is_some());
+        assert!(
+            builtin_sport("nfl_classic")
+                .unwrap()
+                .position_bit("K")
+                .is_none()
+        );
+        assert_eq!(builtin_sport("nba_classic").unwrap().captain_slots(), 0);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub struct OptimizerConfig {
     /// Most share of the pool's lineups any one player may appear in (0..1).
     pub max_exposure: f64,
     /// Per-player exposure bounds (shares of the pool's lineups, 0..1), overriding `max_exposure`.
+    /// By name a bound covers the person (on showdown slates both his rows); by id, one row.
     pub player_exposure: Vec<PlayerExposure>,
     /// Players every lineup must hold.
     pub locks: Vec<PlayerRef>,
@@ -83,7 +84,8 @@ impl Default for OptimizerConfig {
 pub struct PlayerExposure {
     /// The player, by DraftKings id or name.
     pub player: PlayerRef,
-    /// Least share of lineups holding him (`None`: 0).
+    /// Least share of lineups holding him (`None`: 0). Lineups are built in order;
+    /// he is forced into the last ones when only just enough are left to reach it.
     #[serde(default)]
     pub min: Option<f64>,
     /// Most share of lineups holding him (`None`: the global `max_exposure`).
