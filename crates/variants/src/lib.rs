@@ -3,7 +3,8 @@
 //! Variant 0 is the base projection. Variant `v > 0` adds independent noise
 //! to every player: `points = max(0, projection + randomness * std_dev * z)`,
 //! `z ~ N(0, 1)`, drawn from the stream `(seed, "variants", v)`. Players
-//! projected at 0 (out) stay at 0 in every variant. The correlated "build from
+//! projected at 0 (out) stay at 0 in every variant. A showdown captain row
+//! scores its base row's draw times the captain multiplier: one person, one draw. The correlated "build from
 //! sims" draws come with the simulator's outcome model.
 
 use rand::SeedableRng;
@@ -92,7 +93,7 @@ fn draw(slate: &Slate, randomness: f64, seed: u64, v: u32) -> Vec<f64> {
         return base.collect();
     }
     let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(seed, Variants::NAME, u64::from(v)));
-    slate
+    let mut points: Vec<f64> = slate
         .players
         .iter()
         .map(|p| {
@@ -103,7 +104,15 @@ fn draw(slate: &Slate, randomness: f64, seed: u64, v: u32) -> Vec<f64> {
                 (p.projection + randomness * p.std_dev * z).max(0.0)
             }
         })
-        .collect()
+        .collect();
+    // A showdown captain row is the same person as its base row: the same draw, multiplied.
+    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    for (i, p) in slate.players.iter().enumerate() {
+        if let Some(&base) = p.captain_of.and_then(|b| points.get(b as usize)) {
+            points[i] = multiplier * base;
+        }
+    }
+    points
 }
 
 #[cfg(test)]
@@ -192,6 +201,35 @@ mod tests {
         // sd of the noise is randomness * std_dev = 7.5; 8,820 draws.
         assert!(mean.abs() < 0.3, "noise mean {mean}");
         assert!((sd - 7.5).abs() < 0.3, "noise sd {sd}");
+    }
+
+    #[test]
+    fn a_captain_row_scores_its_base_rows_draw_times_the_multiplier() {
+        let mut s = slate();
+        s.rules.captain = Some(schemas::CaptainRule {
+            slot: "X".into(),
+            multiplier: 1.5,
+        });
+        for i in 0..10 {
+            s.players[100 + i].captain_of = Some(1 + i as u32);
+            s.players[100 + i].projection = 1.5 * s.players[1 + i].projection;
+        }
+        let cfg = VariantsConfig {
+            count: 20,
+            randomness: 1.0,
+        };
+        let (cat, _) = Variants.run(&s, &cfg, &StageContext::quiet(3)).unwrap();
+        for v in &cat.variants {
+            for i in 0..10 {
+                assert_eq!(
+                    v.points[100 + i],
+                    1.5 * v.points[1 + i],
+                    "variant {}",
+                    v.variant_id
+                );
+            }
+        }
+        assert_ne!(cat.variants[1].points[101], cat.variants[2].points[101]);
     }
 
     #[test]
