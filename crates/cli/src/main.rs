@@ -117,7 +117,7 @@ enum SlatesCommand {
         salaries: PathBuf,
         #[arg(long)]
         projections: Option<PathBuf>,
-        /// nba or nfl (detected from positions when absent).
+        /// nba, nfl, nba-showdown or nfl-showdown (detected from positions and CPT rows when absent).
         #[arg(long)]
         sport: Option<String>,
     },
