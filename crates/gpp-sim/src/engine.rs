@@ -347,8 +347,7 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
         draw_iteration(model, seed, u64::from(it), &mut points);
         prep.field.score_all(&points, &mut fscores);
         prep.cands.score_all(&points, &mut cscores);
-        ranks.count(&fscores, &prep.field_copies);
-        ranks.gather(&fscores, &prep.field_copies, 0, &cscores);
+        ranks.rank(&fscores, &prep.field_copies, &cscores);
         for (j, (&s, &(g, t))) in cscores.iter().zip(ranks.ranks()).enumerate() {
             let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
             tally.payout[j] += payout;
@@ -414,14 +413,22 @@ fn for_chunks<T: Send>(
 }
 
 /// Pass B per iteration: the winnings of the chosen portfolio and of the
-/// baseline, the whole contest's payout, and our entries' finish percentiles.
+/// baseline, and our entries' finish percentiles; plus the payout audits.
 #[derive(Debug, Default)]
 struct PortfolioTally {
     winnings: Vec<f64>,
     baseline: Vec<f64>,
-    paid: Vec<f64>,
     hist: Vec<u64>,
+    /// Iterations whose whole paid part was paid out and checked.
+    audits: u32,
+    /// Largest gap found between the prizes paid to every entrant and the prizes on offer.
+    audit_gap: f64,
 }
+
+/// Every this many iterations pass B pays every entrant of the paid places
+/// (field and ours, ties split) and checks the sum against the prizes the
+/// places hold: an audit of the ranks at a fraction of their cost.
+pub const AUDIT_EVERY: u32 = 16;
 
 /// Our entries' scores in one iteration, best first.
 fn ours_desc(prep: &Prepared, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {
@@ -445,9 +452,11 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
     let mut tally = PortfolioTally {
         winnings: Vec::with_capacity(range.len()),
         baseline: Vec::with_capacity(range.len()),
-        paid: Vec::with_capacity(range.len()),
         hist: vec![0; PERCENTILE_BINS],
+        ..PortfolioTally::default()
     };
+    let contest_entries = prep.field_total + picked.len() as u64;
+    let paid_out = prep.ladder.span_total(0, contest_entries as usize);
     let mut points = vec![0.0f32; prep.players];
     let mut fscores = Vec::with_capacity(prep.field.len());
     let mut ours = Vec::with_capacity(picked.len());
@@ -463,9 +472,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         queries.clear();
         queries.extend_from_slice(&ours);
         queries.extend_from_slice(&theirs);
-        ranks.count(&fscores, &prep.field_copies);
-        let places = prep.ladder.paid_places() as u64;
-        ranks.gather(&fscores, &prep.field_copies, places, &queries);
+        ranks.rank(&fscores, &prep.field_copies, &queries);
         pay_ours(
             &ranks.ranks()[..ours.len()],
             &prep.ladder,
@@ -479,7 +486,13 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             tally.hist[bin_of(pct)] += 1;
         }
         tally.winnings.push(won);
-        tally.paid.push(won + ranks.field_paid(&prep.ladder, &ours));
+        if it % AUDIT_EVERY == 0 {
+            // Pay the whole paid part of the contest and hold it to the prizes paid out.
+            let field = ranks.field_paid(&fscores, &prep.field_copies, &prep.ladder, &ours);
+            let gap = (field + won - paid_out).abs();
+            tally.audits += 1;
+            tally.audit_gap = tally.audit_gap.max(gap);
+        }
 
         pay_ours(
             &ranks.ranks()[ours.len()..],
@@ -622,7 +635,8 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         |part| {
             portfolio.winnings.extend(part.winnings);
             portfolio.baseline.extend(part.baseline);
-            portfolio.paid.extend(part.paid);
+            portfolio.audits += part.audits;
+            portfolio.audit_gap = portfolio.audit_gap.max(part.audit_gap);
             for (a, b) in portfolio.hist.iter_mut().zip(part.hist) {
                 *a += b;
             }
@@ -634,13 +648,17 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     let (roi_mean, roi_p50, profit_probability) = roi_summary(&portfolio.winnings, our_fees);
     let (base_mean, base_p50, base_profit) =
         roi_summary(&portfolio.baseline, prep.fee * baseline.len().max(1) as f64);
-    let field_roi_mean = portfolio
-        .paid
-        .iter()
-        .map(|p| p / all_fees - 1.0)
-        .sum::<f64>()
-        / iters;
-
+    // Ties split the prizes of the places they span, so every iteration pays
+    // out exactly the prizes of the first `contest_entries` places (audited
+    // above); the mean ROI over all entrants follows.
+    let paid_out = prep.ladder.span_total(0, contest_entries as usize);
+    let field_roi_mean = paid_out / all_fees - 1.0;
+    if portfolio.audit_gap > 1e-6 * paid_out.max(1.0) {
+        return Err(SimError::Internal(format!(
+            "payout audit: an iteration paid {} away from the {paid_out} on offer",
+            portfolio.audit_gap
+        )));
+    }
     let mut dups: Vec<u32> = picked.iter().map(|&j| prep.cand_copies[j]).collect();
     dups.sort_unstable();
     let rank95 = ((0.95 * dups.len() as f64).ceil() as usize).clamp(1, dups.len());
@@ -713,6 +731,8 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     );
     diag.count("iterations", iters);
     diag.count("lineup_scores", scored);
+    diag.count("payout_audits", f64::from(portfolio.audits));
+    diag.count("payout_audit_max_gap", portfolio.audit_gap);
     if let Some(&(_, gain)) = chosen.first() {
         diag.count("selection_first_gain", gain / iters);
     }

@@ -16,6 +16,9 @@ pub enum SimError {
     /// The context's cancellation flag was raised.
     #[error("cancelled")]
     Cancelled,
+    /// A self-check failed: a bug in the simulator, not in the input.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl SimError {
@@ -40,6 +43,10 @@ impl From<SimError> for StageError {
                 message,
             },
             SimError::Cancelled => StageError::Cancelled { stage: NAME },
+            SimError::Internal(message) => StageError::Internal {
+                stage: NAME,
+                message,
+            },
         }
     }
 }

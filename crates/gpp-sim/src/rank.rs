@@ -18,33 +18,28 @@ const TARGET_PER_BUCKET: usize = 16;
 
 /// One iteration's field, bucketed by score; reused across iterations.
 ///
-/// [`FieldRanks::count`] buckets every field score; [`FieldRanks::gather`]
-/// copies out the members of the buckets that will be looked into (the paid
-/// places' and the queries') and ranks the queries; [`FieldRanks::field_paid`]
-/// pays the field's paid places.
+/// [`FieldRanks::rank`] buckets every field score and ranks a set of query
+/// scores against them exactly; [`FieldRanks::field_paid`] pays the field's
+/// paid places (the audit of the payout identity).
 #[derive(Debug, Default)]
 pub(crate) struct FieldRanks {
     hi: f32,
     scale: f32,
     buckets: usize,
-    /// Each field lineup's bucket (buckets never exceed `u16::MAX + 1`).
-    bucket_of: Vec<u16>,
     /// Per bucket: entries (copies counted) in the high 32 bits, lineups in the low 32.
     hist: Vec<u64>,
     /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
     above: Vec<u32>,
-    /// `start[b]..start[b + 1]`: bucket `b`'s lineups in `items` (if gathered).
-    start: Vec<u32>,
-    /// Per bucket: 1 if gathered.
+    /// Queries by bucket: `qorder[qstart[b]..qstart[b + 1]]` are the queries in bucket `b`.
+    qstart: Vec<u32>,
+    qorder: Vec<u32>,
+    /// Per bucket: 1 if a query falls in it.
     kept: Vec<u32>,
-    /// Scratch: write cursors of the scatter.
+    /// Scratch: write cursors of the counting sort of the queries.
     cursor: Vec<u32>,
-    /// `(score, copies)` of the gathered buckets' field lineups, grouped by
-    /// bucket; the last slot takes the writes of the other buckets.
-    items: Vec<(f32, u32)>,
-    /// Buckets before this one hold the paid places.
-    paid_buckets: usize,
-    /// `(better, tied)` per query of the last [`Self::gather`].
+    /// Indices of the field lineups sharing a bucket with a query (or paid).
+    selected: Vec<u32>,
+    /// `(better, tied)` per query of the last [`Self::rank`].
     ranks: Vec<(u64, u64)>,
 }
 
@@ -57,9 +52,10 @@ impl FieldRanks {
         usize::from(((self.hi - score) * self.scale).min((self.buckets - 1) as f32) as u16)
     }
 
-    /// Buckets the field's lineup `scores`, each entered `copies[i]` times
-    /// (the slices have the same length; the total fits a `u32`).
-    pub(crate) fn count(&mut self, scores: &[f32], copies: &[u32]) {
+    /// Buckets the field's lineup `scores` (each entered `copies[i]` times;
+    /// the slices have the same length and the total fits a `u32`) and ranks
+    /// every score of `queries` against them: see [`Self::ranks`].
+    pub(crate) fn rank(&mut self, scores: &[f32], copies: &[u32], queries: &[f32]) {
         let n = scores.len().min(copies.len());
         let (lo, hi) = scores[..n]
             .iter()
@@ -74,83 +70,76 @@ impl FieldRanks {
         } else {
             0.0
         };
-        // The same map as `Self::bucket`, clamped in floats so it vectorizes.
-        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
-        self.bucket_of.clear();
-        self.bucket_of.extend(
-            scores[..n]
-                .iter()
-                .map(|&s| ((hi - s) * scale).min(last) as u16),
-        );
-        self.hist.clear();
-        self.hist.resize(self.buckets, 0);
-        let hist = &mut self.hist[..];
-        for (&b, &c) in self.bucket_of.iter().zip(&copies[..n]) {
-            hist[usize::from(b)] += (u64::from(c) << 32) | 1;
-        }
-        self.above.clear();
-        self.start.clear();
-        self.above.push(0);
-        self.start.push(0);
-        let (mut entries, mut lineups) = (0u32, 0u32);
-        for &h in &self.hist {
-            entries = entries.wrapping_add((h >> 32) as u32);
-            lineups += h as u32;
-            self.above.push(entries);
-            self.start.push(lineups);
-        }
-    }
 
-    /// Gathers the members of the buckets holding the first `places` places
-    /// and of the buckets the `queries` fall in, and ranks the queries (see
-    /// [`Self::ranks`]); same `scores` and `copies` as the last [`Self::count`].
-    pub(crate) fn gather(&mut self, scores: &[f32], copies: &[u32], places: u64, queries: &[f32]) {
+        // The queries grouped by bucket (a counting sort).
         self.kept.clear();
         self.kept.resize(self.buckets, 0);
-        let mut pb = 0;
-        while pb < self.buckets && u64::from(self.above[pb]) < places {
-            self.kept[pb] = 1;
-            pb += 1;
-        }
-        self.paid_buckets = pb;
+        self.qstart.clear();
+        self.qstart.resize(self.buckets + 1, 0);
         for &q in queries {
             let b = self.bucket(q);
+            self.qstart[b + 1] += 1;
             self.kept[b] = 1;
         }
-        let n = scores.len().min(copies.len());
-        let trash = n as u32;
-        if self.items.len() < n + 1 {
-            self.items.resize(n + 1, (0.0, 0));
+        for b in 0..self.buckets {
+            self.qstart[b + 1] += self.qstart[b];
         }
         self.cursor.clear();
-        self.cursor.extend(
-            self.start[..self.buckets]
-                .iter()
-                .zip(&self.kept)
-                .map(|(&s, &k)| if k == 1 { s } else { trash }),
-        );
-        // Branch-free scatter: a bucket not kept writes to the trash slot and never advances.
-        let (items, cursor, kept) = (&mut self.items[..], &mut self.cursor[..], &self.kept[..]);
-        for ((&b, &s), &c) in self.bucket_of.iter().zip(&scores[..n]).zip(&copies[..n]) {
-            let b = usize::from(b);
-            items[cursor[b] as usize] = (s, c);
-            cursor[b] += kept[b];
-        }
-        self.ranks.clear();
-        for &q in queries {
+        self.cursor.extend_from_slice(&self.qstart[..self.buckets]);
+        self.qorder.clear();
+        self.qorder.resize(queries.len(), 0);
+        for (k, &q) in queries.iter().enumerate() {
             let b = self.bucket(q);
-            let mut better = u64::from(self.above[b]);
-            let mut tied = 0u64;
-            // Branch-free: scores near a query fall either side of it at random.
-            for &(s, c) in &self.items[self.start[b] as usize..self.start[b + 1] as usize] {
-                better += u64::from(c) * u64::from(s > q);
-                tied += u64::from(c) * u64::from(s == q);
+            self.qorder[self.cursor[b] as usize] = k as u32;
+            self.cursor[b] += 1;
+        }
+
+        // One pass over the field: count every bucket, and list (branch-free)
+        // the lineups that share a bucket with a query.
+        self.hist.clear();
+        self.hist.resize(self.buckets, 0);
+        self.selected.clear();
+        self.selected.resize(n + 1, 0);
+        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
+        let (hist, kept, selected) = (&mut self.hist[..], &self.kept[..], &mut self.selected[..]);
+        let mut k = 0usize;
+        for (i, (&s, &c)) in scores[..n].iter().zip(&copies[..n]).enumerate() {
+            // `Self::bucket`, by hand so the loop keeps its slices in registers.
+            let b = usize::from(((hi - s) * scale).min(last) as u16);
+            hist[b] += (u64::from(c) << 32) | 1;
+            selected[k] = i as u32;
+            k += kept[b] as usize;
+        }
+        self.selected.truncate(k);
+        self.above.clear();
+        self.above.push(0);
+        let mut entries = 0u32;
+        for &h in &self.hist {
+            entries = entries.wrapping_add((h >> 32) as u32);
+            self.above.push(entries);
+        }
+
+        // Inside a query's bucket, compare one by one (branch-free: scores near
+        // a query fall either side of it at random).
+        self.ranks.clear();
+        self.ranks.resize(queries.len(), (0, 0));
+        for &i in &self.selected {
+            let (s, c) = (scores[i as usize], u64::from(copies[i as usize]));
+            let b = self.bucket(s);
+            for &q in &self.qorder[self.qstart[b] as usize..self.qstart[b + 1] as usize] {
+                let query = queries[q as usize];
+                let r = &mut self.ranks[q as usize];
+                r.0 += c * u64::from(s > query);
+                r.1 += c * u64::from(s == query);
             }
-            self.ranks.push((better, tied));
+        }
+        for (k, &q) in queries.iter().enumerate() {
+            let above = u64::from(self.above[self.bucket(q)]);
+            self.ranks[k].0 += above;
         }
     }
 
-    /// `(better, tied)` of each query of the last [`Self::gather`], in order:
+    /// `(better, tied)` of each query of the last [`Self::rank`], in order:
     /// the field entries scoring strictly above it, and equal to it.
     pub(crate) fn ranks(&self) -> &[(u64, u64)] {
         &self.ranks
@@ -163,31 +152,44 @@ impl FieldRanks {
     }
 
     /// Total paid to the field's entries when `ours` (our entries' scores, best
-    /// first) join the contest: each field lineup's tie group, ours included,
-    /// is paid the tied share of the places it spans. Only the paid places are
-    /// ordered, each of their buckets on its own; needs a [`Self::gather`] with
-    /// the contest's paid places.
-    pub(crate) fn field_paid(&mut self, ladder: &PrizeLadder, ours: &[f32]) -> f64 {
+    /// first) join the contest, after a [`Self::rank`] of the same field: each
+    /// field lineup's tie group, ours included, is paid the tied share of the
+    /// places it spans. Only the paid places are ordered: the buckets that
+    /// start inside them are selected and only those lineups are sorted.
+    pub(crate) fn field_paid(
+        &mut self,
+        scores: &[f32],
+        copies: &[u32],
+        ladder: &PrizeLadder,
+        ours: &[f32],
+    ) -> f64 {
+        let paid = ladder.paid_places() as u64;
+        let mut pb = 0;
+        while pb < self.buckets && u64::from(self.above[pb]) < paid {
+            pb += 1;
+        }
+        let n = scores.len().min(copies.len());
+        let mut top: Vec<(f32, u32)> = (0..n)
+            .filter(|&i| self.bucket(scores[i]) < pb)
+            .map(|i| (scores[i], copies[i]))
+            .collect();
+        top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
         let mut total = 0.0;
+        let mut better = 0u64;
         let mut ours_above = 0usize;
-        for b in 0..self.paid_buckets {
-            let mut better = u64::from(self.above[b]);
-            let items = &mut self.items[self.start[b] as usize..self.start[b + 1] as usize];
-            items.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-            for group in items.chunk_by(|x, y| x.0 == y.0) {
-                let s = group[0].0;
-                let field_tied: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
-                while ours_above < ours.len() && ours[ours_above] > s {
-                    ours_above += 1;
-                }
-                let ours_tied = ours[ours_above..].iter().take_while(|&&o| o == s).count();
-                let share = ladder.tied_share(
-                    (better + ours_above as u64) as usize,
-                    field_tied as usize + ours_tied,
-                );
-                total += field_tied as f64 * share;
-                better += field_tied;
+        for group in top.chunk_by(|x, y| x.0 == y.0) {
+            let s = group[0].0;
+            let field_tied: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
+            while ours_above < ours.len() && ours[ours_above] > s {
+                ours_above += 1;
             }
+            let ours_tied = ours[ours_above..].iter().take_while(|&&o| o == s).count();
+            let share = ladder.tied_share(
+                (better + ours_above as u64) as usize,
+                field_tied as usize + ours_tied,
+            );
+            total += field_tied as f64 * share;
+            better += field_tied;
         }
         total
     }
@@ -275,8 +277,7 @@ mod tests {
             let mut queries: Vec<f32> = scores.iter().step_by(7).copied().collect();
             queries.extend([-1.0, 0.0, 1e9, 150.0, 3.0]);
             queries.extend((0..50).map(|_| rng.random_range(-10.0f32..320.0)));
-            ranks.count(&scores, &copies);
-            ranks.gather(&scores, &copies, 0, &queries);
+            ranks.rank(&scores, &copies, &queries);
             assert_eq!(
                 ranks.total(),
                 copies.iter().map(|&c| u64::from(c)).sum::<u64>()
@@ -295,9 +296,8 @@ mod tests {
                 .collect();
             ours.sort_unstable_by(|a, b| b.total_cmp(a));
             let ladder = ladder(rng.random_range(1..n as u32 + 8));
-            ranks.count(&scores, &copies);
-            ranks.gather(&scores, &copies, ladder.paid_places() as u64, &ours);
-            let fast = ranks.field_paid(&ladder, &ours);
+            ranks.rank(&scores, &copies, &ours);
+            let fast = ranks.field_paid(&scores, &copies, &ladder, &ours);
             let mut all_scores = scores.clone();
             all_scores.extend(&ours);
             let mut all_copies = copies.clone();
@@ -324,8 +324,7 @@ mod tests {
     #[test]
     fn one_distinct_score_is_one_tie() {
         let mut ranks = FieldRanks::default();
-        ranks.count(&[5.0; 10], &[2; 10]);
-        ranks.gather(&[5.0; 10], &[2; 10], 3, &[5.0, 6.0, 4.0]);
+        ranks.rank(&[5.0; 10], &[2; 10], &[5.0, 6.0, 4.0]);
         assert_eq!(ranks.ranks(), [(0, 20), (0, 0), (20, 0)]);
     }
 }

@@ -77,6 +77,10 @@ fn field_roi_matches_the_rake_when_full() {
     );
     assert_eq!(m.prize_pool, c.prize_pool());
     assert_eq!(m.entry_fee, 20.0);
+    // Every 16th iteration paid the whole paid part, field and ours, ties split,
+    // and it summed to the prize pool.
+    assert_eq!(diag.counters["payout_audits"], 32.0);
+    assert!(diag.counters["payout_audit_max_gap"] < 1e-9 * c.prize_pool());
     // Shape of the output.
     assert_eq!(out.results.len(), cands.len());
     assert!(
@@ -89,6 +93,7 @@ fn field_roi_matches_the_rake_when_full() {
     for r in &out.results {
         assert!(r.finish_p10 <= r.finish_p50 && r.finish_p50 <= r.finish_p90);
         assert!((0.0..=1.0).contains(&r.cash_rate) && r.top1_rate <= r.top10_rate);
+        assert!(r.win_rate <= r.top0_1_rate && r.top0_1_rate <= r.top1_rate);
         assert!(r.roi_mean >= -1.0);
     }
     // The copies of candidates that are also in the field (all[25..30]).

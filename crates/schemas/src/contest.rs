@@ -139,12 +139,14 @@ pub struct PrizeLadder {
 
 impl PrizeLadder {
     /// Number of paid places.
+    #[inline]
     pub fn paid_places(&self) -> usize {
         self.prefix.len() - 1
     }
 
     /// Total prize of the `count` places starting after `better` entries
     /// (places `better+1 ..= better+count`); places past the paid ones pay 0.
+    #[inline]
     pub fn span_total(&self, better: usize, count: usize) -> f64 {
         let last = self.paid_places();
         let lo = better.min(last);
@@ -154,6 +156,7 @@ impl PrizeLadder {
 
     /// What each of `count` tied entries wins when `better` entries beat them:
     /// the average of the prizes of the places they span together.
+    #[inline]
     pub fn tied_share(&self, better: usize, count: usize) -> f64 {
         if count == 0 {
             return 0.0;

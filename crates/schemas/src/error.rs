@@ -19,6 +19,12 @@ pub enum StageError {
     /// The run was cancelled through the context's flag.
     #[error("{stage}: cancelled")]
     Cancelled { stage: &'static str },
+    /// A stage's self-check failed: a bug, not bad input.
+    #[error("{stage}: internal error: {message}")]
+    Internal {
+        stage: &'static str,
+        message: String,
+    },
 }
 
 /// A domain object that breaks its own contract (bad payout table, bad sport rules).
