@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 
 use field_sampler::{FieldInput, FieldSampler};
 use pipeline_io::inputs::{normalise_name, read_standings};
-use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, StageContext, stream_seed};
+use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, Stage, StageContext, stream_seed};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -108,7 +108,9 @@ pub fn field_compare(
 
     let (slate, _) = home.load_slate(&slate_rec)?;
     let ctx = StageContext {
-        seed: stream_seed(req.seed, "field_compare", 0),
+        // The run's own stream for this stage: the same `--seed` samples the same
+        // field as `dfs run` (for the same slate, config and field size).
+        seed: stream_seed(req.seed, <FieldSampler as Stage>::NAME, 0),
         progress,
         events: &schemas::NullSink,
         cancel,
