@@ -24,6 +24,7 @@ mod error;
 mod field;
 mod pool;
 mod sample;
+mod stack;
 
 use schemas::{
     Diagnostics, FieldSamplerConfig, FieldSamplerOutput, Slate, Stage, StageContext, StageError,
@@ -37,6 +38,7 @@ pub use sample::MAX_ATTEMPTS;
 use crate::field::Summary;
 use crate::pool::{Pool, Scratch};
 use crate::sample::Plan;
+use crate::stack::StackPlan;
 
 /// The stage's name, used for streams, progress, events and errors.
 const STAGE: &str = "field_sampler";
@@ -107,16 +109,16 @@ impl FieldSampler {
             ));
         }
 
-        let pool = Pool::new(slate, floor)?;
+        let pool = Pool::new(slate, floor, stack::anchor_slots(slate, config))?;
         let plan = plan(&pool, config, &mut diagnostics);
         let rounds = config.calibration_rounds;
         ctx.progress.start(
             STAGE,
             u64::from(rounds) * u64::from(PILOT_SIZE) + u64::from(field_size),
         );
-        let (sharp, fallbacks) = sample::sharp_entrants(&pool, &plan, field_size, ctx)?;
-        let sharp_counts = sample::sharp_counts(&sharp, slate.players.len());
-        let n_sharp = sharp.iter().filter(|s| s.is_some()).count() as u64;
+        let sharp = sample::sharp_entrants(&pool, &plan, field_size, ctx)?;
+        let sharp_counts = sample::sharp_counts(&sharp.lineups, slate.players.len());
+        let n_sharp = sharp.lineups.iter().filter(|s| s.is_some()).count() as u64;
         let calibration = calibrate::calibrate(
             &pool,
             &plan,
@@ -128,11 +130,10 @@ impl FieldSampler {
             rounds,
             ctx,
         )?;
-        let field =
-            sample::final_field(&pool, &calibration.weights, &plan, &sharp, fallbacks, ctx)?;
+        let field = sample::final_field(&pool, &calibration.weights, &plan, &sharp, ctx)?;
         if field.sharp_fallbacks > 0 {
             diagnostics.warn(format!(
-                "{} sharp builds broke a roster rule and were drawn casually",
+                "{} sharp builds could not be made valid and were drawn casually",
                 field.sharp_fallbacks
             ));
         }
@@ -158,6 +159,8 @@ impl FieldSampler {
         diagnostics.count("salary_floor", f64::from(floor));
         diagnostics.count("projection_floor_points", plan.min_proj);
         diagnostics.count("sharp_entrants", field.sharp as f64);
+        diagnostics.count("sharp_repaired", field.sharp_repaired as f64);
+        diagnostics.count("sharp_fallbacks", field.sharp_fallbacks as f64);
         ctx.info(
             STAGE,
             format!(
@@ -195,6 +198,7 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
     }
     let best = pool
         .build_sharp(pool.floor, &mut scratch)
+        .1
         .map(|l| pool.projection(&l.players));
     if best.is_none() && projection_floor > 0.0 {
         diagnostics.warn("no base-projection lineup could be built; projection_floor is off");
@@ -208,7 +212,20 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         ));
         0.0
     };
+    let mut one = unit(config.stack_one_share, "stack_one_share", diagnostics);
+    let mut two = unit(config.stack_two_share, "stack_two_share", diagnostics);
+    if one + two > 1.0 {
+        diagnostics.warn(format!(
+            "stack_one_share + stack_two_share = {} is above 1; scaled to 1",
+            one + two
+        ));
+        let total = one + two;
+        one /= total;
+        two /= total;
+    }
+    let bring_back = unit(config.bring_back_share, "bring_back_share", diagnostics);
     Plan {
+        stacks: StackPlan::new(pool, config, one, two, bring_back),
         sharp_share: unit(config.sharp_share, "sharp_share", diagnostics),
         sharp_noise: noise,
         sharp_sources: config.sharp_sources.max(1),

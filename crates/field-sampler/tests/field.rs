@@ -305,3 +305,55 @@ fn cancellation_stops_the_stage() {
         .unwrap_err();
     assert!(matches!(err, StageError::Cancelled { .. }));
 }
+
+#[test]
+fn sharp_builds_that_break_a_roster_rule_are_repaired_not_redrawn() {
+    // Two games; game 0's players project twice as high, so the best lineup for
+    // any sharp entrant is all game 0, which min games forbids.
+    let mut slate = common::slate(21, 2, 12);
+    for p in slate.players.iter_mut().filter(|p| p.game == 0) {
+        p.projection *= 2.0;
+        p.std_dev *= 2.0;
+    }
+    let cfg = FieldSamplerConfig {
+        sharp_share: 1.0,
+        ..config(0)
+    };
+    let (out, diagnostics) = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 2_000,
+            },
+            &cfg,
+            &StageContext::quiet(4),
+        )
+        .unwrap();
+    assert!(
+        diagnostics.counters["sharp_repaired"] > 1_000.0,
+        "{:?}",
+        diagnostics.counters
+    );
+    assert_eq!(diagnostics.counters["sharp_fallbacks"], 0.0);
+    assert_eq!(out.telemetry.sharp_share, 1.0);
+    // Repaired toward value: most keep seven of eight from the strong game.
+    let mut sevens = 0;
+    for e in &out.entrants {
+        let lineup = Lineup {
+            players: e.players.clone(),
+        };
+        lineup.check(&slate).unwrap();
+        let strong = e
+            .players
+            .iter()
+            .filter(|&&i| slate.players[i as usize].game == 0)
+            .count();
+        assert!(
+            strong >= 6,
+            "{strong} from the strong game: {:?}",
+            e.players
+        );
+        sevens += u32::from(strong == 7) * e.copies;
+    }
+    assert!(sevens > 1_000, "{sevens} of 2,000 hold seven");
+}
