@@ -43,10 +43,10 @@ fn main() {
                     "field {field_size}, {rounds} calibration rounds: {:.3} s; unique {}, MAE {:.3} pts, \
                      rejection rate {:.3}, max copies {}",
                     elapsed.as_secs_f64(),
-                    t.unique_lineups,
+                    t.duplication.unique_lineups,
                     t.ownership_mae,
                     t.rejection_rate,
-                    t.max_copies
+                    t.duplication.max_copies
                 );
             }
             Err(e) => {

@@ -155,7 +155,7 @@ impl FieldSampler {
         }
         diagnostics.count("ownership_mae", t.ownership_mae);
         diagnostics.count("rejection_rate", t.rejection_rate);
-        diagnostics.count("unique_lineups", f64::from(t.unique_lineups));
+        diagnostics.count("unique_lineups", t.duplication.unique_lineups as f64);
         diagnostics.count("salary_floor", f64::from(floor));
         diagnostics.count("projection_floor_points", plan.min_proj);
         diagnostics.count("sharp_entrants", field.sharp as f64);
@@ -166,7 +166,7 @@ impl FieldSampler {
             format!(
                 "sampled {field_size} entrants: {} unique lineups, ownership MAE {:.3} points, \
                  {:.3} rejected draws per entrant",
-                t.unique_lineups, t.ownership_mae, t.rejection_rate
+                t.duplication.unique_lineups, t.ownership_mae, t.rejection_rate
             ),
             &[],
         );

@@ -90,16 +90,17 @@ fn copies_sum_to_the_field_size_and_telemetry_adds_up() {
     let t = &out.telemetry;
     let copies: u64 = out.entrants.iter().map(|e| u64::from(e.copies)).sum();
     assert_eq!(copies, 5_000);
-    assert_eq!(t.field_size, 5_000);
-    assert_eq!(t.unique_lineups as usize, out.entrants.len());
+    let d = &t.duplication;
+    assert_eq!(d.entries, 5_000);
+    assert_eq!(d.unique_lineups as usize, out.entrants.len());
     let hist: u64 = t.salary_histogram.iter().map(|b| b.count).sum();
     assert_eq!(hist, 5_000);
     assert!(t.salary_histogram.windows(2).all(|w| w[0].hi == w[1].lo));
     assert_eq!(t.salary_histogram.last().unwrap().lo, 50_000);
-    let bins = &t.dup_bins;
+    let bins = &d.dup_bins;
     assert_eq!(
         bins.zero + bins.one + bins.two_to_four + bins.five_to_nine + bins.ten_plus,
-        u64::from(t.unique_lineups)
+        d.unique_lineups
     );
     let dup: u64 = out
         .entrants
@@ -107,8 +108,8 @@ fn copies_sum_to_the_field_size_and_telemetry_adds_up() {
         .filter(|e| e.copies >= 2)
         .map(|e| u64::from(e.copies))
         .sum();
-    assert!((t.duplicated_entry_share - dup as f64 / 5_000.0).abs() < 1e-12);
-    assert_eq!(t.max_copies, out.entrants[0].copies);
+    assert!((d.duplicated_entry_share - dup as f64 / 5_000.0).abs() < 1e-12);
+    assert_eq!(d.max_copies, out.entrants[0].copies);
     assert_eq!(t.ownership.len(), slate.players.len());
     assert!(
         t.ownership
