@@ -550,6 +550,8 @@ impl Pool<'_> {
                 t.select_nth_unstable_by(PAIR_TOP - 1, |a, b| value(b).total_cmp(&value(a)));
                 t.truncate(PAIR_TOP);
             }
+            // Most valuable first, so the pair search can stop early.
+            t.sort_unstable_by(|a, b| value(b).total_cmp(&value(a)).then(a.player.cmp(&b.player)));
         }
         let mut search = Search {
             pool: self,
@@ -681,12 +683,22 @@ impl Search<'_, '_> {
                 let base = self.salary - ck.salary - cl.salary;
                 let mut best: Option<(Candidate, Candidate)> = None;
                 let mut best_v = self.value(&ck) + self.value(&cl) + 1e-9;
+                let top_l = self.top[l]
+                    .first()
+                    .map_or(f64::NEG_INFINITY, |b| self.value(b));
                 for a in &self.top[k] {
+                    // Lists run from the most valuable down: nothing further can gain.
+                    if self.value(a) + top_l <= best_v {
+                        break;
+                    }
                     let pa = self.person(a.player);
                     if self.taken[a.player as usize] && pa != pk && pa != pl {
                         continue;
                     }
                     for b in &self.top[l] {
+                        if self.value(a) + self.value(b) <= best_v {
+                            break;
+                        }
                         let pb = self.person(b.player);
                         if pb == pa || (self.taken[b.player as usize] && pb != pk && pb != pl) {
                             continue;
