@@ -1,18 +1,25 @@
 //! Stage `field_sampler`: the opponents' field of a contest, sampled by ownership.
 //!
-//! Each entrant is drawn independently. Slots are filled scarcest first; each
-//! pick is a player eligible for the slot, not yet chosen, and keeping both the
-//! salary cap and the salary floor reachable, drawn with probability
-//! proportional to the player's weight. A lineup that still breaks a rule
-//! (min games, team limit, or a dead end) is redrawn whole, at most
-//! [`MAX_ATTEMPTS`] times per entrant.
+//! The field mixes *sharp* entrants (a lineup built for their own noisy copy of
+//! one of several shared projection sources) and *casual* entrants (drawn by
+//! ownership). A sharp build that dead-ends or breaks a roster rule (min games,
+//! team limit) is repaired by swaps, so sharp entrants stay sharp on small slates.
+//!
+//! A casual entrant fills the slots scarcest first (the stack anchor's slot
+//! before all); each pick is a player eligible for the slot, not yet chosen (a
+//! showdown captain row and its base row are one person), keeping the salary cap,
+//! the entrant's salary floor and its projection floor reachable, and keeping to
+//! its stack (see [`FieldSamplerConfig`]'s `stack_*` keys), drawn with
+//! probability proportional to the player's weight. A lineup that still breaks a
+//! rule is redrawn whole; after [`PREFERENCE_ATTEMPTS`] the entrant keeps to the
+//! hard rules only, and after [`MAX_ATTEMPTS`] the stage gives up.
 //!
 //! Weights start at projected ownership and are calibrated over
-//! `calibration_rounds` pilot fields of [`PILOT_SIZE`] entrants, multiplying
-//! each weight by `(projected / sampled)^ALPHA` (clamped), so that the field's
-//! ownership approaches projected ownership despite the roster and salary
-//! rules. The final field is then drawn with the calibrated weights and
-//! reported as unique lineups with copies, plus telemetry.
+//! `calibration_rounds` pilot fields of [`PILOT_SIZE`] casual entrants,
+//! multiplying each weight by `(projected / sampled)^ALPHA` (clamped), where
+//! sampled counts the final field's sharp lineups as they are. The final field
+//! is then drawn once with the calibrated weights and reported as unique lineups
+//! (by player set) with copies, plus telemetry.
 //!
 //! Every entrant has its own random stream, `stream_seed(seed, "field_sampler",
 //! round << 32 | index)` (round 0 is the final field, rounds 1.. the pilots),
@@ -33,7 +40,7 @@ use schemas::{
 pub use calibrate::{ALPHA, MAX_FACTOR, PILOT_SIZE};
 pub use error::FieldSamplerError;
 pub use field::SALARY_BIN;
-pub use sample::MAX_ATTEMPTS;
+pub use sample::{MAX_ATTEMPTS, PREFERENCE_ATTEMPTS};
 
 use crate::field::Summary;
 use crate::pool::{Pool, Scratch};

@@ -160,3 +160,20 @@ fn no_stacking_without_the_anchor_position() {
     let (_, two, _) = rates(&slate, &run(&slate, 5_000, &config, 9));
     assert!(two < 0.2, "QB + 2 without stacking: {two}");
 }
+
+#[test]
+fn stacked_fields_are_identical_for_any_thread_count() {
+    let slate = nfl_slate(23, 4);
+    let config = FieldSamplerConfig {
+        calibration_rounds: 2,
+        ..FieldSamplerConfig::default()
+    };
+    let in_pool = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| run(&slate, 6_000, &config, 11))
+    };
+    assert_eq!(in_pool(1), in_pool(2));
+}
