@@ -2,8 +2,9 @@
 //!
 //! The field mixes *sharp* entrants (a lineup built for their own noisy copy of
 //! one of several shared projection sources) and *casual* entrants (drawn by
-//! ownership). A sharp build that dead-ends or breaks a roster rule (min games,
-//! team limit) is repaired by swaps, so sharp entrants stay sharp on small slates.
+//! ownership). A sharp build that dead-ends, breaks a roster rule (min games,
+//! team limit) or misses the entrant's stack is repaired by swaps, so sharp
+//! entrants stay sharp on small slates and stack like everyone else.
 //!
 //! A casual entrant fills the slots scarcest first (the stack anchor's slot
 //! before all); each pick is a player eligible for the slot, not yet chosen (a
@@ -204,7 +205,7 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         *v = p.projection;
     }
     let best = pool
-        .build_sharp(pool.floor, &mut scratch)
+        .build_sharp(pool.floor, None, &mut scratch)
         .1
         .map(|l| pool.projection(&l.players));
     if best.is_none() && projection_floor > 0.0 {

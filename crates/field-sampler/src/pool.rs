@@ -458,13 +458,15 @@ impl Pool<'_> {
     /// common on two-game slates, where the best players cluster in one game), it
     /// is repaired: the single swap that most reduces the breach at the least
     /// loss of value, until none is left, then improved again among valid
-    /// lineups. Deterministic in the values.
+    /// lineups. A `stack` the entrant wants counts as a rule here: a build that
+    /// does not hold it is repaired the same way. Deterministic in the values.
     pub fn build_sharp<'s>(
         &self,
         floor: u32,
+        stack: Option<(&StackPlan, &Want)>,
         scratch: &'s mut Scratch,
     ) -> (Built, Option<&'s Lineup>) {
-        let built = self.sharp(floor.clamp(self.floor, self.cap), scratch);
+        let built = self.sharp(floor.clamp(self.floor, self.cap), stack, scratch);
         (built, self.release(built != Built::Failed, scratch))
     }
 
@@ -495,7 +497,12 @@ impl Pool<'_> {
         Some((least, most))
     }
 
-    fn sharp(&self, floor: u32, scratch: &mut Scratch) -> Built {
+    fn sharp(
+        &self,
+        floor: u32,
+        stack: Option<(&StackPlan, &Want)>,
+        scratch: &mut Scratch,
+    ) -> Built {
         let Scratch {
             taken,
             lineup,
@@ -563,6 +570,7 @@ impl Pool<'_> {
             tally,
             salary,
             keep_valid: false,
+            stack,
         };
         if complete {
             search.improve();
@@ -572,7 +580,8 @@ impl Pool<'_> {
             search.tally.add(self, c.player);
         }
         let mut built = Built::Valid;
-        if search.badness(search.salary, search.tally.violation(self)) > 0 {
+        let breach = search.breach(&[], &[]);
+        if search.badness(search.salary, breach) > 0 {
             if !search.repair() {
                 search.write(lineup, &self.order);
                 return Built::Failed;
@@ -598,6 +607,8 @@ struct Search<'p, 's> {
     salary: u32,
     /// Accept only swaps that keep the roster rules (the tally is current).
     keep_valid: bool,
+    /// The stack the entrant wants, if stacking applies.
+    stack: Option<(&'p StackPlan, &'p Want)>,
 }
 
 impl Search<'_, '_> {
@@ -654,11 +665,7 @@ impl Search<'_, '_> {
                 if v > best_v
                     && !self.taken[c.player as usize]
                     && self.fits(base + c.salary)
-                    && (!self.keep_valid
-                        || self
-                            .tally
-                            .violation_after(self.pool, &[cur.player], &[c.player])
-                            == 0)
+                    && (!self.keep_valid || self.breach(&[k], &[c.player]) == 0)
                 {
                     best = Some(*c);
                     best_v = v;
@@ -707,11 +714,7 @@ impl Search<'_, '_> {
                         if v > best_v
                             && self.fits(base + a.salary + b.salary)
                             && (!self.keep_valid
-                                || self.tally.violation_after(
-                                    self.pool,
-                                    &[ck.player, cl.player],
-                                    &[a.player, b.player],
-                                ) == 0)
+                                || self.breach(&[k, l], &[a.player, b.player]) == 0)
                         {
                             best = Some((*a, *b));
                             best_v = v;
@@ -752,7 +755,8 @@ impl Search<'_, '_> {
     /// most value. The tally must be current. True when the lineup ends valid.
     fn repair(&mut self) -> bool {
         for _ in 0..3 * self.picked.len() {
-            let now = self.badness(self.salary, self.tally.violation(self.pool));
+            let breach = self.breach(&[], &[]);
+            let now = self.badness(self.salary, breach);
             if now == 0 {
                 return true;
             }
@@ -764,9 +768,7 @@ impl Search<'_, '_> {
                     if self.taken[c.player as usize] {
                         continue;
                     }
-                    let v = self
-                        .tally
-                        .violation_after(self.pool, &[cur.player], &[c.player]);
+                    let v = self.breach(&[k], &[c.player]);
                     let bad = self.badness(base + c.salary, v);
                     if bad >= now {
                         continue;
@@ -790,6 +792,29 @@ impl Search<'_, '_> {
             self.salary = self.salary - cur.salary + c.salary;
             self.picked[k] = c;
         }
-        self.badness(self.salary, self.tally.violation(self.pool)) == 0
+        let breach = self.breach(&[], &[]);
+        self.badness(self.salary, breach) == 0
+    }
+
+    /// Roster-rule breaches plus the distance from the wanted stack, with the
+    /// picks at fill steps `ks` replaced by `inn`. The tally must be current.
+    fn breach(&mut self, ks: &[usize], inn: &[u32]) -> u32 {
+        let mut out = [NONE; 2];
+        for (o, &k) in out.iter_mut().zip(ks) {
+            *o = self.picked[k].player;
+        }
+        let rules = self.tally.violation_after(self.pool, &out[..ks.len()], inn);
+        let Some((plan, want)) = self.stack else {
+            return rules;
+        };
+        let mut players = [NONE; 32];
+        let n = self.picked.len().min(32);
+        for (p, c) in players.iter_mut().zip(self.picked.iter()) {
+            *p = c.player;
+        }
+        for (&k, &p) in ks.iter().zip(inn) {
+            players[k] = p;
+        }
+        rules + plan.deviation(self.pool, want, &players[..n])
     }
 }

@@ -162,6 +162,7 @@ pub(crate) fn sharp_entrants(
             return (None, Built::Valid);
         }
         let source = &sources[rng.random_range(0..sources.len())];
+        let want = plan.stacks.want(&mut rng);
         // The own noise reuses the values buffer: z first, then the values.
         for v in scratch.values.iter_mut() {
             *v = rng.sample(StandardNormal);
@@ -174,7 +175,7 @@ pub(crate) fn sharp_entrants(
         for ((v, p), &base) in scratch.values.iter_mut().zip(players).zip(source) {
             *v = base + plan.sharp_noise * p.std_dev * *v;
         }
-        match pool.build_sharp(pool.floor, scratch) {
+        match pool.build_sharp(pool.floor, Some((&plan.stacks, &want)), scratch) {
             (built, Some(l)) => (Some(l.players.clone()), built),
             (_, None) => (None, Built::Failed),
         }

@@ -8,6 +8,8 @@
 //! takes one with probability `needed / steps left that could`, and otherwise
 //! may not take one, so the lineup ends with exactly the wanted count and
 //! partners spread over the slots they can fill. Bring-backs work the same way.
+//! A sharp entrant draws its stack alike; its build is repaired into it
+//! (`StackPlan::deviation` counts as a rule breach there).
 
 use rand::Rng;
 use schemas::{FieldSamplerConfig, Slate};
@@ -167,6 +169,29 @@ impl StackPlan {
             partners_left: want.partners.unwrap_or(0),
             back_left: u32::from(want.bring_back),
         }
+    }
+
+    /// How far a full lineup in fill order (the anchor first) is from what `want`
+    /// asks: partners off by, plus bring-backs off by (0: it holds the stack).
+    pub fn deviation(&self, pool: &Pool<'_>, want: &Want, fill_order: &[u32]) -> u32 {
+        let (Some(partners), Some(&anchor)) = (want.partners, fill_order.first()) else {
+            return 0;
+        };
+        if !self.active {
+            return 0;
+        }
+        let team = pool.team[anchor as usize];
+        let opponent = self.opponent[anchor as usize];
+        let count = |f: &dyn Fn(usize) -> bool| {
+            fill_order.iter().filter(|&&p| f(p as usize)).count() as u32
+        };
+        let held = count(&|p| p != anchor as usize && pool.team[p] == team && self.partner[p]);
+        let mut off = held.abs_diff(partners);
+        if partners > 0 {
+            let backs = count(&|p| pool.team[p] == opponent && self.back[p]);
+            off += backs.abs_diff(u32::from(want.bring_back));
+        }
+        off
     }
 
     /// Whether a full lineup (slot order) holds exactly what `want` asks.

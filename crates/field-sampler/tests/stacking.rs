@@ -112,14 +112,25 @@ fn sampled_stacking_rates_match_the_configured_ones() {
     let slate = nfl_slate(17, 6);
     for (one, two, bring_back) in [(0.45, 0.30, 0.35), (0.20, 0.60, 0.70)] {
         let config = FieldSamplerConfig {
-            sharp_share: 0.0,
             stack_one_share: one,
             stack_two_share: two,
             bring_back_share: bring_back,
             calibration_rounds: 3,
             ..FieldSamplerConfig::default()
         };
-        let out = run(&slate, 20_000, &config, 5);
+        let (out, diagnostics) = FieldSampler
+            .run(
+                FieldInput {
+                    slate: &slate,
+                    field_size: 20_000,
+                },
+                &config,
+                &StageContext::quiet(5),
+            )
+            .unwrap();
+        // Sharp entrants (optimizer builds) hold their stack too, repaired into it.
+        assert!(out.telemetry.sharp_share > 0.3);
+        assert_eq!(diagnostics.counters["sharp_fallbacks"], 0.0);
         for e in &out.entrants {
             Lineup {
                 players: e.players.clone(),

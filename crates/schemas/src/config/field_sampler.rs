@@ -44,12 +44,13 @@ pub struct FieldSamplerConfig {
     pub stack_partners: Vec<String>,
     /// Positions of the anchor's opponents that count as a bring-back.
     pub stack_bring_back: Vec<String>,
-    /// Share (0..1) of casual entrants holding exactly one partner of their anchor.
+    /// Share (0..1) of entrants holding exactly one partner of their anchor (sharp
+    /// entrants' builds are repaired into their stack).
     pub stack_one_share: f64,
-    /// Share (0..1) of casual entrants holding exactly two partners of their
-    /// anchor; the rest of the casual entrants hold none.
+    /// Share (0..1) of entrants holding exactly two partners of their anchor; the
+    /// rest hold none.
     pub stack_two_share: f64,
-    /// Share (0..1) of stacking casual entrants who add one bring-back; the
+    /// Share (0..1) of stacking entrants who add one bring-back; the
     /// others hold no player of the anchor's opponent at those positions.
     pub bring_back_share: f64,
 }
