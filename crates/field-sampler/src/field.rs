@@ -84,12 +84,7 @@ pub(crate) fn build_output(
     ownership.sort_by_key(|r| r.player_id);
 
     let telemetry = FieldTelemetry {
-        field_size: n as u32,
-        unique_lineups: dup.unique_lineups as u32,
-        unique_share: dup.unique_share,
-        duplicated_entry_share: dup.duplicated_entry_share,
-        max_copies: dup.max_copies,
-        dup_bins: dup.dup_bins,
+        duplication: dup,
         sharp_share: field.sharp as f64 / size,
         ownership_mae: ownership_mae(slate, &counts, size),
         calibration_rounds: summary.calibration_rounds,

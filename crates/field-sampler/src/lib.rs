@@ -1,18 +1,26 @@
 //! Stage `field_sampler`: the opponents' field of a contest, sampled by ownership.
 //!
-//! Each entrant is drawn independently. Slots are filled scarcest first; each
-//! pick is a player eligible for the slot, not yet chosen, and keeping both the
-//! salary cap and the salary floor reachable, drawn with probability
-//! proportional to the player's weight. A lineup that still breaks a rule
-//! (min games, team limit, or a dead end) is redrawn whole, at most
-//! [`MAX_ATTEMPTS`] times per entrant.
+//! The field mixes *sharp* entrants (a lineup built for their own noisy copy of
+//! one of several shared projection sources) and *casual* entrants (drawn by
+//! ownership). A sharp build that dead-ends, breaks a roster rule (min games,
+//! team limit) or misses the entrant's stack is repaired by swaps, so sharp
+//! entrants stay sharp on small slates and stack like everyone else.
+//!
+//! A casual entrant fills the slots scarcest first (the stack anchor's slot
+//! before all); each pick is a player eligible for the slot, not yet chosen (a
+//! showdown captain row and its base row are one person), keeping the salary cap,
+//! the entrant's salary floor and its projection floor reachable, and keeping to
+//! its stack (see [`FieldSamplerConfig`]'s `stack_*` keys), drawn with
+//! probability proportional to the player's weight. A lineup that still breaks a
+//! rule is redrawn whole; after [`PREFERENCE_ATTEMPTS`] the entrant keeps to the
+//! hard rules only, and after [`MAX_ATTEMPTS`] the stage gives up.
 //!
 //! Weights start at projected ownership and are calibrated over
-//! `calibration_rounds` pilot fields of [`PILOT_SIZE`] entrants, multiplying
-//! each weight by `(projected / sampled)^ALPHA` (clamped), so that the field's
-//! ownership approaches projected ownership despite the roster and salary
-//! rules. The final field is then drawn with the calibrated weights and
-//! reported as unique lineups with copies, plus telemetry.
+//! `calibration_rounds` pilot fields of [`PILOT_SIZE`] casual entrants,
+//! multiplying each weight by `(projected / sampled)^ALPHA` (clamped), where
+//! sampled counts the final field's sharp lineups as they are. The final field
+//! is then drawn once with the calibrated weights and reported as unique lineups
+//! (by player set) with copies, plus telemetry.
 //!
 //! Every entrant has its own random stream, `stream_seed(seed, "field_sampler",
 //! round << 32 | index)` (round 0 is the final field, rounds 1.. the pilots),
@@ -24,6 +32,7 @@ mod error;
 mod field;
 mod pool;
 mod sample;
+mod stack;
 
 use schemas::{
     Diagnostics, FieldSamplerConfig, FieldSamplerOutput, Slate, Stage, StageContext, StageError,
@@ -32,11 +41,12 @@ use schemas::{
 pub use calibrate::{ALPHA, MAX_FACTOR, PILOT_SIZE};
 pub use error::FieldSamplerError;
 pub use field::SALARY_BIN;
-pub use sample::MAX_ATTEMPTS;
+pub use sample::{MAX_ATTEMPTS, PREFERENCE_ATTEMPTS};
 
 use crate::field::Summary;
 use crate::pool::{Pool, Scratch};
 use crate::sample::Plan;
+use crate::stack::StackPlan;
 
 /// The stage's name, used for streams, progress, events and errors.
 const STAGE: &str = "field_sampler";
@@ -107,16 +117,16 @@ impl FieldSampler {
             ));
         }
 
-        let pool = Pool::new(slate, floor)?;
+        let pool = Pool::new(slate, floor, stack::anchor_slots(slate, config))?;
         let plan = plan(&pool, config, &mut diagnostics);
         let rounds = config.calibration_rounds;
         ctx.progress.start(
             STAGE,
             u64::from(rounds) * u64::from(PILOT_SIZE) + u64::from(field_size),
         );
-        let (sharp, fallbacks) = sample::sharp_entrants(&pool, &plan, field_size, ctx)?;
-        let sharp_counts = sample::sharp_counts(&sharp, slate.players.len());
-        let n_sharp = sharp.iter().filter(|s| s.is_some()).count() as u64;
+        let sharp = sample::sharp_entrants(&pool, &plan, field_size, ctx)?;
+        let sharp_counts = sample::sharp_counts(&sharp.lineups, slate.players.len());
+        let n_sharp = sharp.lineups.iter().filter(|s| s.is_some()).count() as u64;
         let calibration = calibrate::calibrate(
             &pool,
             &plan,
@@ -128,11 +138,10 @@ impl FieldSampler {
             rounds,
             ctx,
         )?;
-        let field =
-            sample::final_field(&pool, &calibration.weights, &plan, &sharp, fallbacks, ctx)?;
+        let field = sample::final_field(&pool, &calibration.weights, &plan, &sharp, ctx)?;
         if field.sharp_fallbacks > 0 {
             diagnostics.warn(format!(
-                "{} sharp builds broke a roster rule and were drawn casually",
+                "{} sharp builds could not be made valid and were drawn casually",
                 field.sharp_fallbacks
             ));
         }
@@ -154,16 +163,18 @@ impl FieldSampler {
         }
         diagnostics.count("ownership_mae", t.ownership_mae);
         diagnostics.count("rejection_rate", t.rejection_rate);
-        diagnostics.count("unique_lineups", f64::from(t.unique_lineups));
+        diagnostics.count("unique_lineups", t.duplication.unique_lineups as f64);
         diagnostics.count("salary_floor", f64::from(floor));
         diagnostics.count("projection_floor_points", plan.min_proj);
         diagnostics.count("sharp_entrants", field.sharp as f64);
+        diagnostics.count("sharp_repaired", field.sharp_repaired as f64);
+        diagnostics.count("sharp_fallbacks", field.sharp_fallbacks as f64);
         ctx.info(
             STAGE,
             format!(
                 "sampled {field_size} entrants: {} unique lineups, ownership MAE {:.3} points, \
                  {:.3} rejected draws per entrant",
-                t.unique_lineups, t.ownership_mae, t.rejection_rate
+                t.duplication.unique_lineups, t.ownership_mae, t.rejection_rate
             ),
             &[],
         );
@@ -194,7 +205,8 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         *v = p.projection;
     }
     let best = pool
-        .build_sharp(pool.floor, &mut scratch)
+        .build_sharp(pool.floor, None, &mut scratch)
+        .1
         .map(|l| pool.projection(&l.players));
     if best.is_none() && projection_floor > 0.0 {
         diagnostics.warn("no base-projection lineup could be built; projection_floor is off");
@@ -208,7 +220,20 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         ));
         0.0
     };
+    let mut one = unit(config.stack_one_share, "stack_one_share", diagnostics);
+    let mut two = unit(config.stack_two_share, "stack_two_share", diagnostics);
+    if one + two > 1.0 {
+        diagnostics.warn(format!(
+            "stack_one_share + stack_two_share = {} is above 1; scaled to 1",
+            one + two
+        ));
+        let total = one + two;
+        one /= total;
+        two /= total;
+    }
+    let bring_back = unit(config.bring_back_share, "bring_back_share", diagnostics);
     Plan {
+        stacks: StackPlan::new(pool, config, one, two, bring_back),
         sharp_share: unit(config.sharp_share, "sharp_share", diagnostics),
         sharp_noise: noise,
         sharp_sources: config.sharp_sources.max(1),

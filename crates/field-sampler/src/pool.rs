@@ -1,16 +1,28 @@
-//! The slate prepared for drawing: who may fill each slot, and salary bounds
-//! that keep a partial lineup completable.
+//! The slate prepared for drawing: who may fill each slot, and salary and
+//! projection bounds that keep a partial lineup completable.
+
+use std::collections::BTreeMap;
 
 use rand::Rng;
 use schemas::{Lineup, Slate};
 
 use crate::FieldSamplerError;
+use crate::stack::{StackPlan, Want};
+
+/// No player: an unfilled slot, or a player without a showdown twin.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Most salary units of the projection bound table per fill step; slates whose
+/// salaries share no larger unit get a coarser (still valid) bound.
+const MAX_BUDGET_UNITS: u32 = 4_096;
 
 /// A player who may be drawn for one slot.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
-    player: u32,
-    salary: u32,
+pub(crate) struct Candidate {
+    pub player: u32,
+    pub salary: u32,
+    /// Base projection.
+    pub proj: f64,
 }
 
 /// The slate prepared for drawing lineups.
@@ -21,18 +33,48 @@ struct Candidate {
 /// step `k` on (cheapest / dearest eligible player per slot, ignoring that a
 /// player can stand only once); a pick is allowed only if the cap and the floor
 /// both stay reachable under those bounds. The bounds are exact at the last
-/// slot, so an accepted lineup always lies within `[floor, cap]`.
+/// slot, so an accepted lineup always lies within `[floor, cap]`. In the same
+/// way `proj_rest[k][b]` bounds the base projection the slots from step `k` on
+/// can add with `b` salary units left, so a draw with a projection floor never
+/// picks a player that leaves the floor out of reach.
+///
+/// Showdown needs no special case: a captain row (`captain_of`) and its base row
+/// are one person ([`Pool::twin`]), and taking either marks both.
 #[derive(Debug)]
 pub(crate) struct Pool<'a> {
     pub slate: &'a Slate,
     /// Slot indices in fill order.
-    order: Vec<usize>,
+    pub order: Vec<usize>,
     /// Candidates per fill step (aligned with `order`).
-    candidates: Vec<Vec<Candidate>>,
+    pub candidates: Vec<Vec<Candidate>>,
     min_rest: Vec<u32>,
     max_rest: Vec<u32>,
     pub cap: u32,
     pub floor: u32,
+    /// The same person's other row (captain <-> base), or [`NONE`].
+    pub twin: Vec<u32>,
+    /// Team index per player (teams in name order).
+    pub team: Vec<u32>,
+    /// Game index per player.
+    game: Vec<u32>,
+    n_teams: usize,
+    n_games: usize,
+    /// Dollars per salary unit of `proj_rest`.
+    unit: u32,
+    /// Best base projection of steps `k..` per salary units left (`-inf`: none fits).
+    proj_rest: Vec<Vec<f64>>,
+}
+
+/// What one casual entrant holds to in a draw.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prefs<'a> {
+    /// Least salary (raised to the pool's floor).
+    pub floor: u32,
+    /// Least base projection (0: none).
+    pub min_proj: f64,
+    /// The entrant's stack, under the slate's stacking plan.
+    pub want: &'a Want,
+    pub stacks: &'a StackPlan,
 }
 
 /// Per-worker buffers reused across draws (contents never leak between draws).
@@ -45,6 +87,8 @@ pub(crate) struct Scratch {
     pub values: Vec<f64>,
     /// Best few candidates per fill step for pair swaps.
     top: Vec<Vec<Candidate>>,
+    picked: Vec<Candidate>,
+    tally: Tally,
 }
 
 impl Scratch {
@@ -53,11 +97,91 @@ impl Scratch {
             taken: vec![false; pool.slate.players.len()],
             cumulative: Vec::with_capacity(pool.slate.players.len()),
             lineup: Lineup {
-                players: vec![0; pool.order.len()],
+                players: vec![NONE; pool.order.len()],
             },
             values: vec![0.0; pool.slate.players.len()],
             top: vec![Vec::new(); pool.order.len()],
+            picked: Vec::with_capacity(pool.order.len()),
+            tally: Tally {
+                games: vec![0; pool.n_games],
+                teams: vec![0; pool.n_teams],
+                distinct_games: 0,
+                team_excess: 0,
+            },
         }
+    }
+}
+
+/// Games and teams of a partial lineup, for the min-games and team-limit rules.
+#[derive(Debug)]
+struct Tally {
+    games: Vec<u16>,
+    teams: Vec<u16>,
+    distinct_games: u32,
+    team_excess: u32,
+}
+
+impl Tally {
+    fn clear(&mut self) {
+        self.games.iter_mut().for_each(|g| *g = 0);
+        self.teams.iter_mut().for_each(|t| *t = 0);
+        self.distinct_games = 0;
+        self.team_excess = 0;
+    }
+
+    fn add(&mut self, pool: &Pool<'_>, p: u32) {
+        let g = pool.game[p as usize] as usize;
+        if self.games[g] == 0 {
+            self.distinct_games += 1;
+        }
+        self.games[g] += 1;
+        let t = pool.team[p as usize] as usize;
+        self.teams[t] += 1;
+        if pool
+            .slate
+            .rules
+            .max_players_per_team
+            .is_some_and(|max| u32::from(self.teams[t]) > max)
+        {
+            self.team_excess += 1;
+        }
+    }
+
+    fn remove(&mut self, pool: &Pool<'_>, p: u32) {
+        let g = pool.game[p as usize] as usize;
+        self.games[g] -= 1;
+        if self.games[g] == 0 {
+            self.distinct_games -= 1;
+        }
+        let t = pool.team[p as usize] as usize;
+        if pool
+            .slate
+            .rules
+            .max_players_per_team
+            .is_some_and(|max| u32::from(self.teams[t]) > max)
+        {
+            self.team_excess -= 1;
+        }
+        self.teams[t] -= 1;
+    }
+
+    /// How far a full lineup is from the min-games and team-limit rules (0: it keeps them).
+    fn violation(&self, pool: &Pool<'_>) -> u32 {
+        pool.slate
+            .rules
+            .min_games
+            .saturating_sub(self.distinct_games)
+            + self.team_excess
+    }
+
+    /// The violation after swapping `out` for `inn` (both lists of equal length).
+    fn violation_after(&mut self, pool: &Pool<'_>, out: &[u32], inn: &[u32]) -> u32 {
+        out.iter().for_each(|&p| self.remove(pool, p));
+        inn.iter().for_each(|&p| self.add(pool, p));
+        let v = self.violation(pool);
+        inn.iter().for_each(|&p| self.remove(pool, p));
+        out.iter().for_each(|&p| self.add(pool, p));
+        v
     }
 }
 
@@ -65,7 +189,8 @@ impl<'a> Pool<'a> {
     /// Prepares the slate; `floor` must already be clamped to the cap.
     ///
     /// A player is drawable when both its ownership and projection are above 0.
-    pub fn new(slate: &'a Slate, floor: u32) -> Result<Self, FieldSamplerError> {
+    /// Slots in `first_slots` (a bit per slot) are filled first (the stack anchor's).
+    pub fn new(slate: &'a Slate, floor: u32, first_slots: u32) -> Result<Self, FieldSamplerError> {
         let rules = &slate.rules;
         let n_slots = rules.roster_size();
         let per_slot: Vec<Vec<Candidate>> = (0..n_slots)
@@ -80,6 +205,7 @@ impl<'a> Pool<'a> {
                     .map(|(i, p)| Candidate {
                         player: i as u32,
                         salary: p.salary,
+                        proj: p.projection,
                     })
                     .collect()
             })
@@ -90,7 +216,7 @@ impl<'a> Pool<'a> {
             });
         }
         let mut order: Vec<usize> = (0..n_slots).collect();
-        order.sort_by_key(|&s| (per_slot[s].len(), s));
+        order.sort_by_key(|&s| (first_slots & (1 << s) == 0, per_slot[s].len(), s));
         let candidates: Vec<Vec<Candidate>> = order.iter().map(|&s| per_slot[s].clone()).collect();
 
         let mut min_rest = vec![0u32; n_slots + 1];
@@ -113,6 +239,32 @@ impl<'a> Pool<'a> {
                 most: max_rest[0],
             });
         }
+
+        let mut twin = vec![NONE; slate.players.len()];
+        for (i, p) in slate.players.iter().enumerate() {
+            if let Some(base) = p.captain_of
+                && (base as usize) < twin.len()
+            {
+                twin[i] = base;
+                twin[base as usize] = i as u32;
+            }
+        }
+        let teams: BTreeMap<&str, u32> = {
+            let mut names: Vec<&str> = slate.players.iter().map(|p| p.team.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.into_iter().zip(0..).collect()
+        };
+        let team = slate
+            .players
+            .iter()
+            .map(|p| teams[p.team.as_str()])
+            .collect();
+        let game: Vec<u32> = slate.players.iter().map(|p| p.game).collect();
+        let n_games = game.iter().map(|&g| g as usize + 1).max().unwrap_or(0);
+
+        let unit = salary_unit(&candidates, cap);
+        let proj_rest = proj_rest(&candidates, cap / unit, unit);
         Ok(Pool {
             slate,
             order,
@@ -121,6 +273,13 @@ impl<'a> Pool<'a> {
             max_rest,
             cap,
             floor,
+            twin,
+            team,
+            game,
+            n_teams: teams.len(),
+            n_games,
+            unit,
+            proj_rest,
         })
     }
 
@@ -129,21 +288,36 @@ impl<'a> Pool<'a> {
         self.order.len()
     }
 
+    /// Best base projection fill steps `k..` can add with `budget` dollars.
+    fn proj_bound(&self, k: usize, budget: u32) -> f64 {
+        let row = &self.proj_rest[k];
+        row[((budget / self.unit) as usize).min(row.len() - 1)]
+    }
+
+    /// Marks a player, and the other row of the same person, taken (or free).
+    fn mark(&self, taken: &mut [bool], p: u32, on: bool) {
+        taken[p as usize] = on;
+        if let Some(t) = taken.get_mut(self.twin[p as usize] as usize) {
+            *t = on;
+        }
+    }
+
     /// Draws one lineup with probability proportional to `weights` (indexed by
-    /// slate player) at every pick, costing at least `floor` (at least the pool's
-    /// floor) and projecting at least `min_proj`. Returns the lineup in slot
-    /// order, or `None` on a dead end or a broken rule (min games, team limit,
-    /// projection floor): the caller redraws.
+    /// slate player) at every pick, within the entrant's preferences `prefs`.
+    /// Returns the lineup in slot order, or `None` on a dead end or a broken rule
+    /// (min games, team limit): the caller redraws.
     pub fn draw<'s, R: Rng>(
         &self,
         weights: &[f64],
-        floor: u32,
-        min_proj: f64,
+        prefs: &Prefs<'_>,
         rng: &mut R,
         scratch: &'s mut Scratch,
     ) -> Option<&'s Lineup> {
-        let ok = self.fill(weights, floor.clamp(self.floor, self.cap), rng, scratch)
-            && self.projection(&scratch.lineup.players) >= min_proj;
+        let ok = self.fill(weights, prefs, rng, scratch)
+            && self.projection(&scratch.lineup.players) >= prefs.min_proj
+            && prefs
+                .stacks
+                .holds(self, prefs.want, &scratch.lineup.players);
         self.release(ok, scratch)
     }
 
@@ -159,27 +333,41 @@ impl<'a> Pool<'a> {
     fn fill<R: Rng>(
         &self,
         weights: &[f64],
-        floor: u32,
+        prefs: &Prefs<'_>,
         rng: &mut R,
         scratch: &mut Scratch,
     ) -> bool {
+        let floor = prefs.floor.clamp(self.floor, self.cap);
+        let (min_proj, stacks) = (prefs.min_proj, prefs.stacks);
         let Scratch {
             taken,
             cumulative,
             lineup,
             ..
         } = scratch;
-        // Slots not reached on a dead end hold u32::MAX, which the release loop skips.
-        lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
+        // Slots not reached on a dead end hold NONE, which the release loop skips.
+        lineup.players.iter_mut().for_each(|p| *p = NONE);
         let mut salary = 0u32;
+        let mut proj = 0.0;
+        let mut stack = stacks.start(prefs.want);
         for (k, (&slot, candidates)) in self.order.iter().zip(&self.candidates).enumerate() {
             let Some((least, most)) = self.salary_window(k, salary, floor) else {
                 return false;
             };
+            let rule = stack.rule(self, stacks, k, rng);
             cumulative.clear();
             let mut total = 0.0;
             for c in candidates {
                 if c.salary > most || c.salary < least || taken[c.player as usize] {
+                    continue;
+                }
+                if min_proj > 0.0
+                    && proj + c.proj + self.proj_bound(k + 1, self.cap - salary - c.salary)
+                        < min_proj
+                {
+                    continue;
+                }
+                if !rule.allows(self, stacks, c.player) {
                     continue;
                 }
                 let w = weights[c.player as usize];
@@ -196,12 +384,52 @@ impl<'a> Pool<'a> {
                 .partition_point(|&(_, cum)| cum <= u)
                 .min(cumulative.len() - 1);
             let player = cumulative[at].0;
-            taken[player as usize] = true;
+            self.mark(taken, player, true);
             lineup.players[slot] = player;
             salary += self.slate.players[player as usize].salary;
+            proj += self.slate.players[player as usize].projection;
+            stack.picked(self, stacks, player);
         }
         true
     }
+}
+
+/// The largest salary step shared by the cap and every candidate's salary, made
+/// coarser if the table would exceed [`MAX_BUDGET_UNITS`] (the bound stays valid:
+/// salaries round down, budgets round down).
+fn salary_unit(candidates: &[Vec<Candidate>], cap: u32) -> u32 {
+    fn gcd(a: u32, b: u32) -> u32 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let g = candidates
+        .iter()
+        .flatten()
+        .fold(cap, |g, c| gcd(g, c.salary))
+        .max(1);
+    g.max(cap.div_ceil(MAX_BUDGET_UNITS)).max(1)
+}
+
+/// `proj_rest[k][b]`: the best base projection of fill steps `k..` with salary
+/// (in units, rounded down per player) at most `b`, a player per step (a player
+/// may count in several steps: an upper bound); `-inf` when nothing fits.
+fn proj_rest(candidates: &[Vec<Candidate>], units: u32, unit: u32) -> Vec<Vec<f64>> {
+    let width = units as usize + 1;
+    let n = candidates.len();
+    let mut table = vec![vec![f64::NEG_INFINITY; width]; n + 1];
+    table[n].iter_mut().for_each(|x| *x = 0.0);
+    for k in (0..n).rev() {
+        for b in 0..width {
+            let mut best = f64::NEG_INFINITY;
+            for c in &candidates[k] {
+                let cost = (c.salary / unit) as usize;
+                if cost <= b {
+                    best = best.max(c.proj + table[k + 1][b - cost]);
+                }
+            }
+            table[k][b] = best;
+        }
+    }
+    table
 }
 
 /// Candidates per slot a sharp build considers for pair swaps.
@@ -209,25 +437,45 @@ const PAIR_TOP: usize = 10;
 /// Most improvement passes of a sharp build.
 const MAX_PASSES: usize = 12;
 
+/// How a sharp build ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Built {
+    /// Valid as first built.
+    Valid,
+    /// Broke a roster rule (min games, team limit) or dead-ended, and was repaired by swaps.
+    Repaired,
+    /// Could not be built or repaired.
+    Failed,
+}
+
 impl Pool<'_> {
     /// A sharp entrant's lineup: a good lineup for `scratch.values` within the
     /// cap and `floor`. Not an exact optimizer, on purpose and by budget: a greedy
     /// build (scarcest slot first, the most valuable player that keeps the cap and
     /// the floor reachable) improved by single swaps (any eligible player) and
     /// pair swaps (among each slot's [`PAIR_TOP`] most valuable players) until no
-    /// swap gains. Deterministic in the values. `None` when the result breaks a
-    /// rule (min games, team limit) or the greedy build dead-ends.
-    pub fn build_sharp<'s>(&self, floor: u32, scratch: &'s mut Scratch) -> Option<&'s Lineup> {
-        let ok = self.sharp(floor.clamp(self.floor, self.cap), scratch);
-        self.release(ok, scratch)
+    /// swap gains. When the result breaks a roster rule (min games, team limit:
+    /// common on two-game slates, where the best players cluster in one game), it
+    /// is repaired: the single swap that most reduces the breach at the least
+    /// loss of value, until none is left, then improved again among valid
+    /// lineups. A `stack` the entrant wants counts as a rule here: a build that
+    /// does not hold it is repaired the same way. Deterministic in the values.
+    pub fn build_sharp<'s>(
+        &self,
+        floor: u32,
+        stack: Option<(&StackPlan, &Want)>,
+        scratch: &'s mut Scratch,
+    ) -> (Built, Option<&'s Lineup>) {
+        let built = self.sharp(floor.clamp(self.floor, self.cap), stack, scratch);
+        (built, self.release(built != Built::Failed, scratch))
     }
 
     /// Releases the taken marks whatever happened, so the scratch is clean, and
     /// returns the built lineup when it was built (`ok`) and passes every DK rule.
     fn release<'s>(&self, ok: bool, scratch: &'s mut Scratch) -> Option<&'s Lineup> {
         for &p in &scratch.lineup.players {
-            if let Some(t) = scratch.taken.get_mut(p as usize) {
-                *t = false;
+            if p != NONE {
+                self.mark(&mut scratch.taken, p, false);
             }
         }
         if ok && scratch.lineup.check(self.slate).is_ok() {
@@ -249,31 +497,55 @@ impl Pool<'_> {
         Some((least, most))
     }
 
-    fn sharp(&self, floor: u32, scratch: &mut Scratch) -> bool {
+    fn sharp(
+        &self,
+        floor: u32,
+        stack: Option<(&StackPlan, &Want)>,
+        scratch: &mut Scratch,
+    ) -> Built {
         let Scratch {
             taken,
             lineup,
             values,
             top,
+            picked,
+            tally,
             ..
         } = scratch;
         let value = |c: &Candidate| values[c.player as usize];
-        lineup.players.iter_mut().for_each(|p| *p = u32::MAX);
+        lineup.players.iter_mut().for_each(|p| *p = NONE);
         // Greedy: fill order, most valuable affordable player.
-        let mut picked: Vec<Candidate> = Vec::with_capacity(self.order.len());
+        picked.clear();
         let mut salary = 0u32;
         for (k, candidates) in self.candidates.iter().enumerate() {
             let Some((least, most)) = self.salary_window(k, salary, floor) else {
-                return false;
+                break;
             };
             let best = candidates
                 .iter()
                 .filter(|c| c.salary <= most && c.salary >= least && !taken[c.player as usize])
                 .max_by(|a, b| value(a).total_cmp(&value(b)));
             let Some(&c) = best else {
-                return false;
+                break;
             };
-            taken[c.player as usize] = true;
+            self.mark(taken, c.player, true);
+            lineup.players[self.order[k]] = c.player;
+            salary += c.salary;
+            picked.push(c);
+        }
+        // A dead end (the bounds ignore that a player stands once): fill the rest
+        // with the cheapest free players and let the repair bring the salary back.
+        let complete = picked.len() == self.order.len();
+        for k in picked.len()..self.order.len() {
+            let cheapest = self.candidates[k]
+                .iter()
+                .filter(|c| !taken[c.player as usize])
+                .min_by_key(|c| c.salary);
+            let Some(&c) = cheapest else {
+                return Built::Failed;
+            };
+            self.mark(taken, c.player, true);
+            lineup.players[self.order[k]] = c.player;
             salary += c.salary;
             picked.push(c);
         }
@@ -285,74 +557,264 @@ impl Pool<'_> {
                 t.select_nth_unstable_by(PAIR_TOP - 1, |a, b| value(b).total_cmp(&value(a)));
                 t.truncate(PAIR_TOP);
             }
+            // Most valuable first, so the pair search can stop early.
+            t.sort_unstable_by(|a, b| value(b).total_cmp(&value(a)).then(a.player.cmp(&b.player)));
         }
-        let fits = |s: u32| s <= self.cap && s >= floor;
+        let mut search = Search {
+            pool: self,
+            floor,
+            taken,
+            values,
+            top,
+            picked,
+            tally,
+            salary,
+            keep_valid: false,
+            stack,
+        };
+        if complete {
+            search.improve();
+        }
+        search.tally.clear();
+        for c in search.picked.iter() {
+            search.tally.add(self, c.player);
+        }
+        let mut built = Built::Valid;
+        let breach = search.breach(&[], &[]);
+        if search.badness(search.salary, breach) > 0 {
+            if !search.repair() {
+                search.write(lineup, &self.order);
+                return Built::Failed;
+            }
+            search.keep_valid = true;
+            search.improve();
+            built = Built::Repaired;
+        }
+        search.write(lineup, &self.order);
+        built
+    }
+}
+
+/// A sharp build's local search over a full lineup (`picked`, in fill order).
+struct Search<'p, 's> {
+    pool: &'p Pool<'p>,
+    floor: u32,
+    taken: &'s mut [bool],
+    values: &'s [f64],
+    top: &'s [Vec<Candidate>],
+    picked: &'s mut Vec<Candidate>,
+    tally: &'s mut Tally,
+    salary: u32,
+    /// Accept only swaps that keep the roster rules (the tally is current).
+    keep_valid: bool,
+    /// The stack the entrant wants, if stacking applies.
+    stack: Option<(&'p StackPlan, &'p Want)>,
+}
+
+impl Search<'_, '_> {
+    fn value(&self, c: &Candidate) -> f64 {
+        self.values[c.player as usize]
+    }
+
+    fn fits(&self, s: u32) -> bool {
+        s <= self.pool.cap && s >= self.floor
+    }
+
+    fn person(&self, p: u32) -> u32 {
+        p.min(self.pool.twin[p as usize])
+    }
+
+    fn swap(&mut self, k: usize, c: Candidate) {
+        let cur = self.picked[k];
+        self.pool.mark(self.taken, cur.player, false);
+        self.pool.mark(self.taken, c.player, true);
+        if self.keep_valid {
+            self.tally.remove(self.pool, cur.player);
+            self.tally.add(self.pool, c.player);
+        }
+        self.salary = self.salary - cur.salary + c.salary;
+        self.picked[k] = c;
+    }
+
+    fn write(&self, lineup: &mut Lineup, order: &[usize]) {
+        for (c, &slot) in self.picked.iter().zip(order) {
+            lineup.players[slot] = c.player;
+        }
+    }
+
+    /// Single swaps until none gains, then pair swaps, until neither gains.
+    fn improve(&mut self) {
         for _ in 0..MAX_PASSES {
-            let mut improved = false;
-            // Single swaps.
-            for (k, slot) in picked.iter_mut().enumerate() {
-                let cur = *slot;
-                let base = salary - cur.salary;
-                let best = self.candidates[k]
-                    .iter()
-                    .filter(|c| {
-                        !taken[c.player as usize]
-                            && fits(base + c.salary)
-                            && value(c) > value(&cur) + 1e-9
-                    })
-                    .max_by(|a, b| value(a).total_cmp(&value(b)));
-                if let Some(&c) = best {
-                    taken[cur.player as usize] = false;
-                    taken[c.player as usize] = true;
-                    salary = base + c.salary;
-                    *slot = c;
-                    improved = true;
-                }
-            }
-            // Pair swaps among the top candidates.
-            for k in 0..picked.len() {
-                for l in k + 1..picked.len() {
-                    let (ck, cl) = (picked[k], picked[l]);
-                    let base = salary - ck.salary - cl.salary;
-                    let now = value(&ck) + value(&cl);
-                    let mut best: Option<(Candidate, Candidate, f64)> = None;
-                    for a in &top[k] {
-                        let a_free = !taken[a.player as usize] || a.player == ck.player;
-                        if !a_free || a.player == cl.player {
-                            continue;
-                        }
-                        for b in &top[l] {
-                            let b_free = !taken[b.player as usize] || b.player == cl.player;
-                            if !b_free || b.player == ck.player || b.player == a.player {
-                                continue;
-                            }
-                            let v = value(a) + value(b);
-                            if v > best.map_or(now + 1e-9, |x| x.2)
-                                && fits(base + a.salary + b.salary)
-                            {
-                                best = Some((*a, *b, v));
-                            }
-                        }
-                    }
-                    if let Some((a, b, _)) = best {
-                        taken[ck.player as usize] = false;
-                        taken[cl.player as usize] = false;
-                        taken[a.player as usize] = true;
-                        taken[b.player as usize] = true;
-                        salary = base + a.salary + b.salary;
-                        picked[k] = a;
-                        picked[l] = b;
-                        improved = true;
-                    }
-                }
-            }
-            if !improved {
+            while self.single_pass() {}
+            if !self.pair_pass() {
                 break;
             }
         }
-        for (c, &slot) in picked.iter().zip(&self.order) {
-            lineup.players[slot] = c.player;
+    }
+
+    /// One pass of best single swaps per step; true if any swap gained.
+    fn single_pass(&mut self) -> bool {
+        let mut improved = false;
+        for k in 0..self.picked.len() {
+            let cur = self.picked[k];
+            let base = self.salary - cur.salary;
+            let mut best: Option<Candidate> = None;
+            let mut best_v = self.value(&cur) + 1e-9;
+            for c in &self.pool.candidates[k] {
+                let v = self.value(c);
+                if v > best_v
+                    && !self.taken[c.player as usize]
+                    && self.fits(base + c.salary)
+                    && (!self.keep_valid || self.breach(&[k], &[c.player]) == 0)
+                {
+                    best = Some(*c);
+                    best_v = v;
+                }
+            }
+            if let Some(c) = best {
+                self.swap(k, c);
+                improved = true;
+            }
         }
-        true
+        improved
+    }
+
+    /// One pass of best pair swaps among the top candidates; true if any gained.
+    fn pair_pass(&mut self) -> bool {
+        let mut improved = false;
+        let n = self.picked.len();
+        for k in 0..n {
+            for l in k + 1..n {
+                let (ck, cl) = (self.picked[k], self.picked[l]);
+                let (pk, pl) = (self.person(ck.player), self.person(cl.player));
+                let base = self.salary - ck.salary - cl.salary;
+                let mut best: Option<(Candidate, Candidate)> = None;
+                let mut best_v = self.value(&ck) + self.value(&cl) + 1e-9;
+                let top_l = self.top[l]
+                    .first()
+                    .map_or(f64::NEG_INFINITY, |b| self.value(b));
+                for a in &self.top[k] {
+                    // Lists run from the most valuable down: nothing further can gain.
+                    if self.value(a) + top_l <= best_v {
+                        break;
+                    }
+                    let pa = self.person(a.player);
+                    if self.taken[a.player as usize] && pa != pk && pa != pl {
+                        continue;
+                    }
+                    for b in &self.top[l] {
+                        if self.value(a) + self.value(b) <= best_v {
+                            break;
+                        }
+                        let pb = self.person(b.player);
+                        if pb == pa || (self.taken[b.player as usize] && pb != pk && pb != pl) {
+                            continue;
+                        }
+                        let v = self.value(a) + self.value(b);
+                        if v > best_v
+                            && self.fits(base + a.salary + b.salary)
+                            && (!self.keep_valid
+                                || self.breach(&[k, l], &[a.player, b.player]) == 0)
+                        {
+                            best = Some((*a, *b));
+                            best_v = v;
+                        }
+                    }
+                }
+                if let Some((a, b)) = best {
+                    // Free both first: a or b may be the person leaving the other slot.
+                    self.pool.mark(self.taken, ck.player, false);
+                    self.pool.mark(self.taken, cl.player, false);
+                    self.pool.mark(self.taken, a.player, true);
+                    self.pool.mark(self.taken, b.player, true);
+                    if self.keep_valid {
+                        self.tally.remove(self.pool, ck.player);
+                        self.tally.remove(self.pool, cl.player);
+                        self.tally.add(self.pool, a.player);
+                        self.tally.add(self.pool, b.player);
+                    }
+                    self.salary = base + a.salary + b.salary;
+                    self.picked[k] = a;
+                    self.picked[l] = b;
+                    improved = true;
+                }
+            }
+        }
+        improved
+    }
+
+    /// How far a full lineup is from valid: roster-rule breaches first, then
+    /// dollars outside `[floor, cap]`.
+    fn badness(&self, salary: u32, violation: u32) -> u64 {
+        let off = salary.saturating_sub(self.pool.cap) + self.floor.saturating_sub(salary);
+        u64::from(violation) * (u64::from(self.pool.cap) + 1) + u64::from(off)
+    }
+
+    /// Swaps, one player at a time, toward a valid lineup (roster rules, salary
+    /// window): each step takes the swap with the least badness left, then the
+    /// most value. The tally must be current. True when the lineup ends valid.
+    fn repair(&mut self) -> bool {
+        for _ in 0..3 * self.picked.len() {
+            let breach = self.breach(&[], &[]);
+            let now = self.badness(self.salary, breach);
+            if now == 0 {
+                return true;
+            }
+            let mut best: Option<(usize, Candidate, u64, f64)> = None;
+            for k in 0..self.picked.len() {
+                let cur = self.picked[k];
+                let base = self.salary - cur.salary;
+                for c in &self.pool.candidates[k] {
+                    if self.taken[c.player as usize] {
+                        continue;
+                    }
+                    let v = self.breach(&[k], &[c.player]);
+                    let bad = self.badness(base + c.salary, v);
+                    if bad >= now {
+                        continue;
+                    }
+                    let gain = self.value(c) - self.value(&cur);
+                    let better =
+                        best.is_none_or(|(_, _, bb, bg)| bad < bb || (bad == bb && gain > bg));
+                    if better {
+                        best = Some((k, *c, bad, gain));
+                    }
+                }
+            }
+            let Some((k, c, _, _)) = best else {
+                return false;
+            };
+            let cur = self.picked[k];
+            self.tally.remove(self.pool, cur.player);
+            self.tally.add(self.pool, c.player);
+            self.pool.mark(self.taken, cur.player, false);
+            self.pool.mark(self.taken, c.player, true);
+            self.salary = self.salary - cur.salary + c.salary;
+            self.picked[k] = c;
+        }
+        let breach = self.breach(&[], &[]);
+        self.badness(self.salary, breach) == 0
+    }
+
+    /// Roster-rule breaches plus the distance from the wanted stack, with the
+    /// picks at fill steps `ks` replaced by `inn`. The tally must be current.
+    fn breach(&mut self, ks: &[usize], inn: &[u32]) -> u32 {
+        let mut out = [NONE; 2];
+        for (o, &k) in out.iter_mut().zip(ks) {
+            *o = self.picked[k].player;
+        }
+        let rules = self.tally.violation_after(self.pool, &out[..ks.len()], inn);
+        let Some((plan, want)) = self.stack else {
+            return rules;
+        };
+        let mut players = [NONE; 32];
+        let n = self.picked.len().min(32);
+        for (p, c) in players.iter_mut().zip(self.picked.iter()) {
+            *p = c.player;
+        }
+        for (&k, &p) in ks.iter().zip(inn) {
+            players[k] = p;
+        }
+        rules + plan.deviation(self.pool, want, &players[..n])
     }
 }

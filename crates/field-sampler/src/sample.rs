@@ -12,7 +12,8 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use schemas::{StageContext, stream_seed};
 
-use crate::pool::{Pool, Scratch};
+use crate::pool::{Built, NONE, Pool, Prefs, Scratch};
+use crate::stack::{StackPlan, Want};
 use crate::{FieldSamplerError, STAGE};
 
 /// Most draws one entrant may take before the stage gives up as infeasible.
@@ -27,7 +28,7 @@ pub const PREFERENCE_ATTEMPTS: u32 = 32;
 const CHUNK: u32 = 4_096;
 
 /// How entrants are drawn, resolved from the config against the slate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub(crate) struct Plan {
     /// Share of sharp entrants in the final field.
     pub sharp_share: f64,
@@ -43,6 +44,8 @@ pub(crate) struct Plan {
     pub tight_floor: u32,
     /// Least base projection of a casual lineup.
     pub min_proj: f64,
+    /// Stacking habits of casual entrants.
+    pub stacks: StackPlan,
 }
 
 /// A sampled batch of entrants.
@@ -55,8 +58,10 @@ pub(crate) struct Sampled {
     pub rejected: u64,
     /// Entrants whose lineup is optimizer-built.
     pub sharp: u64,
-    /// Sharp entrants whose build broke a rule and who were drawn casually instead.
+    /// Sharp entrants whose build could not be made valid and who were drawn casually instead.
     pub sharp_fallbacks: u64,
+    /// Sharp entrants whose build broke a roster rule and was repaired.
+    pub sharp_repaired: u64,
 }
 
 impl Sampled {
@@ -120,51 +125,81 @@ fn par_map<T: Send>(
 /// Per final-field entrant, its sharp lineup if it has one.
 pub(crate) type SharpLineups = Vec<Option<Vec<u32>>>;
 
-/// The sharp entrants of the final field: `Some(lineup)` for entrant `i` when
-/// it is sharp and its build is valid, `None` for casual entrants (and for
-/// sharp ones whose build failed: they are drawn casually).
+/// The sharp entrants of the final field.
+#[derive(Debug)]
+pub(crate) struct Sharp {
+    /// `Some(lineup)` for entrant `i` when it is sharp and its build is valid,
+    /// `None` for casual entrants (and for sharp ones whose build could not be
+    /// made valid: they are drawn casually).
+    pub lineups: SharpLineups,
+    /// Sharp builds that could not be made valid.
+    pub fallbacks: u64,
+    /// Sharp builds that broke a roster rule and were repaired.
+    pub repaired: u64,
+}
+
+/// Builds the final field's sharp entrants. A sharp entrant's values are its
+/// source's projection plus its own noise; a captain row moves with its base
+/// row (the same person, the same draw).
 pub(crate) fn sharp_entrants(
     pool: &Pool<'_>,
     plan: &Plan,
     n: u32,
     ctx: &StageContext<'_>,
-) -> Result<(SharpLineups, u64), FieldSamplerError> {
+) -> Result<Sharp, FieldSamplerError> {
+    let players = &pool.slate.players;
     // Each source's noisy projection, from its own stream (round u32::MAX).
     let sources: Vec<Vec<f64>> = (0..plan.sharp_sources.max(1))
         .map(|s| {
             let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(u32::MAX, s)));
-            pool.slate
-                .players
-                .iter()
-                .map(|p| {
-                    let z: f64 = rng.sample(StandardNormal);
-                    p.projection + plan.sharp_source_noise * p.std_dev * z
-                })
-                .collect()
+            let z: Vec<f64> = players.iter().map(|_| rng.sample(StandardNormal)).collect();
+            noisy(pool, &z, |i| players[i].projection, plan.sharp_source_noise)
         })
         .collect();
     let built = par_map(pool, n, ctx, false, |i, scratch| {
         let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(0, i)));
         if rng.random::<f64>() >= plan.sharp_share {
-            return (None, false);
+            return (None, Built::Valid);
         }
         let source = &sources[rng.random_range(0..sources.len())];
-        for ((v, p), &base) in scratch
-            .values
-            .iter_mut()
-            .zip(&pool.slate.players)
-            .zip(source)
-        {
-            let z: f64 = rng.sample(StandardNormal);
-            *v = base + plan.sharp_noise * p.std_dev * z;
+        let want = plan.stacks.want(&mut rng);
+        // The own noise reuses the values buffer: z first, then the values.
+        for v in scratch.values.iter_mut() {
+            *v = rng.sample(StandardNormal);
         }
-        match pool.build_sharp(pool.floor, scratch) {
-            Some(l) => (Some(l.players.clone()), false),
-            None => (None, true),
+        for (i, &t) in pool.twin.iter().enumerate() {
+            if players[i].captain_of.is_some() && t != NONE {
+                scratch.values[i] = scratch.values[t as usize];
+            }
+        }
+        for ((v, p), &base) in scratch.values.iter_mut().zip(players).zip(source) {
+            *v = base + plan.sharp_noise * p.std_dev * *v;
+        }
+        match pool.build_sharp(pool.floor, Some((&plan.stacks, &want)), scratch) {
+            (built, Some(l)) => (Some(l.players.clone()), built),
+            (_, None) => (None, Built::Failed),
         }
     })?;
-    let fallbacks = built.iter().filter(|b| b.1).count() as u64;
-    Ok((built.into_iter().map(|b| b.0).collect(), fallbacks))
+    let count = |b: Built| built.iter().filter(|x| x.1 == b).count() as u64;
+    Ok(Sharp {
+        fallbacks: count(Built::Failed),
+        repaired: count(Built::Repaired),
+        lineups: built.into_iter().map(|b| b.0).collect(),
+    })
+}
+
+/// `base(i) + noise x std_dev x z`, a captain row taking its base row's `z`.
+fn noisy(pool: &Pool<'_>, z: &[f64], base: impl Fn(usize) -> f64, noise: f64) -> Vec<f64> {
+    let players = &pool.slate.players;
+    (0..players.len())
+        .map(|i| {
+            let zi = match (players[i].captain_of, pool.twin[i]) {
+                (Some(_), t) if t != NONE => z[t as usize],
+                _ => z[i],
+            };
+            base(i) + noise * players[i].std_dev * zi
+        })
+        .collect()
 }
 
 /// Share of entrants holding each player among `sharp` lineups, per `n` entrants.
@@ -198,10 +233,14 @@ pub(crate) fn final_field(
     pool: &Pool<'_>,
     weights: &[f64],
     plan: &Plan,
-    sharp: &[Option<Vec<u32>>],
-    fallbacks: u64,
+    sharp: &Sharp,
     ctx: &StageContext<'_>,
 ) -> Result<Sampled, FieldSamplerError> {
+    let Sharp {
+        lineups: sharp,
+        fallbacks,
+        repaired,
+    } = sharp;
     let n = sharp.len() as u32;
     let drawn = par_map(pool, n, ctx, true, |i, scratch| {
         if let Some(Some(lineup)) = sharp.get(i as usize) {
@@ -213,7 +252,9 @@ pub(crate) fn final_field(
         let mut rng = Pcg64Mcg::seed_from_u64(rng.random());
         draw_casual(pool, weights, plan, &mut rng, scratch).map(|(l, r)| (l, r, false))
     })?;
-    collect(pool, drawn.into_iter(), fallbacks)
+    let mut field = collect(pool, drawn.into_iter(), *fallbacks)?;
+    field.sharp_repaired = *repaired;
+    Ok(field)
 }
 
 fn collect(
@@ -228,6 +269,7 @@ fn collect(
         rejected: 0,
         sharp: 0,
         sharp_fallbacks,
+        sharp_repaired: 0,
     };
     for entrant in drawn {
         let (lineup, rejections, sharp) = entrant.ok_or(FieldSamplerError::NoValidLineup {
@@ -244,7 +286,8 @@ fn collect(
 
 /// One casual entrant: its salary floor, then whole redraws until the lineup
 /// is valid, at most [`MAX_ATTEMPTS`] times. The first [`PREFERENCE_ATTEMPTS`]
-/// hold the entrant's preferences (tight salary use, the projection floor); the
+/// hold the entrant's preferences (tight salary use, the projection floor, its
+/// stack); the
 /// rest only the hard rules (cap, `salary_floor`, roster rules), so that
 /// calibrated weights that make the preferences rare cannot fail or stall a run.
 fn draw_casual<R: Rng>(
@@ -259,13 +302,21 @@ fn draw_casual<R: Rng>(
     } else {
         pool.floor
     };
+    let want = plan.stacks.want(rng);
+    let none = Want::none();
     for attempt in 0..MAX_ATTEMPTS {
-        let (floor, min_proj) = if attempt < PREFERENCE_ATTEMPTS {
-            (floor, plan.min_proj)
+        let (floor, min_proj, want) = if attempt < PREFERENCE_ATTEMPTS {
+            (floor, plan.min_proj, &want)
         } else {
-            (pool.floor, 0.0)
+            (pool.floor, 0.0, &none)
         };
-        if let Some(lineup) = pool.draw(weights, floor, min_proj, rng, scratch) {
+        let prefs = Prefs {
+            floor,
+            min_proj,
+            want,
+            stacks: &plan.stacks,
+        };
+        if let Some(lineup) = pool.draw(weights, &prefs, rng, scratch) {
             return Some((lineup.players.clone(), attempt));
         }
     }

@@ -90,16 +90,17 @@ fn copies_sum_to_the_field_size_and_telemetry_adds_up() {
     let t = &out.telemetry;
     let copies: u64 = out.entrants.iter().map(|e| u64::from(e.copies)).sum();
     assert_eq!(copies, 5_000);
-    assert_eq!(t.field_size, 5_000);
-    assert_eq!(t.unique_lineups as usize, out.entrants.len());
+    let d = &t.duplication;
+    assert_eq!(d.entries, 5_000);
+    assert_eq!(d.unique_lineups as usize, out.entrants.len());
     let hist: u64 = t.salary_histogram.iter().map(|b| b.count).sum();
     assert_eq!(hist, 5_000);
     assert!(t.salary_histogram.windows(2).all(|w| w[0].hi == w[1].lo));
     assert_eq!(t.salary_histogram.last().unwrap().lo, 50_000);
-    let bins = &t.dup_bins;
+    let bins = &d.dup_bins;
     assert_eq!(
         bins.zero + bins.one + bins.two_to_four + bins.five_to_nine + bins.ten_plus,
-        u64::from(t.unique_lineups)
+        d.unique_lineups
     );
     let dup: u64 = out
         .entrants
@@ -107,8 +108,8 @@ fn copies_sum_to_the_field_size_and_telemetry_adds_up() {
         .filter(|e| e.copies >= 2)
         .map(|e| u64::from(e.copies))
         .sum();
-    assert!((t.duplicated_entry_share - dup as f64 / 5_000.0).abs() < 1e-12);
-    assert_eq!(t.max_copies, out.entrants[0].copies);
+    assert!((d.duplicated_entry_share - dup as f64 / 5_000.0).abs() < 1e-12);
+    assert_eq!(d.max_copies, out.entrants[0].copies);
     assert_eq!(t.ownership.len(), slate.players.len());
     assert!(
         t.ownership
@@ -304,4 +305,56 @@ fn cancellation_stops_the_stage() {
         )
         .unwrap_err();
     assert!(matches!(err, StageError::Cancelled { .. }));
+}
+
+#[test]
+fn sharp_builds_that_break_a_roster_rule_are_repaired_not_redrawn() {
+    // Two games; game 0's players project twice as high, so the best lineup for
+    // any sharp entrant is all game 0, which min games forbids.
+    let mut slate = common::slate(21, 2, 12);
+    for p in slate.players.iter_mut().filter(|p| p.game == 0) {
+        p.projection *= 2.0;
+        p.std_dev *= 2.0;
+    }
+    let cfg = FieldSamplerConfig {
+        sharp_share: 1.0,
+        ..config(0)
+    };
+    let (out, diagnostics) = FieldSampler
+        .run(
+            FieldInput {
+                slate: &slate,
+                field_size: 2_000,
+            },
+            &cfg,
+            &StageContext::quiet(4),
+        )
+        .unwrap();
+    assert!(
+        diagnostics.counters["sharp_repaired"] > 1_000.0,
+        "{:?}",
+        diagnostics.counters
+    );
+    assert_eq!(diagnostics.counters["sharp_fallbacks"], 0.0);
+    assert_eq!(out.telemetry.sharp_share, 1.0);
+    // Repaired toward value: most keep seven of eight from the strong game.
+    let mut sevens = 0;
+    for e in &out.entrants {
+        let lineup = Lineup {
+            players: e.players.clone(),
+        };
+        lineup.check(&slate).unwrap();
+        let strong = e
+            .players
+            .iter()
+            .filter(|&&i| slate.players[i as usize].game == 0)
+            .count();
+        assert!(
+            strong >= 6,
+            "{strong} from the strong game: {:?}",
+            e.players
+        );
+        sevens += u32::from(strong == 7) * e.copies;
+    }
+    assert!(sevens > 1_000, "{sevens} of 2,000 hold seven");
 }

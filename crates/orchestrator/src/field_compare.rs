@@ -2,11 +2,19 @@
 //!
 //! The real field is read from a DraftKings contest-standings export; the
 //! sampled field is drawn for the registered slate with the sampler config, at
-//! the real field's count of filled lineups. Both duplication profiles come from
-//! [`schemas::DupProfile`], with lineup identity = the player set (as in the
-//! sampler and the simulator). The real profile by lineup as entered (slot
-//! order included, as a naive count of the `Lineup` column gives) is reported
-//! alongside, because it reads quite differently on small slates.
+//! the real field's count of filled lineups, from the same seed stream as `dfs
+//! run` (so `--seed N` samples the field a run with seed N and that field size
+//! would). Both duplication profiles come from [`schemas::DupProfile`].
+//!
+//! Duplication is counted by player set: two entries with the same eight
+//! players score the same and split the prizes of the places they tie for,
+//! whatever slots DraftKings shows them in, so the set is what duplication costs.
+//! The sampler and the simulator use the same identity. The real profile by
+//! lineup as entered (slot text, as a naive count of the `Lineup` column gives,
+//! and as the figures commonly quoted for real fields are counted) is reported
+//! alongside: it reads much less duplicated, above all on small slates, where
+//! many players fit several slots. A sampled lineup has one canonical slot order,
+//! so the sampled field has only the set figure.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,7 +22,7 @@ use std::sync::atomic::AtomicBool;
 
 use field_sampler::{FieldInput, FieldSampler};
 use pipeline_io::inputs::{normalise_name, read_standings};
-use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, StageContext, stream_seed};
+use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, Stage, StageContext, stream_seed};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -50,7 +58,7 @@ pub struct FieldComparison {
     pub empty_lineups: u64,
     /// The real field by player set.
     pub real: DupProfile,
-    /// The real field by lineup as entered (slot order included).
+    /// The real field by lineup as entered (slot text: slot order included).
     pub real_as_entered: DupProfile,
     /// The sampled field (same entry count as `real`), by player set.
     pub sampled: DupProfile,
@@ -108,7 +116,9 @@ pub fn field_compare(
 
     let (slate, _) = home.load_slate(&slate_rec)?;
     let ctx = StageContext {
-        seed: stream_seed(req.seed, "field_compare", 0),
+        // The run's own stream for this stage: the same `--seed` samples the same
+        // field as `dfs run` (for the same slate, config and field size).
+        seed: stream_seed(req.seed, <FieldSampler as Stage>::NAME, 0),
         progress,
         events: &schemas::NullSink,
         cancel,
@@ -126,7 +136,7 @@ pub fn field_compare(
         .map_err(schemas::StageError::from)?;
     check_field(&slate, &field, field_size)?;
     let t = &field.telemetry;
-    let sampled = DupProfile::from_copies(field.entrants.iter().map(|e| e.copies));
+    let sampled = t.duplication.clone();
 
     // Real %Drafted counts empty lineups in the denominator; rescale to filled ones.
     let scale = standings.entries.len() as f64 / sets.len() as f64;
@@ -198,7 +208,7 @@ pub fn comparison_table(c: &FieldComparison) -> String {
     let _ = writeln!(
         out,
         "{:<26} {:>12} {:>12} {:>12}",
-        "", "real (set)", "real (slots)", "sampled"
+        "", "real (set)", "real (slots)", "sampled (set)"
     );
     let rows: [Row; 9] = [
         ("entries", |p| p.entries.to_string()),

@@ -409,7 +409,7 @@ fn execute(
         seeds: runner.seeds,
         timings: runner.timings,
         candidates: pool.lineups.len(),
-        field_unique: field.telemetry.unique_lineups,
+        field_unique: u32::try_from(field.telemetry.duplication.unique_lineups).unwrap_or(u32::MAX),
         ownership_mae: field.telemetry.ownership_mae,
     })
 }

@@ -41,11 +41,11 @@ pub(crate) fn optimizer_metrics(pool: &OptimizerOutput) -> Value {
 pub(crate) fn field_metrics(field: &FieldSamplerOutput) -> Value {
     let t = &field.telemetry;
     json!({
-        "field_size": t.field_size,
-        "unique_lineups": t.unique_lineups,
-        "unique_share": t.unique_share,
-        "duplicated_entry_share": t.duplicated_entry_share,
-        "max_copies": t.max_copies,
+        "field_size": t.duplication.entries,
+        "unique_lineups": t.duplication.unique_lineups,
+        "unique_share": t.duplication.unique_share,
+        "duplicated_entry_share": t.duplication.duplicated_entry_share,
+        "max_copies": t.duplication.max_copies,
         "ownership_mae": t.ownership_mae,
         "rejection_rate": t.rejection_rate,
     })

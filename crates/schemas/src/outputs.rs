@@ -172,22 +172,15 @@ pub struct SalaryBin {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldTelemetry {
-    /// Entries sampled.
-    pub field_size: u32,
-    pub unique_lineups: u32,
-    /// Unique lineups / entries.
-    pub unique_share: f64,
-    /// Share of entries whose lineup someone else also entered.
-    pub duplicated_entry_share: f64,
-    pub max_copies: u32,
-    /// Unique lineups by copies.
-    pub dup_bins: DupBins,
+    /// How duplicated the field is, lineup identity = the player set (what ties
+    /// and shared prizes depend on); `entries` is the field size.
+    pub duplication: DupProfile,
     /// Mean absolute error of sampled against projected ownership, in points (0..100).
     pub ownership_mae: f64,
     pub calibration_rounds: u32,
     /// Share of entries built by sharp entrants (optimizer on a noisy projection).
     pub sharp_share: f64,
-    /// Draws rejected (cap, salary floor, min games) per accepted entry.
+    /// Draws rejected (dead ends, min games, team limits, preferences) per accepted entry.
     pub rejection_rate: f64,
     pub ownership: Vec<OwnershipRow>,
     pub salary_histogram: Vec<SalaryBin>,

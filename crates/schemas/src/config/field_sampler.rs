@@ -36,6 +36,23 @@ pub struct FieldSamplerConfig {
     pub sharp_source_noise: f64,
     /// Rounds of weight calibration toward projected ownership.
     pub calibration_rounds: u32,
+    /// Stacking: positions of the stack's anchor (NFL: `QB`). The anchor's slot
+    /// is filled first. Positions the sport does not know are ignored, so a
+    /// sport without them (NBA) has no stacking.
+    pub stack_anchor: Vec<String>,
+    /// Positions of the anchor's teammates that count as his stack partners (NFL: `WR`, `TE`).
+    pub stack_partners: Vec<String>,
+    /// Positions of the anchor's opponents that count as a bring-back.
+    pub stack_bring_back: Vec<String>,
+    /// Share (0..1) of entrants holding exactly one partner of their anchor (sharp
+    /// entrants' builds are repaired into their stack).
+    pub stack_one_share: f64,
+    /// Share (0..1) of entrants holding exactly two partners of their anchor; the
+    /// rest hold none.
+    pub stack_two_share: f64,
+    /// Share (0..1) of stacking entrants who add one bring-back; the
+    /// others hold no player of the anchor's opponent at those positions.
+    pub bring_back_share: f64,
 }
 
 impl Default for FieldSamplerConfig {
@@ -47,10 +64,16 @@ impl Default for FieldSamplerConfig {
             tight_salary_left: 1_000,
             projection_floor: 0.85,
             sharp_share: 0.35,
-            sharp_noise: 0.2,
-            sharp_sources: 20,
-            sharp_source_noise: 0.5,
+            sharp_noise: 0.15,
+            sharp_sources: 30,
+            sharp_source_noise: 0.7,
             calibration_rounds: 8,
+            stack_anchor: vec!["QB".into()],
+            stack_partners: vec!["WR".into(), "TE".into()],
+            stack_bring_back: vec!["RB".into(), "WR".into(), "TE".into()],
+            stack_one_share: 0.45,
+            stack_two_share: 0.30,
+            bring_back_share: 0.35,
         }
     }
 }
