@@ -297,10 +297,19 @@ fn main() {
         100.0 * scores / secs / bound
     );
     println!(
-        "  portfolio roi_mean {:.4}; top-{} by ROI {:.4}",
+        "  selection          {} candidate evaluations for {} picks from {CANDIDATES}",
+        diag.counters
+            .get("selection_evaluations")
+            .copied()
+            .unwrap_or(0.0),
+        out.selected.len()
+    );
+    println!(
+        "  portfolio roi_mean {:.4}; top-{} by ROI {:.4} ({} entries shared)",
         out.metrics.roi_mean,
         out.metrics.top_n_baseline.entries,
-        out.metrics.top_n_baseline.roi_mean
+        out.metrics.top_n_baseline.roi_mean,
+        out.metrics.top_n_baseline.shared_entries
     );
 
     if std::env::var("DFS_BENCH_NO_PEERS").is_ok() {

@@ -19,7 +19,7 @@ use crate::{NAME, SimError, SimInput};
 
 /// Iterations per work unit. Fixed, so that the chunking (and with it every
 /// floating-point sum) is the same for any thread count.
-pub const CHUNK: u32 = 32;
+pub const CHUNK: u32 = 128;
 
 /// Lineups of one width as sorted player indices, in one flat buffer.
 ///
@@ -387,7 +387,7 @@ fn for_chunks<T: Send>(
     mut fold: impl FnMut(T),
 ) -> Result<(), SimError> {
     let chunks = iterations.div_ceil(CHUNK);
-    let wave = (2 * rayon::current_num_threads()).max(1) as u32;
+    let wave = (4 * rayon::current_num_threads()).max(1) as u32;
     let mut start = 0;
     while start < chunks {
         let end = start.saturating_add(wave).min(chunks);
@@ -586,7 +586,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         .iter()
         .map(|&i| input.candidates[i].clone())
         .collect();
-    let chosen = select_marginal(
+    let (chosen, evaluations) = select_marginal(
         &ordered,
         &in_the_money,
         &tally.payout,
@@ -731,6 +731,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     );
     diag.count("iterations", iters);
     diag.count("lineup_scores", scored);
+    diag.count("selection_evaluations", evaluations as f64);
     diag.count("payout_audits", f64::from(portfolio.audits));
     diag.count("payout_audit_max_gap", portfolio.audit_gap);
     if let Some(&(_, gain)) = chosen.first() {

@@ -37,8 +37,11 @@ pub(crate) struct FieldRanks {
     kept: Vec<u32>,
     /// Scratch: write cursors of the counting sort of the queries.
     cursor: Vec<u32>,
-    /// Indices of the field lineups sharing a bucket with a query (or paid).
+    /// Each field lineup's bucket.
+    bucket_of: Vec<u16>,
+    /// `selected[..selected_len]`: the field lineups sharing a bucket with a query.
     selected: Vec<u32>,
+    selected_len: usize,
     /// `(better, tied)` per query of the last [`Self::rank`].
     ranks: Vec<(u64, u64)>,
 }
@@ -94,23 +97,30 @@ impl FieldRanks {
             self.cursor[b] += 1;
         }
 
-        // One pass over the field: count every bucket, and list (branch-free)
-        // the lineups that share a bucket with a query.
+        // Over the field: every lineup's bucket (a loop that vectorizes), then
+        // count every bucket and list (branch-free) the lineups that share a
+        // bucket with a query.
+        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
+        self.bucket_of.clear();
+        self.bucket_of.extend(
+            scores[..n]
+                .iter()
+                .map(|&s| ((hi - s) * scale).min(last) as u16),
+        );
         self.hist.clear();
         self.hist.resize(self.buckets, 0);
-        self.selected.clear();
-        self.selected.resize(n + 1, 0);
-        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
+        if self.selected.len() < n + 1 {
+            self.selected.resize(n + 1, 0);
+        }
         let (hist, kept, selected) = (&mut self.hist[..], &self.kept[..], &mut self.selected[..]);
         let mut k = 0usize;
-        for (i, (&s, &c)) in scores[..n].iter().zip(&copies[..n]).enumerate() {
-            // `Self::bucket`, by hand so the loop keeps its slices in registers.
-            let b = usize::from(((hi - s) * scale).min(last) as u16);
+        for (i, (&b, &c)) in self.bucket_of.iter().zip(&copies[..n]).enumerate() {
+            let b = usize::from(b);
             hist[b] += (u64::from(c) << 32) | 1;
             selected[k] = i as u32;
             k += kept[b] as usize;
         }
-        self.selected.truncate(k);
+        self.selected_len = k;
         self.above.clear();
         self.above.push(0);
         let mut entries = 0u32;
@@ -123,9 +133,9 @@ impl FieldRanks {
         // a query fall either side of it at random).
         self.ranks.clear();
         self.ranks.resize(queries.len(), (0, 0));
-        for &i in &self.selected {
+        for &i in &self.selected[..self.selected_len] {
             let (s, c) = (scores[i as usize], u64::from(copies[i as usize]));
-            let b = self.bucket(s);
+            let b = usize::from(self.bucket_of[i as usize]);
             for &q in &self.qorder[self.qstart[b] as usize..self.qstart[b + 1] as usize] {
                 let query = queries[q as usize];
                 let r = &mut self.ranks[q as usize];
@@ -170,7 +180,7 @@ impl FieldRanks {
         }
         let n = scores.len().min(copies.len());
         let mut top: Vec<(f32, u32)> = (0..n)
-            .filter(|&i| self.bucket(scores[i]) < pb)
+            .filter(|&i| usize::from(self.bucket_of[i]) < pb)
             .map(|i| (scores[i], copies[i]))
             .collect();
         top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));

@@ -124,9 +124,10 @@ impl Standing {
                 push: 0.0,
             },
         );
-        // Re-derive every entry's place among field and ours, and its push.
+        // Re-derive the places and pushes from the new entry's tie group down:
+        // the entries above it keep theirs.
         let n = self.ours.len();
-        let mut k = 0;
+        let mut k = self.ours.partition_point(|o| o.score > r.score);
         while k < n {
             let s = self.ours[k].score;
             let group = self.ours[k..].iter().take_while(|o| o.score == s).count();
@@ -145,8 +146,14 @@ impl Standing {
         }
     }
 
-    /// Change of our total payout in this iteration if `r` joins our entries.
-    fn gain(&self, ladder: &PrizeLadder, r: &InTheMoney) -> f64 {
+    /// Change of our total payout in this iteration if `r` joins our entries,
+    /// and the part of it that is `r`'s own tie group (no more than `r` alone
+    /// would win, and never more as our entries grow).
+    fn gain(&self, ladder: &PrizeLadder, r: &InTheMoney) -> (f64, f64) {
+        if self.ours.is_empty() {
+            let alone = ladder.tied_share(r.better as usize, r.tied as usize + 1);
+            return (alone, alone);
+        }
         let above = self.ours.partition_point(|o| o.score > r.score);
         let through = self.ours.partition_point(|o| o.score >= r.score);
         let k = through - above;
@@ -156,7 +163,10 @@ impl Standing {
         let group =
             (k + 1) as f64 * ladder.tied_share(g, t + 1) - k as f64 * ladder.tied_share(g, t);
         // ... and every one of ours below it drops one place.
-        group + self.below.get(through).copied().unwrap_or(0.0)
+        (
+            group + self.below.get(through).copied().unwrap_or(0.0),
+            group,
+        )
     }
 }
 
@@ -167,14 +177,20 @@ impl Standing {
 /// raises the portfolio's summed payout over those iterations the most,
 /// counting the places it takes from our entries below it and the ties it
 /// splits with ours (ties by lower index), among candidates that keep every
-/// player within [`exposure_cap`]. A candidate alone earns at most
-/// `standalone[j]` (its payout sum against the field alone), and our entries
-/// only ever lower that when prizes never increase with place, so candidates
-/// are visited best bound first and the scan stops when no bound can beat the
-/// best gain found: the result is the exact greedy choice.
+/// player within [`exposure_cap`].
+///
+/// A gain is the candidate's own tie group's change (what it wins, less what
+/// it takes from ours tied with it) plus the places it takes from ours below
+/// it, which is never positive. When prizes never increase with place, the
+/// own part only shrinks as our entries grow, so its value at a candidate's
+/// last evaluation (at first, `standalone[j]`: its payout against the field
+/// alone) bounds every later gain. Candidates are visited best bound first and
+/// the scan stops when no bound can beat the best gain found: the result is
+/// the exact greedy choice, at a fraction of the evaluations.
 ///
 /// Returns indices into `candidates` in the order chosen, with the expected
-/// payout (summed over iterations) each added.
+/// payout (summed over iterations) each added, and how many candidate
+/// evaluations it took.
 pub(crate) fn select_marginal(
     candidates: &[CandidateLineup],
     itm: &[Vec<InTheMoney>],
@@ -183,36 +199,42 @@ pub(crate) fn select_marginal(
     iterations: u32,
     entries: u32,
     max_exposure: f64,
-) -> Vec<(usize, f64)> {
+) -> (Vec<(usize, f64)>, u64) {
     let n = candidates.len().min(itm.len()).min(standalone.len());
+    let mut evaluations = 0u64;
     let monotone = ladder_never_increases(ladder);
     let mut exposure = Exposure::new(exposure_cap(max_exposure, entries));
     let mut standings: Vec<Standing> = vec![Standing::default(); iterations as usize];
+    let mut bound: Vec<f64> = standalone[..n].to_vec();
     let mut open: Vec<usize> = (0..n).collect();
-    open.sort_by(|&a, &b| standalone[b].total_cmp(&standalone[a]).then(a.cmp(&b)));
-    let batch = (8 * rayon::current_num_threads()).max(8);
+    // Evaluated in parallel a few at a time: the best is usually among the first
+    // few bounds. Fixed, so the count of evaluations does not depend on threads.
+    let batch = 4;
     let mut picked: Vec<(usize, f64)> = Vec::with_capacity(entries as usize);
 
     while picked.len() < entries as usize {
         open.retain(|&j| exposure.fits(&candidates[j]));
+        open.sort_by(|&a, &b| bound[b].total_cmp(&bound[a]).then(a.cmp(&b)));
         let mut best: Option<(usize, f64)> = None;
         for chunk in open.chunks(batch) {
             if monotone
                 && let Some((_, g)) = best
-                && standalone[chunk[0]] < g
+                && bound[chunk[0]] < g
             {
                 break;
             }
-            let gains: Vec<f64> = chunk
+            evaluations += chunk.len() as u64;
+            let evaluated: Vec<(f64, f64)> = chunk
                 .par_iter()
                 .map(|&j| {
-                    itm[j]
-                        .iter()
-                        .map(|r| standings[r.iteration as usize].gain(ladder, r))
-                        .sum()
+                    itm[j].iter().fold((0.0, 0.0), |(gain, own), r| {
+                        let (g, o) = standings[r.iteration as usize].gain(ladder, r);
+                        (gain + g, own + o)
+                    })
                 })
                 .collect();
-            for (&j, &g) in chunk.iter().zip(&gains) {
+            for (&j, &(g, own)) in chunk.iter().zip(&evaluated) {
+                bound[j] = own;
                 let better = match best {
                     None => true,
                     Some((b, bg)) => g > bg || (g == bg && j < b),
@@ -230,7 +252,7 @@ pub(crate) fn select_marginal(
         open.retain(|&x| x != j);
         picked.push((j, gain));
     }
-    picked
+    (picked, evaluations)
 }
 
 /// True when no place pays more than the place before it (every real DK table).
@@ -283,6 +305,14 @@ mod tests {
         for _ in 0..500 {
             let mut standing = Standing::default();
             let mut held: Vec<InTheMoney> = Vec::new();
+            let probe_score = f32::from(rng.random_range(0u8..8));
+            let probe = InTheMoney {
+                iteration: 0,
+                better: 7 - probe_score as u32,
+                tied: probe_score as u32 % 3,
+                score: probe_score,
+            };
+            let mut last_probe = f64::INFINITY;
             for _ in 0..rng.random_range(0..6) {
                 let score = f32::from(rng.random_range(0u8..8));
                 // A field consistent with the score: higher scores, fewer above.
@@ -293,7 +323,11 @@ mod tests {
                     score,
                 };
                 let before = brute_total(&ladder, &held);
-                let gain = standing.gain(&ladder, &r);
+                let (gain, own) = standing.gain(&ladder, &r);
+                // The own part bounds the gain and never grows with our entries.
+                let (_, probe_own) = standing.gain(&ladder, &probe);
+                assert!(gain <= own + 1e-9 && probe_own <= last_probe + 1e-9);
+                last_probe = probe_own;
                 let alone = ladder.tied_share(r.better as usize, r.tied as usize + 1);
                 assert!(gain <= alone + 1e-9, "gain {gain} above the bound {alone}");
                 held.push(r);
