@@ -428,7 +428,7 @@ struct PortfolioTally {
 /// Every this many iterations pass B pays every entrant of the paid places
 /// (field and ours, ties split) and checks the sum against the prizes the
 /// places hold: an audit of the ranks at a fraction of their cost.
-pub const AUDIT_EVERY: u32 = 16;
+pub const AUDIT_EVERY: u32 = 64;
 
 /// Our entries' scores in one iteration, best first.
 fn ours_desc(prep: &Prepared, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {

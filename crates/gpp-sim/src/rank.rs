@@ -26,15 +26,15 @@ pub(crate) struct FieldRanks {
     hi: f32,
     scale: f32,
     buckets: usize,
-    /// Per bucket: entries (copies counted) in the high 32 bits, lineups in the low 32.
-    hist: Vec<u64>,
+    /// Per bucket: field entries (copies counted).
+    hist: Vec<u32>,
     /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
     above: Vec<u32>,
     /// Queries by bucket: `qorder[qstart[b]..qstart[b + 1]]` are the queries in bucket `b`.
     qstart: Vec<u32>,
     qorder: Vec<u32>,
     /// Per bucket: 1 if a query falls in it.
-    kept: Vec<u32>,
+    kept: Vec<u8>,
     /// Scratch: write cursors of the counting sort of the queries.
     cursor: Vec<u32>,
     /// Each field lineup's bucket.
@@ -116,7 +116,7 @@ impl FieldRanks {
         let mut k = 0usize;
         for (i, (&b, &c)) in self.bucket_of.iter().zip(&copies[..n]).enumerate() {
             let b = usize::from(b);
-            hist[b] += (u64::from(c) << 32) | 1;
+            hist[b] = hist[b].wrapping_add(c);
             selected[k] = i as u32;
             k += kept[b] as usize;
         }
@@ -125,7 +125,7 @@ impl FieldRanks {
         self.above.push(0);
         let mut entries = 0u32;
         for &h in &self.hist {
-            entries = entries.wrapping_add((h >> 32) as u32);
+            entries = entries.wrapping_add(h);
             self.above.push(entries);
         }
 
