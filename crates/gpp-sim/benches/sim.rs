@@ -163,6 +163,7 @@ fn main() {
         iterations,
         entries: None,
         max_exposure: 0.5,
+        ..SimConfig::default()
     };
     let input = SimInput {
         slate: &slate,
@@ -170,6 +171,7 @@ fn main() {
         candidates: &candidates,
         field: &field,
         entries: ENTRIES,
+        correlations: None,
     };
 
     let threads = rayon::current_num_threads();

@@ -34,28 +34,35 @@
 //! candidate a [`PERCENTILE_BINS`]-bin histogram of finish percentiles, and
 //! per iteration two numbers for the portfolio.
 
+mod copula;
 mod engine;
 mod error;
 mod histogram;
+mod linalg;
 mod outcome;
 mod payout;
+mod special;
 
 use schemas::{
-    CandidateLineup, Contest, Diagnostics, FieldEntrant, SimConfig, SimOutput, Slate, Stage,
-    StageContext, StageError,
+    CandidateLineup, Contest, CorrelationSource, CorrelationTable, Diagnostics, FieldEntrant,
+    SimConfig, SimOutput, Slate, Stage, StageContext, StageError,
 };
+
+pub use copula::{CopulaModel, Repair, TABLE_POINTS, Z_MAX};
 
 pub use engine::{CHUNK, exposure_cap, portfolio_seed, select_entries, simulate};
 pub use error::SimError;
 pub use histogram::PERCENTILE_BINS;
+pub use linalg::{min_eigenvalue, nearest_correlation};
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};
 
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
 
-/// The contest simulator as a pipeline [`Stage`], with the independent
-/// [`TruncatedNormal`] outcome model. Use [`simulate`] for another model.
+/// The contest simulator as a pipeline [`Stage`], with the correlated
+/// [`CopulaModel`] built from the slate, [`SimInput::correlations`] and
+/// [`SimConfig::marginal`]. Use [`simulate`] for another model.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GppSim;
 
@@ -72,6 +79,10 @@ pub struct SimInput<'a> {
     /// [`SimConfig::entries`] or the contest's max entries); more than the
     /// candidates is clamped with a warning. [`SimConfig::entries`] is not read.
     pub entries: u32,
+    /// The correlation table for the slate's sport, already resolved by the
+    /// caller from [`SimConfig::correlations`]; `None`: players independent.
+    /// Ignored when the config says `none`.
+    pub correlations: Option<&'a CorrelationTable>,
 }
 
 impl Stage for GppSim {
@@ -86,7 +97,56 @@ impl Stage for GppSim {
         config: &SimConfig,
         ctx: &StageContext<'_>,
     ) -> Result<(SimOutput, Diagnostics), StageError> {
-        let model = TruncatedNormal::from_slate(input.slate)?;
-        Ok(simulate(&model, &input, config, ctx)?)
+        let table = match config.correlations {
+            CorrelationSource::Independent => None,
+            CorrelationSource::Builtin | CorrelationSource::File(_) => input.correlations,
+        };
+        let model = CopulaModel::new(input.slate, table, config.marginal)?;
+        let (output, mut diag) = simulate(&model, &input, config, ctx)?;
+        if table.is_none() && config.correlations != CorrelationSource::Independent {
+            diag.warn(format!(
+                "no correlation table for sport {}: players drawn independently",
+                input.slate.rules.sport
+            ));
+        }
+        if !model.repairs().is_empty() {
+            let games: Vec<&str> = model
+                .repairs()
+                .iter()
+                .map(|r| {
+                    input
+                        .slate
+                        .games
+                        .get(r.game as usize)
+                        .map_or("?", |g| g.key.as_str())
+                })
+                .collect();
+            let min = model
+                .repairs()
+                .iter()
+                .map(|r| r.min_eigenvalue)
+                .fold(f64::INFINITY, f64::min);
+            let change = model
+                .repairs()
+                .iter()
+                .map(|r| r.max_change)
+                .fold(0.0, f64::max);
+            diag.warn(format!(
+                "the table's correlations are not positive semi-definite in {} game(s) ({}; \
+                 smallest eigenvalue {min:.4}): using the nearest correlation matrix \
+                 (largest change of a coefficient {change:.4})",
+                games.len(),
+                games.join(", ")
+            ));
+        }
+        if !model.unknown_positions().is_empty() {
+            diag.warn(format!(
+                "positions {} are not in the correlation table: their pairs count as 0",
+                model.unknown_positions().join(", ")
+            ));
+        }
+        diag.count("outcome_drawn_players", model.drawn_players() as f64);
+        diag.count("outcome_repaired_games", model.repairs().len() as f64);
+        Ok((output, diag))
     }
 }
