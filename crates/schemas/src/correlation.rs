@@ -24,7 +24,7 @@ use crate::ContractError;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrelationTable {
-    /// The sport the table is for, as in [`crate::SportRules::sport`] (e.g. `NBA`).
+    /// The sport the table is for, as in the sport rules' `sport` (e.g. `NBA`).
     pub sport: String,
     /// Positions the table may name (those of the sport's rules).
     pub positions: Vec<String>,

@@ -90,6 +90,28 @@ mod tests {
     }
 
     #[test]
+    fn sim_configs_name_the_table_three_ways() {
+        use schemas::{CorrelationSource, Marginal, SimConfig};
+        let p = Path::new("sim.yaml");
+        let c: SimConfig =
+            crate::config::parse_config(p, "correlations: none\nmarginal: gamma\n").unwrap();
+        assert_eq!(c.correlations, CorrelationSource::Independent);
+        assert_eq!(c.marginal, Marginal::Gamma);
+        let c: SimConfig =
+            crate::config::parse_config(p, "correlations: tables/nfl.yaml\n").unwrap();
+        assert_eq!(
+            c.correlations,
+            CorrelationSource::File("tables/nfl.yaml".into())
+        );
+        let c: SimConfig = crate::config::parse_config(p, "correlations: builtin\n").unwrap();
+        assert_eq!(c, SimConfig::default());
+        let err = crate::config::parse_config::<SimConfig>(p, "marginal: weibull\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sim.yaml") && err.contains("weibull"), "{err}");
+    }
+
+    #[test]
     fn errors_name_the_file_and_the_field() {
         let p = Path::new("corr.yaml");
         let err = parse_correlations(

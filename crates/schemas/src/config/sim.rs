@@ -16,7 +16,11 @@ pub struct SimConfig {
     /// Each player's distribution of fantasy points, matched to his projection
     /// (mean) and std dev.
     pub marginal: Marginal,
-    /// Where the per-game correlations of teammates and opponents come from.
+    /// Where the per-game correlations of teammates and opponents come from:
+    /// `builtin` (the table of the slate's sport; independent for a sport
+    /// without one), `none` (independent), or the path of a table YAML file
+    /// (relative to the folder of this config file).
+    #[schemars(with = "String")]
     pub correlations: CorrelationSource,
 }
 
@@ -35,19 +39,49 @@ pub enum Marginal {
     Normal,
 }
 
-/// Where the correlation table comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+/// Where the correlation table comes from. In YAML a string: `builtin`,
+/// `none`, or the path of a table file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum CorrelationSource {
-    /// The table built in for the slate's sport (`configs/correlations/`);
-    /// players are independent when the sport has none.
+    /// `builtin`: the table built in for the slate's sport
+    /// (`configs/correlations/`); players are independent when the sport has none.
     Builtin,
-    /// No correlation: every player drawn independently.
-    #[serde(rename = "none")]
+    /// `none`: no correlation, every player drawn independently.
     Independent,
-    /// A correlation table YAML file (`{file: path}`); a relative path is taken
-    /// from the folder of the config file that names it.
+    /// Any other string: a correlation table YAML file; a relative path is
+    /// taken from the folder of the config file that names it.
     File(PathBuf),
+}
+
+impl TryFrom<String> for CorrelationSource {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(
+                "correlations: expected builtin, none or a file path, got an empty string".into(),
+            );
+        }
+        Ok(if t.eq_ignore_ascii_case("builtin") {
+            CorrelationSource::Builtin
+        } else if t.eq_ignore_ascii_case("none") {
+            CorrelationSource::Independent
+        } else {
+            CorrelationSource::File(PathBuf::from(t))
+        })
+    }
+}
+
+impl From<CorrelationSource> for String {
+    fn from(c: CorrelationSource) -> String {
+        match c {
+            CorrelationSource::Builtin => "builtin".into(),
+            CorrelationSource::Independent => "none".into(),
+            CorrelationSource::File(p) => p.to_string_lossy().into_owned(),
+        }
+    }
 }
 
 impl Default for SimConfig {
