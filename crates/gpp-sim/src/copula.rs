@@ -15,13 +15,17 @@ use rand_pcg::Pcg64Mcg;
 use schemas::{CorrelationTable, Marginal, PairKind, Slate};
 
 use crate::SimError;
-use crate::linalg::{PSD_TOLERANCE, cholesky_packed, min_eigenvalue, nearest_correlation};
+use crate::linalg::{PSD_TOLERANCE, cholesky_packed, min_eigenvalue, nearest_correlation_weighted};
 use crate::outcome::OutcomeModel;
 use crate::special::{gamma_quantile, norm_cdf_pair, norm_quantile};
 
 /// Points of a tabulated quantile function, on an even grid of `z` in
 /// `[-Z_MAX, Z_MAX]`; beyond it (probability 2e-9) a draw takes the end value.
 pub const TABLE_POINTS: usize = 257;
+/// Repair weights: a player's std dev, floored at this share of the game's
+/// largest so that the lightest players do not absorb arbitrarily large changes.
+pub const WEIGHT_FLOOR: f64 = 0.25;
+
 /// Half-width of the tabulated range of normal scores.
 pub const Z_MAX: f64 = 6.0;
 
@@ -83,6 +87,9 @@ pub struct Repair {
     pub min_eigenvalue: f64,
     /// Largest change of one coefficient.
     pub max_change: f64,
+    /// Largest change of a coefficient between two key players, each with
+    /// a std dev at least half the game's largest.
+    pub key_change: f64,
 }
 
 /// Per-game Gaussian copula with log-normal, gamma or truncated-normal
@@ -265,17 +272,35 @@ impl CopulaModel {
                 {
                     let min = min_eigenvalue(&c, len);
                     if min < -PSD_TOLERANCE {
-                        let repaired = nearest_correlation(&c, len);
-                        let max_change = repaired
+                        // Nearest in a norm weighted by the players' std devs
+                        // (floored at a quarter of the game's largest): pairs
+                        // of players with little spread absorb most of the
+                        // change, the pairs that move lineup scores little.
+                        let sd: Vec<f64> = members
                             .iter()
-                            .zip(&c)
-                            .map(|(a, b)| (a - b).abs())
-                            .fold(0.0, f64::max);
+                            .map(|&i| slate.players[i as usize].std_dev)
+                            .collect();
+                        let top = sd.iter().copied().fold(0.0, f64::max);
+                        let weights: Vec<f64> =
+                            sd.iter().map(|&x| x.max(top * WEIGHT_FLOOR)).collect();
+                        let repaired = nearest_correlation_weighted(&c, len, &weights);
+                        let mut max_change = 0.0f64;
+                        let mut key_change = 0.0f64;
+                        for a in 0..len {
+                            for b in 0..len {
+                                let d = (repaired[a * len + b] - c[a * len + b]).abs();
+                                max_change = max_change.max(d);
+                                if sd[a] >= top / 2.0 && sd[b] >= top / 2.0 {
+                                    key_change = key_change.max(d);
+                                }
+                            }
+                        }
                         model.repairs.push(Repair {
                             game: g as u32,
                             players: len,
                             min_eigenvalue: min,
                             max_change,
+                            key_change,
                         });
                         c = repaired;
                     }

@@ -4,11 +4,20 @@
 //! # Method
 //!
 //! Each iteration draws every player's fantasy points from an [`OutcomeModel`]
-//! (today [`TruncatedNormal`]: independent `Normal(projection, std_dev)`
-//! truncated at 0 by rejection), with its own RNG
-//! `Pcg64Mcg::seed_from_u64(stream_seed(seed, "sim", iteration))`. A lineup's
-//! score is its players' points summed in sorted player order, so identical
-//! lineups tie exactly.
+//! with its own RNG `Pcg64Mcg::seed_from_u64(stream_seed(seed, "sim",
+//! iteration))`. The stage uses [`CopulaModel`], a Gaussian copula per game:
+//! the players' correlations come from the sport's [`CorrelationTable`]
+//! (teammates and opponents by position pair, [`SimInput::correlations`]),
+//! repaired to the nearest correlation matrix when they are not positive
+//! semi-definite, and factored once (`C = L Lᵀ`); each iteration draws
+//! independent normals `e`, correlates them per game (`z = L e`) and maps each
+//! `z` to points through the player's marginal ([`SimConfig::marginal`]:
+//! log-normal in closed form, gamma or truncated normal from a tabulated
+//! quantile), matched to his projection and std dev and never below 0. A
+//! player projected at 0 scores 0, a std dev of 0 scores the projection, and a
+//! showdown captain row scores the captain multiplier times its base player's
+//! points of the same iteration. A lineup's score is its players' points
+//! summed in sorted player order, so identical lineups tie exactly.
 //!
 //! **Pass A** scores the field's unique lineups (each with its copies) and
 //! every candidate. Each candidate is a single extra entry: with `g` field
@@ -53,9 +62,16 @@ pub use copula::{CopulaModel, Repair, TABLE_POINTS, Z_MAX};
 pub use engine::{CHUNK, exposure_cap, portfolio_seed, select_entries, simulate};
 pub use error::SimError;
 pub use histogram::PERCENTILE_BINS;
-pub use linalg::{min_eigenvalue, nearest_correlation};
+pub use linalg::{min_eigenvalue, nearest_correlation, nearest_correlation_weighted};
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};
+
+/// Largest change of a table coefficient between two key players (see
+/// [`Repair::key_change`]) by the PSD repair that passes without a warning;
+/// every repair is counted in the diagnostics. Smaller changes are the
+/// expected cost of a position-pair table on a deep roster (17 NBA teammates
+/// cannot all be at -0.075; a QB cannot be at 0.35 with eight receivers).
+pub const REPAIR_WARNING: f64 = 0.05;
 
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
@@ -109,10 +125,14 @@ impl Stage for GppSim {
                 input.slate.rules.sport
             ));
         }
-        if !model.repairs().is_empty() {
+        let max_of = |f: fn(&Repair) -> f64| model.repairs().iter().map(f).fold(0.0, f64::max);
+        let repair_change = max_of(|r| r.max_change);
+        let key_change = max_of(|r| r.key_change);
+        if key_change > REPAIR_WARNING {
             let games: Vec<&str> = model
                 .repairs()
                 .iter()
+                .filter(|r| r.key_change > REPAIR_WARNING)
                 .map(|r| {
                     input
                         .slate
@@ -121,20 +141,11 @@ impl Stage for GppSim {
                         .map_or("?", |g| g.key.as_str())
                 })
                 .collect();
-            let min = model
-                .repairs()
-                .iter()
-                .map(|r| r.min_eigenvalue)
-                .fold(f64::INFINITY, f64::min);
-            let change = model
-                .repairs()
-                .iter()
-                .map(|r| r.max_change)
-                .fold(0.0, f64::max);
             diag.warn(format!(
-                "the table's correlations are not positive semi-definite in {} game(s) ({}; \
-                 smallest eigenvalue {min:.4}): using the nearest correlation matrix \
-                 (largest change of a coefficient {change:.4})",
+                "the table's correlations are not positive semi-definite for the players \
+                 drawn in {} game(s) ({}): the nearest correlation matrix moves a coefficient \
+                 between key players (std dev at least half the game's largest) by up to \
+                 {key_change:.4}, and any coefficient by up to {repair_change:.4}",
                 games.len(),
                 games.join(", ")
             ));
@@ -147,6 +158,8 @@ impl Stage for GppSim {
         }
         diag.count("outcome_drawn_players", model.drawn_players() as f64);
         diag.count("outcome_repaired_games", model.repairs().len() as f64);
+        diag.count("outcome_repair_max_change", repair_change);
+        diag.count("outcome_repair_key_change", key_change);
         Ok((output, diag))
     }
 }

@@ -101,11 +101,41 @@ fn psd_projection(a: &[f64], n: usize) -> Vec<f64> {
 /// "Computing the nearest correlation matrix"), finished by clipping negative
 /// eigenvalues and rescaling to a unit diagonal so that the result is positive
 /// semi-definite whatever the iteration count. An input that is already PSD
-/// comes back unchanged.
+/// comes back unchanged. Nearest in the Frobenius norm; see
+/// [`nearest_correlation_weighted`] for a weighted norm.
 pub fn nearest_correlation(a: &[f64], n: usize) -> Vec<f64> {
+    nearest_correlation_weighted(a, n, &vec![1.0; n])
+}
+
+/// [`nearest_correlation`] in Higham's W-norm `‖D (A - X) D‖_F` with
+/// `D = diag(d)`, `d > 0`: the change of pair `(i, j)` costs `d_i d_j` per
+/// unit, so pairs of heavy players move least. With `d` the players' std
+/// devs, this is the nearest change of the covariance of fantasy points.
+pub fn nearest_correlation_weighted(a: &[f64], n: usize, d: &[f64]) -> Vec<f64> {
     if min_eigenvalue(a, n) >= -PSD_TOLERANCE {
         return a.to_vec();
     }
+    let top = d.iter().copied().fold(0.0, f64::max);
+    let d: Vec<f64> = d
+        .iter()
+        .map(|&x| if top > 0.0 && x > 0.0 { x / top } else { 1.0 })
+        .collect();
+    // The W-norm projection onto the PSD cone: D⁻¹ P(D R D) D⁻¹.
+    let project = |r: &[f64]| {
+        let mut scaled = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                scaled[i * n + j] = d[i] * r[i * n + j] * d[j];
+            }
+        }
+        let mut x = psd_projection(&scaled, n);
+        for i in 0..n {
+            for j in 0..n {
+                x[i * n + j] /= d[i] * d[j];
+            }
+        }
+        x
+    };
     let mut y = a.to_vec();
     let mut ds = vec![0.0; n * n];
     let mut r = vec![0.0; n * n];
@@ -113,7 +143,7 @@ pub fn nearest_correlation(a: &[f64], n: usize) -> Vec<f64> {
         for k in 0..n * n {
             r[k] = y[k] - ds[k];
         }
-        let x = psd_projection(&r, n);
+        let x = project(&r);
         for k in 0..n * n {
             ds[k] = x[k] - r[k];
         }
@@ -128,17 +158,23 @@ pub fn nearest_correlation(a: &[f64], n: usize) -> Vec<f64> {
             break;
         }
     }
-    let mut x = psd_projection(&y, n);
-    let d: Vec<f64> = (0..n).map(|i| x[i * n + i]).collect();
+    let mut x = project(&y);
+    let diag: Vec<f64> = (0..n).map(|i| x[i * n + i]).collect();
     for i in 0..n {
         for j in 0..n {
             x[i * n + j] = if i == j {
                 1.0
-            } else if d[i] > 0.0 && d[j] > 0.0 {
-                (x[i * n + j] / (d[i] * d[j]).sqrt()).clamp(-1.0, 1.0)
+            } else if diag[i] > 0.0 && diag[j] > 0.0 {
+                (x[i * n + j] / (diag[i] * diag[j]).sqrt()).clamp(-1.0, 1.0)
             } else {
                 0.0
             };
+        }
+    }
+    // Exact symmetry after the divisions.
+    for i in 0..n {
+        for j in i + 1..n {
+            x[j * n + i] = x[i * n + j];
         }
     }
     x
@@ -290,6 +326,67 @@ mod tests {
             }
             assert!(d <= frobenius(&a, &clipped) + 1e-6, "n = {n}");
         }
+    }
+
+    fn weighted_distance(a: &[f64], b: &[f64], d: &[f64], n: usize) -> f64 {
+        let mut s = 0.0;
+        for i in 0..n {
+            for j in 0..n {
+                let x = d[i] * (a[i * n + j] - b[i * n + j]) * d[j];
+                s += x * x;
+            }
+        }
+        s.sqrt()
+    }
+
+    #[test]
+    fn weighted_repair_moves_light_pairs_more() {
+        // A QB (heavy) correlated 0.45 with six receivers: impossible together
+        // (6 * 0.45² > 1). Two receivers are heavy, four light.
+        let n = 7;
+        let mut a = vec![0.0; n * n];
+        for i in 0..n {
+            a[i * n + i] = 1.0;
+        }
+        for j in 1..n {
+            a[j] = 0.45;
+            a[j * n] = 0.45;
+        }
+        let d = [8.0, 8.0, 7.0, 2.0, 1.5, 1.5, 1.0];
+        let plain = nearest_correlation(&a, n);
+        let weighted = nearest_correlation_weighted(&a, n, &d);
+        assert!(min_eigenvalue(&weighted, n) >= -1e-9);
+        for i in 0..n {
+            assert_eq!(weighted[i * n + i], 1.0);
+            for j in 0..n {
+                assert_eq!(weighted[i * n + j], weighted[j * n + i]);
+            }
+        }
+        // The heavy pairs keep more of their coefficient than under the
+        // plain norm; the change goes to pairs with a light player.
+        assert!(
+            weighted[1] > plain[1] + 0.01,
+            "{} vs {}",
+            weighted[1],
+            plain[1]
+        );
+        let change = |i: usize, j: usize| (weighted[i * n + j] - a[i * n + j]).abs();
+        let heavy = (0..3)
+            .flat_map(|i| (0..3).map(move |j| (i, j)))
+            .map(|(i, j)| change(i, j))
+            .fold(0.0, f64::max);
+        let light = (0..n)
+            .flat_map(|i| (3..n).map(move |j| (i, j)))
+            .map(|(i, j)| change(i, j))
+            .fold(0.0, f64::max);
+        assert!(light > 2.0 * heavy, "light {light}, heavy {heavy}");
+        // Nearest in its own norm: no closer than the plain repair there.
+        assert!(
+            weighted_distance(&a, &weighted, &d, n) <= weighted_distance(&a, &plain, &d, n) + 1e-6
+        );
+        // Unit weights are the plain repair.
+        let ones = nearest_correlation_weighted(&a, n, &[3.0; 7]);
+        assert!(frobenius(&ones, &plain) < 1e-9);
     }
 
     #[test]

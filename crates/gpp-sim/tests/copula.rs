@@ -402,11 +402,11 @@ fn same_seed_same_bytes_and_iterations_differ() {
 fn an_indefinite_table_is_repaired_to_the_nearest_correlation_matrix() {
     // Three same-team WRs at -0.6 each: eigenvalue 1 - 2 * 0.6 < 0. The
     // nearest correlation matrix of an equicorrelation is the equicorrelation
-    // on the boundary, -1/2.
+    // on the boundary, -1/2 (equal std devs: the weighted norm is symmetric too).
     let s = slate(&[
-        (0, "AAA", "WR", 15.0, 7.0),
+        (0, "AAA", "WR", 15.0, 6.0),
         (0, "AAA", "WR", 12.0, 6.0),
-        (0, "AAA", "WR", 9.0, 5.0),
+        (0, "AAA", "WR", 9.0, 6.0),
         (0, "BBB", "QB", 18.0, 6.0),
     ]);
     let mut t = table();
