@@ -1,19 +1,20 @@
 //! Cost of drawing one iteration's outcomes with the correlated model: a
 //! 500-player NBA-like slate of 10 games, a third of the players out
-//! (projection 0), every pair of a game correlated.
+//! (projection 0), with the builtin NBA table (every pair of a game in the
+//! copula; teams of more than 14 drawn players need the PSD repair).
 //!
 //! `cargo bench -p gpp-sim --bench outcomes [-- ITERATIONS]` (default 10,000).
 //! Prints, per marginal, construction time and nanoseconds per iteration and
 //! per drawn player per iteration, on one core.
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
 use gpp_sim::{CopulaModel, OutcomeModel, TruncatedNormal, draw_iteration};
+use pipeline_io::inputs::builtin_correlations;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use schemas::{CorrelationTable, Game, Marginal, Player, Slate, SlotRule, SportRules};
+use schemas::{Game, Marginal, Player, Slate, SlotRule, SportRules};
 
 const PLAYERS: usize = 500;
 const GAMES: usize = 10;
@@ -90,27 +91,6 @@ fn slate(rng: &mut Pcg64Mcg) -> Slate {
     }
 }
 
-fn table() -> CorrelationTable {
-    let mut same = BTreeMap::new();
-    let mut opp = BTreeMap::new();
-    for (i, a) in POSITIONS.iter().enumerate() {
-        let mut s = BTreeMap::new();
-        let mut o = BTreeMap::new();
-        for b in &POSITIONS[i..] {
-            s.insert(b.to_string(), -0.05);
-            o.insert(b.to_string(), 0.08);
-        }
-        same.insert(a.to_string(), s);
-        opp.insert(a.to_string(), o);
-    }
-    CorrelationTable {
-        sport: "NBA".into(),
-        positions: POSITIONS.map(String::from).to_vec(),
-        same_team: same,
-        opponent: opp,
-    }
-}
-
 fn time<M: OutcomeModel>(name: &str, model: &M, drawn: usize, iterations: u64, built: f64) {
     let mut points = vec![0.0f32; model.player_count()];
     let start = Instant::now();
@@ -136,7 +116,7 @@ fn main() {
         .unwrap_or(10_000);
     let mut rng = Pcg64Mcg::seed_from_u64(3);
     let s = slate(&mut rng);
-    let t = table();
+    let t = builtin_correlations("NBA").expect("builtin NBA table");
     let drawn = s.players.iter().filter(|p| p.projection > 0.0).count();
     println!(
         "outcomes: {PLAYERS} players ({drawn} drawn) in {GAMES} games, {iterations} iterations, one core"
