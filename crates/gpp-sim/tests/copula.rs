@@ -19,15 +19,21 @@ use schemas::{
 
 const MARGINALS: [Marginal; 3] = [Marginal::Lognormal, Marginal::Gamma, Marginal::Normal];
 
+/// Classic: one FLEX slot. Showdown (`captain`): slot 0 is CPT, slot 1 FLEX.
 fn rules(captain: bool) -> SportRules {
     let positions: Vec<String> = ["QB", "RB", "WR", "TE", "DST"].map(String::from).to_vec();
+    let slot = |name: &str| SlotRule {
+        name: name.into(),
+        eligible: positions.clone(),
+    };
     SportRules {
         name: "test_nfl".into(),
         sport: "NFL".into(),
-        slots: vec![SlotRule {
-            name: "FLEX".into(),
-            eligible: positions.clone(),
-        }],
+        slots: if captain {
+            vec![slot("CPT"), slot("FLEX")]
+        } else {
+            vec![slot("FLEX")]
+        },
         positions,
         salary_cap: 50_000,
         min_games: 1,
@@ -354,11 +360,15 @@ fn captain_rows_score_the_multiplier_times_their_base() {
     s.rules = rules(true);
     s.games.truncate(1);
     let base = s.players.len();
+    for p in &mut s.players {
+        p.slot_mask = 0b10;
+    }
     for b in 0..base {
         let mut c = s.players[b].clone();
         c.dk_id += 1_000;
         c.projection *= 1.5;
         c.std_dev *= 1.5;
+        c.slot_mask = 0b01;
         c.captain_of = Some(b as u32);
         s.players.push(c);
     }

@@ -102,10 +102,10 @@ pub fn candidate(lineup_id: u32, players: &[u32]) -> CandidateLineup {
 pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
     SimConfig {
         iterations,
-        entries: None,
         max_exposure,
         marginal: Marginal::Normal,
         correlations: CorrelationSource::Independent,
+        ..SimConfig::default()
     }
 }
 
