@@ -1,7 +1,7 @@
 //! Throughput of the simulator on a contest of realistic size: 1,000
 //! candidates against a 100,000-entry field (80,000 unique lineups) of
 //! 8-player NBA lineups from a 160-player, 10-game slate, with the stage's
-//! own outcome model.
+//! own outcome model (the builtin NBA correlation table, log-normal marginals).
 //!
 //! `cargo bench -p gpp-sim --bench sim [-- ITERATIONS]` (default 10,000).
 //!
@@ -245,6 +245,7 @@ fn main() {
         })
         .collect();
     let contest = contest();
+    let table = pipeline_io::inputs::builtin_correlations("NBA");
     let config = SimConfig {
         iterations,
         max_exposure: 0.5,
@@ -256,6 +257,7 @@ fn main() {
         candidates: &candidates,
         field: &field,
         entries: ENTRIES,
+        correlations: table.as_ref(),
     };
 
     let threads = rayon::current_num_threads();

@@ -4,11 +4,20 @@
 //! # Method
 //!
 //! Each iteration draws every player's fantasy points from an [`OutcomeModel`]
-//! (today [`TruncatedNormal`]: independent `Normal(projection, std_dev)`
-//! truncated at 0 by rejection), with its own RNG
-//! `Pcg64Mcg::seed_from_u64(stream_seed(seed, "sim", iteration))`. A lineup's
-//! score is its players' points summed in sorted player order, so identical
-//! lineups tie exactly.
+//! with its own RNG `Pcg64Mcg::seed_from_u64(stream_seed(seed, "sim",
+//! iteration))`. The stage uses [`CopulaModel`], a Gaussian copula per game:
+//! the players' correlations come from the sport's [`CorrelationTable`]
+//! (teammates and opponents by position pair, [`SimInput::correlations`]),
+//! repaired to the nearest correlation matrix when they are not positive
+//! semi-definite, and factored once (`C = L Lᵀ`); each iteration draws
+//! independent normals `e`, correlates them per game (`z = L e`) and maps each
+//! `z` to points through the player's marginal ([`SimConfig::marginal`]:
+//! log-normal in closed form, gamma or truncated normal from a tabulated
+//! quantile), matched to his projection and std dev and never below 0. A
+//! player projected at 0 scores 0, a std dev of 0 scores the projection, and a
+//! showdown captain row scores the captain multiplier times its base player's
+//! points of the same iteration. A lineup's score is its players' points
+//! summed in sorted player order, so identical lineups tie exactly.
 //!
 //! **Pass A** scores the field's unique lineups (each with its copies) and
 //! every candidate. Each candidate is a single extra entry: with `g` field
@@ -23,8 +32,10 @@
 //! the iteration's lowest and highest score (a monotone map, so every bucket
 //! is all better than the next), bucket totals give the entries above any
 //! bucket, and only the field lineups sharing a query's bucket are compared
-//! one by one. Exact, ties included; only the buckets of the paid places are
-//! ever sorted, each on its own, to pay the whole field in pass B.
+//! one by one. Exact, ties included. Only the paid part is ever sorted: every
+//! [`AUDIT_EVERY`]th iteration of pass B selects the lineups in the paid
+//! places' buckets, sorts just those, pays every entrant, field and ours, and
+//! checks the total against the prizes on offer.
 //!
 //! **Selection** is greedy by marginal expected portfolio payout on pass A's
 //! draws: each step adds the candidate that raises our summed payout the
@@ -50,31 +61,44 @@
 //! percentiles and its in-the-money iterations (a fraction of the iterations,
 //! 16 bytes each), and per iteration three numbers for the portfolios.
 
+mod copula;
 mod engine;
 mod error;
 mod histogram;
+mod linalg;
 mod outcome;
 mod payout;
 mod rank;
 mod selection;
+mod special;
 
 use schemas::{
-    CandidateLineup, Contest, Diagnostics, FieldEntrant, SimConfig, SimOutput, Slate, Stage,
-    StageContext, StageError,
+    CandidateLineup, Contest, CorrelationSource, CorrelationTable, Diagnostics, FieldEntrant,
+    SimConfig, SimOutput, Slate, Stage, StageContext, StageError,
 };
 
-pub use engine::{CHUNK, portfolio_seed, simulate};
+pub use copula::{CopulaModel, Repair, TABLE_POINTS, Z_MAX};
+pub use engine::{AUDIT_EVERY, CHUNK, portfolio_seed, simulate};
 pub use error::SimError;
 pub use histogram::PERCENTILE_BINS;
+pub use linalg::{min_eigenvalue, nearest_correlation, nearest_correlation_weighted};
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};
 pub use selection::{exposure_cap, select_entries};
 
+/// Largest change of a table coefficient between two key players (see
+/// [`Repair::key_change`]) by the PSD repair that passes without a warning;
+/// every repair is counted in the diagnostics. Smaller changes are the
+/// expected cost of a position-pair table on a deep roster (17 NBA teammates
+/// cannot all be at -0.075; a QB cannot be at 0.35 with eight receivers).
+pub const REPAIR_WARNING: f64 = 0.05;
+
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
 
-/// The contest simulator as a pipeline [`Stage`], with the independent
-/// [`TruncatedNormal`] outcome model. Use [`simulate`] for another model.
+/// The contest simulator as a pipeline [`Stage`], with the correlated
+/// [`CopulaModel`] built from the slate, [`SimInput::correlations`] and
+/// [`SimConfig::marginal`]. Use [`simulate`] for another model.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GppSim;
 
@@ -91,6 +115,10 @@ pub struct SimInput<'a> {
     /// [`SimConfig::entries`] or the contest's max entries); more than the
     /// candidates is clamped with a warning. [`SimConfig::entries`] is not read.
     pub entries: u32,
+    /// The correlation table for the slate's sport, already resolved by the
+    /// caller from [`SimConfig::correlations`]; `None`: players independent.
+    /// Ignored when the config says `none`.
+    pub correlations: Option<&'a CorrelationTable>,
 }
 
 impl Stage for GppSim {
@@ -105,7 +133,53 @@ impl Stage for GppSim {
         config: &SimConfig,
         ctx: &StageContext<'_>,
     ) -> Result<(SimOutput, Diagnostics), StageError> {
-        let model = TruncatedNormal::from_slate(input.slate)?;
-        Ok(simulate(&model, &input, config, ctx)?)
+        let table = match config.correlations {
+            CorrelationSource::Independent => None,
+            CorrelationSource::Builtin | CorrelationSource::File(_) => input.correlations,
+        };
+        let model = CopulaModel::new(input.slate, table, config.marginal)?;
+        let (output, mut diag) = simulate(&model, &input, config, ctx)?;
+        if table.is_none() && config.correlations != CorrelationSource::Independent {
+            diag.warn(format!(
+                "no correlation table for sport {}: players drawn independently",
+                input.slate.rules.sport
+            ));
+        }
+        let max_of = |f: fn(&Repair) -> f64| model.repairs().iter().map(f).fold(0.0, f64::max);
+        let repair_change = max_of(|r| r.max_change);
+        let key_change = max_of(|r| r.key_change);
+        if key_change > REPAIR_WARNING {
+            let games: Vec<&str> = model
+                .repairs()
+                .iter()
+                .filter(|r| r.key_change > REPAIR_WARNING)
+                .map(|r| {
+                    input
+                        .slate
+                        .games
+                        .get(r.game as usize)
+                        .map_or("?", |g| g.key.as_str())
+                })
+                .collect();
+            diag.warn(format!(
+                "the table's correlations are not positive semi-definite for the players \
+                 drawn in {} game(s) ({}): the nearest correlation matrix moves a coefficient \
+                 between key players (std dev at least half the game's largest) by up to \
+                 {key_change:.4}, and any coefficient by up to {repair_change:.4}",
+                games.len(),
+                games.join(", ")
+            ));
+        }
+        if !model.unknown_positions().is_empty() {
+            diag.warn(format!(
+                "positions {} are not in the correlation table: their pairs count as 0",
+                model.unknown_positions().join(", ")
+            ));
+        }
+        diag.count("outcome_drawn_players", model.drawn_players() as f64);
+        diag.count("outcome_repaired_games", model.repairs().len() as f64);
+        diag.count("outcome_repair_max_change", repair_change);
+        diag.count("outcome_repair_key_change", key_change);
+        Ok((output, diag))
     }
 }

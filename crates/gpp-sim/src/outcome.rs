@@ -1,8 +1,9 @@
 //! The outcome model: how one iteration's fantasy points are drawn.
 //!
-//! The simulator only sees the [`OutcomeModel`] trait, so a correlated model
-//! (per-game Gaussian copula, DESIGN.md section 7) can replace the independent
-//! one without touching ranking, paying or selection.
+//! The simulator only sees the [`OutcomeModel`] trait: the stage's correlated
+//! [`crate::CopulaModel`] (per-game Gaussian copula, DESIGN.md section 7) and
+//! the independent [`TruncatedNormal`] kept for comparison both implement it,
+//! and either runs without touching ranking, paying or selection.
 
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;

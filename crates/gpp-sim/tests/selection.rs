@@ -89,6 +89,7 @@ fn selection_is_the_exact_greedy_choice() {
         candidates: &candidates,
         field: &field,
         entries,
+        correlations: None,
     };
     let model = TruncatedNormal::from_slate(&slate).unwrap();
     let (out, _) = simulate(
@@ -178,6 +179,7 @@ fn selection_spreads_out_where_top_n_stacks_up() {
         candidates: &candidates,
         field: &field,
         entries,
+        correlations: None,
     };
     let model = TruncatedNormal::from_slate(&slate).unwrap();
     let (out, _) = simulate(&model, &input, &config(6000, 1.0), &StageContext::quiet(5)).unwrap();

@@ -25,6 +25,7 @@ fn run(
         candidates,
         field,
         entries,
+        correlations: None,
     };
     GppSim.run(input, config, &StageContext::quiet(2024))
 }
@@ -236,6 +237,7 @@ fn identical_output_for_any_thread_count() {
         candidates: &cands,
         field: &field,
         entries: 5,
+        correlations: None,
     };
     let (other, _) = GppSim
         .run(input, &config(333, 0.6), &StageContext::quiet(1))
@@ -371,6 +373,7 @@ fn cancellation_stops_the_run() {
         candidates: &cands,
         field: &field,
         entries: 3,
+        correlations: None,
     };
     let err = GppSim.run(input, &config(100, 1.0), &ctx).unwrap_err();
     assert!(matches!(err, StageError::Cancelled { stage: "sim" }));

@@ -10,16 +10,18 @@ use field_sampler::{FieldInput, FieldSampler};
 use gpp_sim::{GppSim, SimInput};
 use optimizer::{Optimizer, OptimizerInput};
 use pipeline_io::config::read_config;
+use pipeline_io::inputs::{builtin_correlations, load_correlations, sha256_file};
 use pipeline_io::outputs::{
     RunFolder, write_catalog, write_dk_export, write_entrants, write_json, write_jsonl,
     write_lineups, write_results, write_text,
 };
 use registry::RunRecord;
 use schemas::{
-    Diagnostics, DiagnosticsReport, Event, EventSink, FieldSamplerConfig, FieldSamplerOutput,
-    MetricsHead, OptimizerConfig, OptimizerOutput, PortfolioMetrics, ProgressSink, RunManifest,
-    RunStatus, RunSummary, SimConfig, SimOutput, Slate, Stage, StageContext, StageTiming,
-    VariantCatalog, VariantsConfig, stream_seed,
+    CorrelationSource, CorrelationTable, Diagnostics, DiagnosticsReport, Event, EventSink,
+    FieldSamplerConfig, FieldSamplerOutput, InputFile, MetricsHead, OptimizerConfig,
+    OptimizerOutput, PortfolioMetrics, ProgressSink, RunManifest, RunStatus, RunSummary, SimConfig,
+    SimOutput, Slate, Stage, StageContext, StageTiming, VariantCatalog, VariantsConfig,
+    stream_seed,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -64,6 +66,10 @@ struct Configs {
     optimizer: OptimizerConfig,
     field_sampler: FieldSamplerConfig,
     sim: SimConfig,
+    /// The correlation table `sim.correlations` resolves to for the slate
+    /// (`None`: players independent).
+    #[serde(skip)]
+    correlations: Option<CorrelationTable>,
 }
 
 /// A stage config from its YAML file, or its defaults when no file is given.
@@ -150,16 +156,21 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<RunOutcome, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
-    let configs = Configs {
+    let mut configs = Configs {
         variants: load(req.variants_config.as_deref())?,
         optimizer: load(req.optimizer_config.as_deref())?,
         field_sampler: load(req.sampler_config.as_deref())?,
         sim: load(req.sim_config.as_deref())?,
+        correlations: None,
     };
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;
     inputs.push(payouts);
     contest.validate()?;
+    let (correlations, table_file) =
+        correlation_table(&configs.sim, req.sim_config.as_deref(), &slate.rules.sport)?;
+    configs.correlations = correlations;
+    inputs.extend(table_file);
 
     let config_values = config_map(&configs);
     let config_hashes: BTreeMap<String, String> = config_values
@@ -286,6 +297,34 @@ struct StagesDone {
     ownership_mae: f64,
 }
 
+/// The correlation table the sim config asks for, and the file it came from
+/// (for the manifest's inputs): the builtin table of the slate's sport (none
+/// for a sport without one), none, or a YAML file, a relative path taken from
+/// the sim config file's folder.
+fn correlation_table(
+    config: &SimConfig,
+    config_path: Option<&Path>,
+    sport: &str,
+) -> Result<(Option<CorrelationTable>, Option<InputFile>), OrchestratorError> {
+    Ok(match &config.correlations {
+        CorrelationSource::Builtin => (builtin_correlations(sport), None),
+        CorrelationSource::Independent => (None, None),
+        CorrelationSource::File(file) => {
+            let path = match config_path.and_then(Path::parent) {
+                Some(dir) if file.is_relative() => dir.join(file),
+                _ => file.clone(),
+            };
+            let table = load_correlations(&path)?;
+            let input = InputFile {
+                role: "correlations".into(),
+                path: path.to_string_lossy().into_owned(),
+                sha256: sha256_file(&path)?,
+            };
+            (Some(table), Some(input))
+        }
+    })
+}
+
 /// Runs the stages in order, checking and writing each one's artifacts into `folder`.
 fn execute(
     req: &RunRequest,
@@ -378,6 +417,7 @@ fn execute(
             candidates: &pool.lineups,
             field: &field.entrants,
             entries,
+            correlations: configs.correlations.as_ref(),
         },
         &configs.sim,
     )?;
@@ -528,4 +568,50 @@ pub fn optimize(
     let lineups: Vec<&[u32]> = pool.lineups.iter().map(|l| l.players.as_slice()).collect();
     write_dk_export(&req.out, &slate, &lineups)?;
     Ok(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn correlation_tables_resolve_builtin_none_and_files() {
+        let mut config = SimConfig::default();
+        let (table, file) = correlation_table(&config, None, "NFL").unwrap();
+        assert_eq!(table.unwrap().sport, "NFL");
+        assert!(file.is_none());
+        let (table, _) = correlation_table(&config, None, "MLB").unwrap();
+        assert!(table.is_none(), "no builtin table: independent");
+        config.correlations = CorrelationSource::Independent;
+        assert!(correlation_table(&config, None, "NFL").unwrap().0.is_none());
+
+        // A relative file is taken from the sim config's folder.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("tables")).unwrap();
+        let yaml = "sport: NFL\npositions: [QB, WR]\nsame_team: {QB: {WR: 0.5}}\n";
+        std::fs::write(dir.path().join("tables/mine.yaml"), yaml).unwrap();
+        config.correlations = CorrelationSource::File("tables/mine.yaml".into());
+        let sim_yaml = dir.path().join("sim.yaml");
+        let (table, file) = correlation_table(&config, Some(&sim_yaml), "NFL").unwrap();
+        let table = table.unwrap();
+        assert_eq!(
+            table.coefficient(schemas::PairKind::SameTeam, "WR", "QB"),
+            0.5
+        );
+        let file = file.unwrap();
+        assert_eq!(file.role, "correlations");
+        assert_eq!(
+            file.sha256,
+            pipeline_io::inputs::sha256_hex(yaml.as_bytes())
+        );
+
+        // A missing file is an error naming it.
+        config.correlations = CorrelationSource::File("tables/absent.yaml".into());
+        let err = correlation_table(&config, Some(&sim_yaml), "NFL")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("absent.yaml"), "{err}");
+    }
 }

@@ -6,9 +6,9 @@
 use schemars::{JsonSchema, Schema, schema_for};
 
 use crate::{
-    DiagnosticsReport, FieldSamplerConfig, FieldSamplerOutput, OptimizerConfig, OptimizerOutput,
-    PortfolioMetrics, RunManifest, RunSummary, SimConfig, SimOutput, VariantCatalog,
-    VariantsConfig,
+    CorrelationTable, DiagnosticsReport, FieldSamplerConfig, FieldSamplerOutput, OptimizerConfig,
+    OptimizerOutput, PortfolioMetrics, RunManifest, RunSummary, SimConfig, SimOutput,
+    VariantCatalog, VariantsConfig,
 };
 
 /// A named contract: the file stem in `schemas/` and its schema.
@@ -40,6 +40,7 @@ pub fn contracts() -> Vec<Contract> {
         contract::<OptimizerConfig>("optimizer_config"),
         contract::<FieldSamplerConfig>("field_sampler_config"),
         contract::<SimConfig>("sim_config"),
+        contract::<CorrelationTable>("correlation_table"),
     ]
 }
 

@@ -7,6 +7,7 @@
 mod config;
 mod contest;
 pub mod contracts;
+mod correlation;
 mod error;
 mod lineup;
 mod outputs;
@@ -17,10 +18,11 @@ mod sport;
 mod stage;
 
 pub use config::{
-    FieldSamplerConfig, GameStack, OptimizerConfig, PlayerExposure, PlayerGroup, PlayerRef,
-    QbStack, SimConfig, TeamStack, VariantsConfig,
+    CorrelationSource, FieldSamplerConfig, GameStack, Marginal, OptimizerConfig, PlayerExposure,
+    PlayerGroup, PlayerRef, QbStack, SimConfig, TeamStack, VariantsConfig,
 };
 pub use contest::{Contest, PayoutTier, PrizeLadder};
+pub use correlation::{CorrelationTable, PairKind};
 pub use error::{ContractError, StageError};
 pub use lineup::{Lineup, LineupViolation};
 pub use outputs::{

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use schemas::{
-    CandidateLineup, Contest, FieldEntrant, Game, PayoutTier, Player, SimConfig, Slate, SlotRule,
-    SportRules,
+    CandidateLineup, Contest, CorrelationSource, FieldEntrant, Game, Marginal, PayoutTier, Player,
+    SimConfig, Slate, SlotRule, SportRules,
 };
 
 /// A 3-slot sport where every player fits every slot.
@@ -103,6 +103,8 @@ pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
     SimConfig {
         iterations,
         max_exposure,
+        marginal: Marginal::Normal,
+        correlations: CorrelationSource::Independent,
         ..SimConfig::default()
     }
 }

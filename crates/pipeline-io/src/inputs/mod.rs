@@ -1,5 +1,6 @@
 //! Reading what users bring: DraftKings salary files (and the pool inside
-//! `DKEntries.csv`), provider projections, payout tables and sport rules, and
+//! `DKEntries.csv`), provider projections, payout tables, sport rules and the
+//! simulator's correlation tables, and
 //! assembling them into a validated [`schemas::Slate`] and [`schemas::Contest`].
 //!
 //! Every error names the file, and where it applies the 1-based row and the field,
@@ -20,6 +21,7 @@
 //! # }
 //! ```
 
+mod correlation;
 mod hash;
 mod matching;
 pub mod models;
@@ -31,6 +33,9 @@ mod sport;
 mod standings;
 mod table;
 
+pub use correlation::{
+    builtin_correlation_sports, builtin_correlations, load_correlations, parse_correlations,
+};
 pub use hash::{sha256_file, sha256_hex};
 pub use matching::{MatchReport, PlayerWithoutProjection, UnmatchedProjection, normalise_name};
 pub use payouts::{DEFAULT_MAX_ENTRIES, read_payouts};

@@ -8,7 +8,7 @@ mod variants;
 
 pub use field_sampler::FieldSamplerConfig;
 pub use optimizer::{GameStack, OptimizerConfig, PlayerExposure, PlayerGroup, QbStack, TeamStack};
-pub use sim::SimConfig;
+pub use sim::{CorrelationSource, Marginal, SimConfig};
 pub use variants::VariantsConfig;
 
 use schemars::JsonSchema;

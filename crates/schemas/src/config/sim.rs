@@ -1,7 +1,9 @@
+use std::path::PathBuf;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// gpp-sim: Monte Carlo size and how many entries to select.
+/// gpp-sim: Monte Carlo size, how many entries to select, and the outcome model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
@@ -11,6 +13,75 @@ pub struct SimConfig {
     pub entries: Option<u32>,
     /// Most share of the selected entries any one player may appear in (0..1).
     pub max_exposure: f64,
+    /// Each player's distribution of fantasy points, matched to his projection
+    /// (mean) and std dev.
+    pub marginal: Marginal,
+    /// Where the per-game correlations of teammates and opponents come from:
+    /// `builtin` (the table of the slate's sport; independent for a sport
+    /// without one), `none` (independent), or the path of a table YAML file
+    /// (relative to the folder of this config file).
+    #[schemars(with = "String")]
+    pub correlations: CorrelationSource,
+}
+
+/// The family of a player's fantasy-points distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Marginal {
+    /// Log-normal with the projection as mean and the std dev as std dev:
+    /// right-skewed, never below 0.
+    Lognormal,
+    /// Gamma with the projection as mean and the std dev as std dev: right-skewed,
+    /// with a heavier left shoulder than the log-normal (more near-zero games).
+    Gamma,
+    /// `Normal(projection, std dev)` truncated at 0, the independent model's
+    /// family: symmetric; truncation lifts the mean when the std dev is large.
+    Normal,
+}
+
+/// Where the correlation table comes from. In YAML a string: `builtin`,
+/// `none`, or the path of a table file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum CorrelationSource {
+    /// `builtin`: the table built in for the slate's sport
+    /// (`configs/correlations/`); players are independent when the sport has none.
+    Builtin,
+    /// `none`: no correlation, every player drawn independently.
+    Independent,
+    /// Any other string: a correlation table YAML file; a relative path is
+    /// taken from the folder of the config file that names it.
+    File(PathBuf),
+}
+
+impl TryFrom<String> for CorrelationSource {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(
+                "correlations: expected builtin, none or a file path, got an empty string".into(),
+            );
+        }
+        Ok(if t.eq_ignore_ascii_case("builtin") {
+            CorrelationSource::Builtin
+        } else if t.eq_ignore_ascii_case("none") {
+            CorrelationSource::Independent
+        } else {
+            CorrelationSource::File(PathBuf::from(t))
+        })
+    }
+}
+
+impl From<CorrelationSource> for String {
+    fn from(c: CorrelationSource) -> String {
+        match c {
+            CorrelationSource::Builtin => "builtin".into(),
+            CorrelationSource::Independent => "none".into(),
+            CorrelationSource::File(p) => p.to_string_lossy().into_owned(),
+        }
+    }
 }
 
 impl Default for SimConfig {
@@ -19,6 +90,8 @@ impl Default for SimConfig {
             iterations: 1_000,
             entries: None,
             max_exposure: 1.0,
+            marginal: Marginal::Lognormal,
+            correlations: CorrelationSource::Builtin,
         }
     }
 }
