@@ -30,18 +30,19 @@ pub(crate) struct FieldRanks {
     hist: Vec<u32>,
     /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
     above: Vec<u32>,
-    /// Queries by bucket: `qorder[qstart[b]..qstart[b + 1]]` are the queries in bucket `b`.
-    qstart: Vec<u32>,
-    qorder: Vec<u32>,
     /// Per bucket: 1 if a query falls in it.
     kept: Vec<u8>,
-    /// Scratch: write cursors of the counting sort of the queries.
+    /// Scratch: write cursors of the counting sort.
     cursor: Vec<u32>,
     /// Each field lineup's bucket.
     bucket_of: Vec<u16>,
     /// `selected[..selected_len]`: the field lineups sharing a bucket with a query.
     selected: Vec<u32>,
     selected_len: usize,
+    /// The selected lineups' `(score, copies)` grouped by bucket:
+    /// `grouped[group_start[b]..group_start[b + 1]]` is bucket `b`'s.
+    grouped: Vec<(f32, u32)>,
+    group_start: Vec<u32>,
     /// `(better, tied)` per query of the last [`Self::rank`].
     ranks: Vec<(u64, u64)>,
 }
@@ -74,27 +75,12 @@ impl FieldRanks {
             0.0
         };
 
-        // The queries grouped by bucket (a counting sort).
+        // The buckets the queries fall in.
         self.kept.clear();
         self.kept.resize(self.buckets, 0);
-        self.qstart.clear();
-        self.qstart.resize(self.buckets + 1, 0);
         for &q in queries {
             let b = self.bucket(q);
-            self.qstart[b + 1] += 1;
             self.kept[b] = 1;
-        }
-        for b in 0..self.buckets {
-            self.qstart[b + 1] += self.qstart[b];
-        }
-        self.cursor.clear();
-        self.cursor.extend_from_slice(&self.qstart[..self.buckets]);
-        self.qorder.clear();
-        self.qorder.resize(queries.len(), 0);
-        for (k, &q) in queries.iter().enumerate() {
-            let b = self.bucket(q);
-            self.qorder[self.cursor[b] as usize] = k as u32;
-            self.cursor[b] += 1;
         }
 
         // Over the field: every lineup's bucket (a loop that vectorizes), then
@@ -129,23 +115,39 @@ impl FieldRanks {
             self.above.push(entries);
         }
 
-        // Inside a query's bucket, compare one by one (branch-free: scores near
-        // a query fall either side of it at random).
-        self.ranks.clear();
-        self.ranks.resize(queries.len(), (0, 0));
+        // Group the listed lineups by bucket (a counting sort over the buckets
+        // that hold queries), then compare each query with its bucket's lineups
+        // in registers, branch-free: scores near a query fall either side of it
+        // at random.
+        self.group_start.clear();
+        self.group_start.resize(self.buckets + 1, 0);
         for &i in &self.selected[..self.selected_len] {
-            let (s, c) = (scores[i as usize], u64::from(copies[i as usize]));
-            let b = usize::from(self.bucket_of[i as usize]);
-            for &q in &self.qorder[self.qstart[b] as usize..self.qstart[b + 1] as usize] {
-                let query = queries[q as usize];
-                let r = &mut self.ranks[q as usize];
-                r.0 += c * u64::from(s > query);
-                r.1 += c * u64::from(s == query);
-            }
+            self.group_start[usize::from(self.bucket_of[i as usize]) + 1] += 1;
         }
-        for (k, &q) in queries.iter().enumerate() {
-            let above = u64::from(self.above[self.bucket(q)]);
-            self.ranks[k].0 += above;
+        for b in 0..self.buckets {
+            self.group_start[b + 1] += self.group_start[b];
+        }
+        self.cursor.clear();
+        self.cursor
+            .extend_from_slice(&self.group_start[..self.buckets]);
+        self.grouped.clear();
+        self.grouped.resize(self.selected_len, (0.0, 0));
+        for &i in &self.selected[..self.selected_len] {
+            let b = usize::from(self.bucket_of[i as usize]);
+            self.grouped[self.cursor[b] as usize] = (scores[i as usize], copies[i as usize]);
+            self.cursor[b] += 1;
+        }
+        self.ranks.clear();
+        for &q in queries {
+            let b = self.bucket(q);
+            let members =
+                &self.grouped[self.group_start[b] as usize..self.group_start[b + 1] as usize];
+            let (mut better, mut tied) = (u64::from(self.above[b]), 0u64);
+            for &(s, c) in members {
+                better += u64::from(c) * u64::from(s > q);
+                tied += u64::from(c) * u64::from(s == q);
+            }
+            self.ranks.push((better, tied));
         }
     }
 
