@@ -11,7 +11,7 @@ use crate::Diagnostics;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InputFile {
-    /// `salaries`, `projections`, `payouts`, `sport_rules`.
+    /// `salaries`, `projections`, `payouts`, `sport_rules`, `correlations`.
     pub role: String,
     pub path: String,
     /// Hex SHA-256 of the file's bytes.
