@@ -85,6 +85,7 @@ pub use linalg::{min_eigenvalue, nearest_correlation, nearest_correlation_weight
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};
 pub use selection::{exposure_cap, select_entries};
+pub use special::norm_quantile;
 
 /// Largest change of a table coefficient between two key players (see
 /// [`Repair::key_change`]) by the PSD repair that passes without a warning;

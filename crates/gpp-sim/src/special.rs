@@ -107,7 +107,7 @@ pub(crate) fn norm_cdf(z: f64) -> f64 {
 
 /// The standard normal quantile `Φ⁻¹(p)` for `p` in (0, 1): Acklam's rational
 /// approximation refined by one Halley step (relative error ~1e-15).
-pub(crate) fn norm_quantile(p: f64) -> f64 {
+pub fn norm_quantile(p: f64) -> f64 {
     if p <= 0.0 {
         return f64::NEG_INFINITY;
     }
