@@ -177,3 +177,50 @@ fn captain_row_without_its_flex_row_fails_naming_file_and_row() {
     );
     assert!(err.contains("Josh Allen (BUF) has no FLEX row"), "{err}");
 }
+
+/// A full `dfs run` on the NBA showdown file with the sample contest and the
+/// default field-sampler salary floor ($47,000): the field sampler must find
+/// showdown lineups near the cap (each person once), and the run exports a
+/// valid upload.
+#[test]
+fn nba_showdown_full_run_with_the_default_salary_floor_exports_a_valid_upload() {
+    let root = TempDir::new().unwrap();
+    let fixture = "data/fixtures/showdown/nba_DKSalaries.csv";
+    let salaries = workspace().join(fixture);
+    dfs_ok(
+        root.path(),
+        &[
+            "slates",
+            "import",
+            "--id",
+            "nba-sd",
+            "--salaries",
+            salaries.to_str().unwrap(),
+        ],
+    );
+    // Small configs for speed; the sampler keeps its default salary floor.
+    let cfg = small_configs(root.path());
+    let mut args: Vec<String> = [
+        "run",
+        "--slate",
+        "nba-sd",
+        "--contest",
+        SAMPLE_CONTEST,
+        "--seed",
+        "3",
+        "--json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(cfg.flags());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&dfs_ok(root.path(), &args)).expect("--json prints one object");
+    let dir = Path::new(summary["artifact_path"].as_str().unwrap()).to_path_buf();
+    let sampler = json_file(&dir.join("field_sampler/metrics.json"));
+    assert!(
+        dir.join("field_sampler/entrants.parquet").is_file(),
+        "{sampler}"
+    );
+    check_upload(&dir.join("optimizer/dk_export.csv"), fixture, "UTIL", 10);
+}

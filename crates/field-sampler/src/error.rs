@@ -34,6 +34,14 @@ pub enum FieldSamplerError {
         /// Sum of the dearest eligible salary per slot.
         most: u32,
     },
+    /// The roster has more slots than the sampler's bounds hold.
+    #[error("the roster has {slots} slots; the field sampler handles at most {most}")]
+    RosterTooLarge {
+        /// Slots in the roster.
+        slots: usize,
+        /// Most slots handled.
+        most: usize,
+    },
     /// An entrant found no valid lineup within the attempt budget.
     #[error(
         "no valid lineup (salary {floor}..={cap}, min games, team limits) in {attempts} \
@@ -68,6 +76,7 @@ impl From<FieldSamplerError> for StageError {
             FieldSamplerError::EmptySlot { .. }
             | FieldSamplerError::CapUnreachable { .. }
             | FieldSamplerError::FloorUnreachable { .. }
+            | FieldSamplerError::RosterTooLarge { .. }
             | FieldSamplerError::NoValidLineup { .. } => StageError::Infeasible {
                 stage: STAGE,
                 message: e.to_string(),

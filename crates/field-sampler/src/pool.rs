@@ -29,11 +29,17 @@ pub(crate) struct Candidate {
 ///
 /// Slots are filled one at a time, scarcest first (fewest eligible players), so
 /// every pick stands in a definite slot and the partial lineup is always
-/// slottable. `min_rest[k]` / `max_rest[k]` bound the salary of the slots from
-/// step `k` on (cheapest / dearest eligible player per slot, ignoring that a
-/// player can stand only once); a pick is allowed only if the cap and the floor
-/// both stay reachable under those bounds. The bounds are exact at the last
-/// slot, so an accepted lineup always lies within `[floor, cap]`. In the same
+/// slottable. The salary of the slots from step `k` on is bounded twice: per
+/// slot (`min_rest[k]` / `max_rest[k]`: cheapest / dearest eligible player per
+/// slot, counting a player in every slot he fits), and per person (the free
+/// people eligible there, each once, cheapest / dearest first, without the
+/// candidate being weighed); a pick is allowed only if the cap and the floor
+/// both stay reachable under the tighter of the two. Counting each person once
+/// matters on showdown slates, where every FLEX slot takes the same players: a
+/// per-slot bound counts the dearest person in all five and lets draws fall far
+/// short of a salary floor near the cap, so that nearly every draw dead-ends.
+/// The bounds are exact at the last slot, so an accepted lineup always lies
+/// within `[floor, cap]`. In the same
 /// way `proj_rest[k][b]` bounds the base projection the slots from step `k` on
 /// can add with `b` salary units left, so a draw with a projection floor never
 /// picks a player that leaves the floor out of reach.
@@ -49,6 +55,9 @@ pub(crate) struct Pool<'a> {
     pub candidates: Vec<Vec<Candidate>>,
     min_rest: Vec<u32>,
     max_rest: Vec<u32>,
+    /// The people who can fill steps `k..`, each once, with their least and most
+    /// salary over their rows eligible there (`people_rest[k]`).
+    people_rest: Vec<Vec<Person>>,
     pub cap: u32,
     pub floor: u32,
     /// The same person's other row (captain <-> base), or [`NONE`].
@@ -63,6 +72,89 @@ pub(crate) struct Pool<'a> {
     unit: u32,
     /// Best base projection of steps `k..` per salary units left (`-inf`: none fits).
     proj_rest: Vec<Vec<f64>>,
+}
+
+/// One person who may fill some of the remaining fill steps.
+#[derive(Debug, Clone, Copy)]
+struct Person {
+    /// The person's base row (what [`Pool::twin`] marks both rows by).
+    id: u32,
+    /// Least and most salary over the person's rows eligible for the steps.
+    least: u32,
+    most: u32,
+}
+
+/// Most roster slots the per-step salary bounds hold (DraftKings rosters have at most 9).
+const MAX_ROSTER: usize = 32;
+
+/// Salary bounds of the fill steps after the current one, given who is taken:
+/// the `m` free people with the most (and the least) salary, plus one more, so a
+/// candidate who is one of them can be left out in O(1).
+#[derive(Debug)]
+struct Rest {
+    /// Steps left after the current one.
+    m: usize,
+    /// Per-slot bounds (a player counted in every slot he fits).
+    slot_min: u32,
+    slot_max: u32,
+    /// Dearest free people, most first: (salary, person), up to `m + 1`.
+    top: [(u32, u32); MAX_ROSTER + 1],
+    n_top: usize,
+    /// Cheapest free people, least first: (salary, person), up to `m + 1`.
+    bottom: [(u32, u32); MAX_ROSTER + 1],
+    n_bottom: usize,
+}
+
+impl Rest {
+    /// Most the remaining steps can cost without `person` (`None`: they cannot be filled).
+    fn most_without(&self, person: u32) -> Option<u32> {
+        Self::sum_without(&self.top[..self.n_top], self.m, person).map(|s| s.min(self.slot_max))
+    }
+
+    /// Least the remaining steps can cost without `person` (`None`: they cannot be filled).
+    fn least_without(&self, person: u32) -> Option<u32> {
+        Self::sum_without(&self.bottom[..self.n_bottom], self.m, person)
+            .map(|s| s.max(self.slot_min))
+    }
+
+    /// Sum of the first `m` entries of `list` other than `person`.
+    fn sum_without(list: &[(u32, u32)], m: usize, person: u32) -> Option<u32> {
+        let mut sum = 0u32;
+        let mut n = 0;
+        for &(salary, who) in list {
+            if n == m {
+                break;
+            }
+            if who != person {
+                sum = sum.saturating_add(salary);
+                n += 1;
+            }
+        }
+        (n == m).then_some(sum)
+    }
+}
+
+/// Inserts `(salary, person)` into a sorted list of at most `len` entries
+/// (`before(a, b)`: `a` ranks first).
+fn insert_ranked(
+    list: &mut [(u32, u32)],
+    n: &mut usize,
+    len: usize,
+    item: (u32, u32),
+    before: impl Fn(u32, u32) -> bool,
+) {
+    if *n == len && !before(item.0, list[len - 1].0) {
+        return;
+    }
+    let mut i = (*n).min(len - 1);
+    if *n < len {
+        *n += 1;
+    }
+    while i > 0 && before(item.0, list[i - 1].0) {
+        list[i] = list[i - 1];
+        i -= 1;
+    }
+    list[i] = item;
 }
 
 /// What one casual entrant holds to in a draw.
@@ -263,6 +355,29 @@ impl<'a> Pool<'a> {
         let game: Vec<u32> = slate.players.iter().map(|p| p.game).collect();
         let n_games = game.iter().map(|&g| g as usize + 1).max().unwrap_or(0);
 
+        if n_slots > MAX_ROSTER {
+            return Err(FieldSamplerError::RosterTooLarge {
+                slots: n_slots,
+                most: MAX_ROSTER,
+            });
+        }
+        let people_rest = (0..=n_slots)
+            .map(|k| {
+                let mut people: BTreeMap<u32, Person> = BTreeMap::new();
+                for c in candidates[k..].iter().flatten() {
+                    let id = slate.person(c.player);
+                    let e = people.entry(id).or_insert(Person {
+                        id,
+                        least: c.salary,
+                        most: c.salary,
+                    });
+                    e.least = e.least.min(c.salary);
+                    e.most = e.most.max(c.salary);
+                }
+                people.into_values().collect()
+            })
+            .collect();
+
         let unit = salary_unit(&candidates, cap);
         let proj_rest = proj_rest(&candidates, cap / unit, unit);
         Ok(Pool {
@@ -271,6 +386,7 @@ impl<'a> Pool<'a> {
             candidates,
             min_rest,
             max_rest,
+            people_rest,
             cap,
             floor,
             twin,
@@ -286,6 +402,56 @@ impl<'a> Pool<'a> {
     /// Players per lineup.
     pub fn roster_size(&self) -> usize {
         self.order.len()
+    }
+
+    /// The salary bounds of fill steps `k..` over the free people (each once).
+    fn rest(&self, k: usize, taken: &[bool]) -> Rest {
+        let m = self.order.len() - k;
+        let mut rest = Rest {
+            m,
+            slot_min: self.min_rest[k],
+            slot_max: self.max_rest[k],
+            top: [(0, NONE); MAX_ROSTER + 1],
+            n_top: 0,
+            bottom: [(0, NONE); MAX_ROSTER + 1],
+            n_bottom: 0,
+        };
+        if m == 0 {
+            return rest;
+        }
+        for p in &self.people_rest[k] {
+            if taken[p.id as usize] {
+                continue;
+            }
+            insert_ranked(
+                &mut rest.top,
+                &mut rest.n_top,
+                m + 1,
+                (p.most, p.id),
+                |a, b| a > b,
+            );
+            insert_ranked(
+                &mut rest.bottom,
+                &mut rest.n_bottom,
+                m + 1,
+                (p.least, p.id),
+                |a, b| a < b,
+            );
+        }
+        rest
+    }
+
+    /// Whether taking candidate `c` on top of `salary` leaves both the cap and
+    /// `floor` reachable by the steps after it (`rest`), each person once.
+    fn keeps_reachable(&self, rest: &Rest, c: &Candidate, salary: u32, floor: u32) -> bool {
+        let person = self.slate.person(c.player);
+        let now = salary.saturating_add(c.salary);
+        match (rest.least_without(person), rest.most_without(person)) {
+            (Some(least), Some(most)) => {
+                now.saturating_add(least) <= self.cap && now.saturating_add(most) >= floor
+            }
+            _ => false,
+        }
     }
 
     /// Best base projection fill steps `k..` can add with `budget` dollars.
@@ -354,11 +520,16 @@ impl<'a> Pool<'a> {
             let Some((least, most)) = self.salary_window(k, salary, floor) else {
                 return false;
             };
+            let rest = self.rest(k + 1, taken);
             let rule = stack.rule(self, stacks, k, rng);
             cumulative.clear();
             let mut total = 0.0;
             for c in candidates {
-                if c.salary > most || c.salary < least || taken[c.player as usize] {
+                if c.salary > most
+                    || c.salary < least
+                    || taken[c.player as usize]
+                    || !self.keeps_reachable(&rest, c, salary, floor)
+                {
                     continue;
                 }
                 if min_proj > 0.0
@@ -521,9 +692,15 @@ impl Pool<'_> {
             let Some((least, most)) = self.salary_window(k, salary, floor) else {
                 break;
             };
+            let rest = self.rest(k + 1, taken);
             let best = candidates
                 .iter()
-                .filter(|c| c.salary <= most && c.salary >= least && !taken[c.player as usize])
+                .filter(|c| {
+                    c.salary <= most
+                        && c.salary >= least
+                        && !taken[c.player as usize]
+                        && self.keeps_reachable(&rest, c, salary, floor)
+                })
                 .max_by(|a, b| value(a).total_cmp(&value(b)));
             let Some(&c) = best else {
                 break;

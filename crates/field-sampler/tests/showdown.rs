@@ -214,3 +214,64 @@ fn showdown_fields_hold_each_person_once_and_fill_cpt_by_captain_ownership() {
     assert!(mae(true) < 1.5, "captain MAE {}", mae(true));
     assert!(mae(false) < 1.5, "flex MAE {}", mae(false));
 }
+
+/// The DraftKings showdown salary files in `data/fixtures/showdown`, read as the
+/// pipeline reads them (ownership and projections from the file alone).
+fn fixture(name: &str) -> Slate {
+    use pipeline_io::inputs::{build_slate, detect_sport, read_salaries};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../data/fixtures/showdown/{name}"));
+    let salaries = read_salaries(path).unwrap();
+    let rules = detect_sport(&salaries).unwrap();
+    build_slate("sd", &salaries, None, rules).unwrap().0
+}
+
+/// Real showdown files with the default config (salary floor $47,000): the best
+/// lineups sit near the cap, and the salary bound must count each person once (a
+/// star's captain row and base row are one person), or nearly every draw dead-ends.
+#[test]
+fn real_showdown_slates_sample_with_the_default_salary_floor() {
+    let config = FieldSamplerConfig::default();
+    for name in ["nba_DKSalaries.csv", "nfl_DKSalaries.csv"] {
+        let slate = fixture(name);
+        let cap = slate.rules.salary_cap;
+        let (out, diagnostics) = FieldSampler
+            .run(
+                FieldInput {
+                    slate: &slate,
+                    field_size: 10_000,
+                },
+                &config,
+                &StageContext::quiet(3),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut tight = 0u64;
+        let mut total = 0u64;
+        for e in &out.entrants {
+            let lineup = Lineup {
+                players: e.players.clone(),
+            };
+            lineup.check(&slate).unwrap();
+            let mut people: Vec<u32> = e.players.iter().map(|&p| slate.person(p)).collect();
+            people.sort_unstable();
+            people.dedup();
+            assert_eq!(people.len(), e.players.len(), "{name}: a person twice");
+            assert!(
+                e.salary >= config.salary_floor && e.salary <= cap,
+                "{name}: salary {}",
+                e.salary
+            );
+            total += u64::from(e.copies);
+            if e.salary + config.tight_salary_left >= cap {
+                tight += u64::from(e.copies);
+            }
+        }
+        assert_eq!(total, 10_000);
+        // Three casual entrants in four leave at most $1,000 (sharp builds may too).
+        let casual = total as f64 - diagnostics.counters["sharp_entrants"];
+        assert!(
+            tight as f64 >= 0.72 * casual,
+            "{name}: {tight} tight lineups of {casual} casual"
+        );
+    }
+}
