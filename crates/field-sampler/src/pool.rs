@@ -58,6 +58,8 @@ pub(crate) struct Pool<'a> {
     /// The people who can fill steps `k..`, each once, with their least and most
     /// salary over their rows eligible there (`people_rest[k]`).
     people_rest: Vec<Vec<Person>>,
+    /// Some person has two rows (a showdown captain and base row).
+    two_row_people: bool,
     pub cap: u32,
     pub floor: u32,
     /// The same person's other row (captain <-> base), or [`NONE`].
@@ -103,16 +105,24 @@ struct Rest {
     /// Cheapest free people, least first: (salary, person), up to `m + 1`.
     bottom: [(u32, u32); MAX_ROSTER + 1],
     n_bottom: usize,
+    /// The per-person lists were filled (else only the per-slot bounds hold).
+    people: bool,
 }
 
 impl Rest {
     /// Most the remaining steps can cost without `person` (`None`: they cannot be filled).
     fn most_without(&self, person: u32) -> Option<u32> {
+        if !self.people {
+            return Some(self.slot_max);
+        }
         Self::sum_without(&self.top[..self.n_top], self.m, person).map(|s| s.min(self.slot_max))
     }
 
     /// Least the remaining steps can cost without `person` (`None`: they cannot be filled).
     fn least_without(&self, person: u32) -> Option<u32> {
+        if !self.people {
+            return Some(self.slot_min);
+        }
         Self::sum_without(&self.bottom[..self.n_bottom], self.m, person)
             .map(|s| s.max(self.slot_min))
     }
@@ -386,6 +396,7 @@ impl<'a> Pool<'a> {
             candidates,
             min_rest,
             max_rest,
+            two_row_people: twin.iter().any(|&t| t != NONE),
             people_rest,
             cap,
             floor,
@@ -415,10 +426,14 @@ impl<'a> Pool<'a> {
             n_top: 0,
             bottom: [(0, NONE); MAX_ROSTER + 1],
             n_bottom: 0,
+            people: false,
         };
-        if m == 0 {
+        // Without two-row people (captain and base) the per-slot bound is as
+        // good, and the per-person one would cost a pass over the pool per pick.
+        if m == 0 || !self.two_row_people {
             return rest;
         }
+        rest.people = true;
         for p in &self.people_rest[k] {
             if taken[p.id as usize] {
                 continue;
