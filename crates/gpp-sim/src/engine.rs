@@ -11,9 +11,8 @@ use schemas::{
 
 use crate::histogram::{PERCENTILE_BINS, bin_of, quantile};
 use crate::outcome::{OutcomeModel, draw_iteration};
-#[cfg(doc)]
-use crate::payout::lineup_score;
 use crate::rank::{FieldRanks, pay_ours};
+use crate::score::{LANES, LineupTable, PointsBatch};
 use crate::selection::{InTheMoney, exposure_cap, select_entries, select_marginal};
 use crate::{NAME, SimError, SimInput};
 
@@ -21,77 +20,28 @@ use crate::{NAME, SimError, SimInput};
 /// floating-point sum) is the same for any thread count.
 pub const CHUNK: u32 = 128;
 
-/// Lineups of one width as sorted player indices, in one flat buffer.
-///
-/// Every lineup of a contest has the roster's size, so a fixed stride and
-/// 16-bit indices keep a 100,000-lineup field in about 1.6 MB, scored by
-/// streaming through it once per iteration.
-#[derive(Debug, Default)]
-struct LineupTable {
-    width: usize,
-    players: Vec<u16>,
-}
-
-impl LineupTable {
-    fn new(width: usize) -> Self {
-        LineupTable {
-            width,
-            players: Vec::new(),
-        }
-    }
-
-    /// Appends a lineup; the caller checked its width and indices.
-    fn push(&mut self, sorted: &[u32]) {
-        self.players.extend(sorted.iter().map(|&p| p as u16));
-    }
-
-    fn len(&self) -> usize {
-        self.players.len().checked_div(self.width).unwrap_or(0)
-    }
-
-    fn get(&self, i: usize) -> &[u16] {
-        &self.players[i * self.width..(i + 1) * self.width]
-    }
-
-    /// Scores every lineup into `out` (cleared first). The same float additions
-    /// in the same order as [`lineup_score`], so identical lineups tie exactly.
-    fn score_all(&self, points: &[f32], out: &mut Vec<f32>) {
-        out.clear();
-        // A known width lets the compiler unroll the gathers of each lineup.
-        match self.width {
-            0 => {}
-            6 => score_fixed::<6>(&self.players, points, out),
-            8 => score_fixed::<8>(&self.players, points, out),
-            9 => score_fixed::<9>(&self.players, points, out),
-            w => out.extend(
-                self.players
-                    .chunks_exact(w)
-                    .map(|l| l.iter().fold(0.0f32, |acc, &p| acc + points[p as usize])),
-            ),
-        }
-    }
-
-    /// Scores the lineups at `rows` into `out` (cleared first).
-    fn score_rows(&self, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {
-        out.clear();
-        out.extend(rows.iter().map(|&r| {
-            self.get(r)
-                .iter()
-                .fold(0.0f32, |acc, &p| acc + points[p as usize])
-        }));
+/// Draws the iterations `start..end` (at most [`LANES`]) into `batch`, one
+/// lane each, with `points` as scratch.
+fn draw_batch<M: OutcomeModel + ?Sized>(
+    model: &M,
+    seed: u64,
+    iterations: Range<u32>,
+    points: &mut [f32],
+    batch: &mut PointsBatch,
+) {
+    batch.reset(iterations.len());
+    for (lane, it) in iterations.enumerate() {
+        draw_iteration(model, seed, u64::from(it), points);
+        batch.set_lane(lane, points);
     }
 }
 
-/// [`LineupTable::score_all`] for lineups of `W` players.
-fn score_fixed<const W: usize>(players: &[u16], points: &[f32], out: &mut Vec<f32>) {
-    let (lineups, _) = players.as_chunks::<W>();
-    out.extend(lineups.iter().map(|l| {
-        let mut acc = 0.0f32;
-        for &p in l {
-            acc += points[p as usize];
-        }
-        acc
-    }));
+/// The batches of [`LANES`] iterations that cover `range`, in order.
+fn batches(range: Range<u32>) -> impl Iterator<Item = Range<u32>> {
+    range
+        .clone()
+        .step_by(LANES)
+        .map(move |start| start..(start + LANES as u32).min(range.end))
 }
 
 /// Validated, preprocessed input.
@@ -270,9 +220,12 @@ fn prepare(
     })
 }
 
-/// Pass A accumulators, per candidate (in `lineup_id` order).
+/// Pass A accumulators, per candidate (in `lineup_id` order), with finish
+/// percentile bins counted in `H`: a chunk counts in `u8` (at most [`CHUNK`]
+/// iterations), which keeps its bins (a random write per candidate and
+/// iteration) in a quarter of the cache; the whole pass in `u32`.
 #[derive(Debug)]
-struct CandidateTally {
+struct CandidateTally<H> {
     payout: Vec<f64>,
     wins: Vec<u32>,
     top0_1: Vec<u32>,
@@ -280,10 +233,12 @@ struct CandidateTally {
     top10: Vec<u32>,
     cash: Vec<u32>,
     /// `PERCENTILE_BINS` counts per candidate, flattened.
-    hist: Vec<u32>,
+    hist: Vec<H>,
 }
 
-impl CandidateTally {
+const _: () = assert!(CHUNK <= u8::MAX as u32, "a chunk's bins count in u8");
+
+impl<H: Copy + Default> CandidateTally<H> {
     fn new(n: usize) -> Self {
         CandidateTally {
             payout: vec![0.0; n],
@@ -292,12 +247,14 @@ impl CandidateTally {
             top1: vec![0; n],
             top10: vec![0; n],
             cash: vec![0; n],
-            hist: vec![0; n * PERCENTILE_BINS],
+            hist: vec![H::default(); n * PERCENTILE_BINS],
         }
     }
+}
 
+impl CandidateTally<u32> {
     /// Adds `other` (a later chunk) into `self`.
-    fn merge(&mut self, other: &Self) {
+    fn merge(&mut self, other: &CandidateTally<u8>) {
         fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
             for (x, &y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -309,14 +266,16 @@ impl CandidateTally {
         add(&mut self.top1, &other.top1);
         add(&mut self.top10, &other.top10);
         add(&mut self.cash, &other.cash);
-        add(&mut self.hist, &other.hist);
+        for (x, &y) in self.hist.iter_mut().zip(&other.hist) {
+            *x += u32::from(y);
+        }
     }
 }
 
 /// Pass A's result for one chunk: the tallies, and every (candidate, iteration)
 /// in the money, in iteration order.
 struct ChunkA {
-    tally: CandidateTally,
+    tally: CandidateTally<u8>,
     in_the_money: Vec<(u32, InTheMoney)>,
 }
 
@@ -333,42 +292,51 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
     range: Range<u32>,
 ) -> ChunkA {
     let n = prep.cands.len();
-    let mut tally = CandidateTally::new(n);
+    let mut tally = CandidateTally::<u8>::new(n);
     let mut in_the_money = Vec::new();
     let mut points = vec![0.0f32; prep.players];
+    let mut batch = PointsBatch::new(prep.players);
     let mut fscores = Vec::with_capacity(prep.field.len());
     let mut cscores = Vec::with_capacity(n);
+    let mut queries: Vec<Vec<f32>> = (0..LANES).map(|_| Vec::with_capacity(n)).collect();
     let mut ranks = FieldRanks::default();
     let field_total = prep.field_total;
     let contest_n = (field_total + 1) as f64;
     let paid = prep.ladder.paid_places() as u64;
 
-    for it in range {
-        draw_iteration(model, seed, u64::from(it), &mut points);
-        prep.field.score_all(&points, &mut fscores);
-        prep.cands.score_all(&points, &mut cscores);
-        ranks.rank(&fscores, &prep.field_copies, &cscores);
-        for (j, (&s, &(g, t))) in cscores.iter().zip(ranks.ranks()).enumerate() {
-            let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
-            tally.payout[j] += payout;
-            let g_f = g as f64;
-            tally.wins[j] += u32::from(g == 0);
-            tally.top0_1[j] += u32::from(g_f < 0.001 * contest_n);
-            tally.top1[j] += u32::from(g_f < 0.01 * contest_n);
-            tally.top10[j] += u32::from(g_f < 0.10 * contest_n);
-            tally.cash[j] += u32::from(payout > 0.0);
-            let pct = (g_f + t as f64 / 2.0) / field_total as f64;
-            tally.hist[j * PERCENTILE_BINS + bin_of(pct)] += 1;
-            if g < paid {
-                in_the_money.push((
-                    j as u32,
-                    InTheMoney {
-                        iteration: it,
-                        better: g as u32,
-                        tied: t as u32,
-                        score: s,
-                    },
-                ));
+    for its in batches(range) {
+        draw_batch(model, seed, its.clone(), &mut points, &mut batch);
+        prep.field.score(&batch, &mut fscores);
+        prep.cands.score(&batch, &mut cscores);
+        let queries = &mut queries[..batch.live()];
+        for (lane, q) in queries.iter_mut().enumerate() {
+            q.clear();
+            q.extend(cscores.iter().map(|s| s[lane]));
+        }
+        ranks.rank(&fscores, &prep.field_copies, queries);
+        for (lane, it) in its.enumerate() {
+            for (j, (&s, &(g, t))) in queries[lane].iter().zip(ranks.ranks(lane)).enumerate() {
+                let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
+                tally.payout[j] += payout;
+                let g_f = g as f64;
+                tally.wins[j] += u32::from(g == 0);
+                tally.top0_1[j] += u32::from(g_f < 0.001 * contest_n);
+                tally.top1[j] += u32::from(g_f < 0.01 * contest_n);
+                tally.top10[j] += u32::from(g_f < 0.10 * contest_n);
+                tally.cash[j] += u32::from(payout > 0.0);
+                let pct = (g_f + t as f64 / 2.0) / field_total as f64;
+                tally.hist[j * PERCENTILE_BINS + bin_of(pct)] += 1;
+                if g < paid {
+                    in_the_money.push((
+                        j as u32,
+                        InTheMoney {
+                            iteration: it,
+                            better: g as u32,
+                            tied: t as u32,
+                            score: s,
+                        },
+                    ));
+                }
             }
         }
     }
@@ -430,9 +398,10 @@ struct PortfolioTally {
 /// places hold: an audit of the ranks at a fraction of their cost.
 pub const AUDIT_EVERY: u32 = 64;
 
-/// Our entries' scores in one iteration, best first.
-fn ours_desc(prep: &Prepared, rows: &[usize], points: &[f32], out: &mut Vec<f32>) {
-    prep.cands.score_rows(rows, points, out);
+/// Column `lane` of `scores`, best first, into `out`.
+fn lane_desc(scores: &[crate::score::Lanes], lane: usize, out: &mut Vec<f32>) {
+    out.clear();
+    out.extend(scores.iter().map(|s| s[lane]));
     out.sort_unstable_by(|a, b| b.total_cmp(a));
 }
 
@@ -441,8 +410,8 @@ fn ours_desc(prep: &Prepared, rows: &[usize], points: &[f32], out: &mut Vec<f32>
 fn chunk_b<M: OutcomeModel + ?Sized>(
     model: &M,
     prep: &Prepared,
-    picked: &[usize],
-    baseline: &[usize],
+    picked: &LineupTable,
+    baseline: &LineupTable,
     seed: u64,
     range: Range<u32>,
 ) -> PortfolioTally {
@@ -458,49 +427,52 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
     let contest_entries = prep.field_total + picked.len() as u64;
     let paid_out = prep.ladder.span_total(0, contest_entries as usize);
     let mut points = vec![0.0f32; prep.players];
+    let mut batch = PointsBatch::new(prep.players);
     let mut fscores = Vec::with_capacity(prep.field.len());
-    let mut ours = Vec::with_capacity(picked.len());
+    let (mut ours_lanes, mut theirs_lanes) = (Vec::new(), Vec::new());
     let mut theirs = Vec::with_capacity(baseline.len());
-    let mut queries = Vec::with_capacity(picked.len() + baseline.len());
+    // Per lane: our scores best first, then the baseline's best first.
+    let mut queries: Vec<Vec<f32>> = (0..LANES)
+        .map(|_| Vec::with_capacity(picked.len() + baseline.len()))
+        .collect();
     let mut placed = Vec::with_capacity(picked.len());
     let mut ranks = FieldRanks::default();
-    for it in range {
-        draw_iteration(model, seed, u64::from(it), &mut points);
-        prep.field.score_all(&points, &mut fscores);
-        ours_desc(prep, picked, &points, &mut ours);
-        ours_desc(prep, baseline, &points, &mut theirs);
-        queries.clear();
-        queries.extend_from_slice(&ours);
-        queries.extend_from_slice(&theirs);
-        ranks.rank(&fscores, &prep.field_copies, &queries);
-        pay_ours(
-            &ranks.ranks()[..ours.len()],
-            &prep.ladder,
-            &ours,
-            &mut placed,
-        );
-        let mut won = 0.0;
-        for &(better, tied, payout) in &placed {
-            won += payout;
-            let pct = (better as f64 + (tied - 1) as f64 / 2.0) / others;
-            tally.hist[bin_of(pct)] += 1;
+    let ours_n = picked.len();
+    for its in batches(range) {
+        draw_batch(model, seed, its.clone(), &mut points, &mut batch);
+        prep.field.score(&batch, &mut fscores);
+        picked.score(&batch, &mut ours_lanes);
+        baseline.score(&batch, &mut theirs_lanes);
+        let queries = &mut queries[..batch.live()];
+        for (lane, q) in queries.iter_mut().enumerate() {
+            lane_desc(&ours_lanes, lane, q);
+            lane_desc(&theirs_lanes, lane, &mut theirs);
+            q.extend_from_slice(&theirs);
         }
-        tally.winnings.push(won);
-        if it % AUDIT_EVERY == 0 {
-            // Pay the whole paid part of the contest and hold it to the prizes paid out.
-            let field = ranks.field_paid(&fscores, &prep.field_copies, &prep.ladder, &ours);
-            let gap = (field + won - paid_out).abs();
-            tally.audits += 1;
-            tally.audit_gap = tally.audit_gap.max(gap);
-        }
+        ranks.rank(&fscores, &prep.field_copies, queries);
+        for (lane, it) in its.enumerate() {
+            let (ours, theirs) = queries[lane].split_at(ours_n);
+            let lane_ranks = ranks.ranks(lane);
+            pay_ours(&lane_ranks[..ours_n], &prep.ladder, ours, &mut placed);
+            let mut won = 0.0;
+            for &(better, tied, payout) in &placed {
+                won += payout;
+                let pct = (better as f64 + (tied - 1) as f64 / 2.0) / others;
+                tally.hist[bin_of(pct)] += 1;
+            }
+            tally.winnings.push(won);
+            if it % AUDIT_EVERY == 0 {
+                // Pay the whole paid part of the contest and hold it to the prizes paid out.
+                let field =
+                    ranks.field_paid(lane, &fscores, &prep.field_copies, &prep.ladder, ours);
+                let gap = (field + won - paid_out).abs();
+                tally.audits += 1;
+                tally.audit_gap = tally.audit_gap.max(gap);
+            }
 
-        pay_ours(
-            &ranks.ranks()[ours.len()..],
-            &prep.ladder,
-            &theirs,
-            &mut placed,
-        );
-        tally.baseline.push(placed.iter().map(|p| p.2).sum());
+            pay_ours(&lane_ranks[ours_n..], &prep.ladder, theirs, &mut placed);
+            tally.baseline.push(placed.iter().map(|p| p.2).sum());
+        }
     }
     tally
 }
@@ -545,7 +517,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
 
     // Pass A: every candidate as a single entry against the field.
     ctx.progress.start(NAME, u64::from(iterations));
-    let mut tally = CandidateTally::new(n);
+    let mut tally = CandidateTally::<u32>::new(n);
     let mut in_the_money: Vec<Vec<InTheMoney>> = vec![Vec::new(); n];
     for_chunks(
         iterations,
@@ -628,10 +600,20 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         hist: vec![0; PERCENTILE_BINS],
         ..PortfolioTally::default()
     };
+    let (picked_table, baseline_table) = (prep.cands.rows(&picked), prep.cands.rows(&baseline));
     for_chunks(
         iterations,
         ctx,
-        |range| chunk_b(model, &prep, &picked, &baseline, eval_seed, range),
+        |range| {
+            chunk_b(
+                model,
+                &prep,
+                &picked_table,
+                &baseline_table,
+                eval_seed,
+                range,
+            )
+        },
         |part| {
             portfolio.winnings.extend(part.winnings);
             portfolio.baseline.extend(part.baseline);

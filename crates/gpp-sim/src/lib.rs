@@ -69,6 +69,7 @@ mod linalg;
 mod outcome;
 mod payout;
 mod rank;
+mod score;
 mod selection;
 mod special;
 

@@ -1,4 +1,4 @@
-//! Exact ranks against one iteration's field without sorting it.
+//! Exact ranks against an iteration's field without sorting it.
 //!
 //! A contest's payout depends on each entry's rank, but a rank is only a count:
 //! the entries that scored strictly higher (`better`) and the entries tied with
@@ -9,181 +9,263 @@
 //! query's bucket are compared one by one. The bucket map is monotone, so a
 //! bucket never holds a score better than an earlier bucket's: the counts are
 //! exact, ties included, with no comparison sort of the field.
+//!
+//! The field is ranked [`LANES`] iterations at a time, in the layout
+//! [`crate::score`] scores it in: one pass over the lineups buckets each
+//! lineup in every lane.
 
 use schemas::PrizeLadder;
 
+use crate::score::{LANES, Lanes};
+
 /// Field lineups per bucket the grid aims at, at least: few enough buckets
-/// that the counters stay in L1 cache (4,096 for a 100,000-lineup field).
+/// that a lane's counters stay in cache (4,096 for an 80,000-lineup field).
 const TARGET_PER_BUCKET: usize = 16;
 
-/// One iteration's field, bucketed by score; reused across iterations.
+/// Buckets per query the grid aims at, at least (but never fewer than 4
+/// lineups a bucket): every lineup sharing a query's bucket is compared one
+/// by one, so many queries want a finer grid.
+const BUCKETS_PER_QUERY: usize = 16;
+
+/// The bucket of `score` on the grid starting at `hi` with `scale` buckets per
+/// point, `last` the last bucket (below 2^23): 0 holds the best scores.
 ///
-/// [`FieldRanks::rank`] buckets every field score and ranks a set of query
-/// scores against them exactly; [`FieldRanks::field_paid`] pays the field's
-/// paid places (the audit of the payout identity).
-#[derive(Debug, Default)]
-pub(crate) struct FieldRanks {
-    hi: f32,
-    scale: f32,
-    buckets: usize,
-    /// Per bucket: field entries (copies counted).
-    hist: Vec<u32>,
-    /// `above[b]`: field entries in buckets before `b`; `buckets + 1` long.
-    above: Vec<u32>,
-    /// Per bucket: 1 if a query falls in it.
-    kept: Vec<u8>,
-    /// Scratch: write cursors of the counting sort.
-    cursor: Vec<u32>,
-    /// Each field lineup's bucket.
-    bucket_of: Vec<u16>,
-    /// `selected[..selected_len]`: the field lineups sharing a bucket with a query.
-    selected: Vec<u32>,
-    selected_len: usize,
-    /// The selected lineups' `(score, copies)` grouped by bucket:
-    /// `grouped[group_start[b]..group_start[b + 1]]` is bucket `b`'s.
-    grouped: Vec<(f32, u32)>,
-    group_start: Vec<u32>,
-    /// `(better, tied)` per query of the last [`Self::rank`].
-    ranks: Vec<(u64, u64)>,
+/// Monotone: a higher score never lands in a later bucket. IEEE subtraction
+/// and multiplication by a non-negative scale are monotone, and so are the two
+/// clamps (written as the comparisons SSE's `maxps`/`minps` make, which also
+/// send a NaN to 0) and adding 2^23, which leaves the rounded integer in the
+/// low mantissa bits: all of it vectorizes, where `as u32` would saturate lane
+/// by lane.
+#[inline(always)]
+fn bucket_on(hi: f32, scale: f32, last: f32, score: f32) -> u32 {
+    const TWO_23: f32 = 8_388_608.0;
+    let x = (hi - score) * scale;
+    let x = if x > 0.0 { x } else { 0.0 };
+    let x = if x < last { x } else { last };
+    (x + TWO_23).to_bits() & 0x7F_FFFF
 }
 
+/// [`LANES`] iterations' fields, bucketed by score; reused across batches.
+///
+/// [`FieldRanks::rank`] buckets every field score and ranks each lane's query
+/// scores against that lane's field exactly; [`FieldRanks::field_paid`] pays a
+/// lane's paid places (the audit of the payout identity).
+#[derive(Debug, Default)]
+pub(crate) struct FieldRanks {
+    buckets: usize,
+    hi: Lanes,
+    scale: Lanes,
+    /// `hist[lane * buckets + b]`: the lane's field entries (copies counted) in bucket `b`.
+    hist: Vec<u32>,
+    /// `above[lane * (buckets + 1) + b]`: the lane's field entries in buckets before `b`.
+    above: Vec<u32>,
+    /// `kept[lane * buckets + b]`: 1 if one of the lane's queries falls in bucket `b`.
+    kept: Vec<u8>,
+    /// `selected[lane * stride..][..selected_len[lane]]`: `(score, copies)` of
+    /// the field lineups sharing a bucket with one of the lane's queries.
+    selected: Vec<(f32, u32)>,
+    stride: usize,
+    selected_len: Lanes32,
+    /// Scratch of one lane: its queries grouped by bucket as
+    /// `(score, better, tied)`, where each bucket's group ends, and each
+    /// query's place among them.
+    by_bucket: Vec<(f32, u64, u64)>,
+    query_start: Vec<u32>,
+    slot: Vec<u32>,
+    /// `(better, tied)` per query of each lane of the last [`Self::rank`].
+    ranks: [Vec<(u64, u64)>; LANES],
+}
+
+/// One count per lane.
+type Lanes32 = [usize; LANES];
+
 impl FieldRanks {
-    /// The bucket of `score`: 0 holds the best scores. Monotone: a higher score
-    /// never lands in a later bucket (IEEE subtraction, multiplication by a
-    /// positive scale, `min` and the saturating cast are all monotone).
     #[inline]
-    fn bucket(&self, score: f32) -> usize {
-        usize::from(((self.hi - score) * self.scale).min((self.buckets - 1) as f32) as u16)
+    fn bucket(&self, lane: usize, score: f32) -> usize {
+        bucket_on(
+            self.hi[lane],
+            self.scale[lane],
+            (self.buckets - 1) as f32,
+            score,
+        ) as usize
     }
 
-    /// Buckets the field's lineup `scores` (each entered `copies[i]` times;
-    /// the slices have the same length and the total fits a `u32`) and ranks
-    /// every score of `queries` against them: see [`Self::ranks`].
-    pub(crate) fn rank(&mut self, scores: &[f32], copies: &[u32], queries: &[f32]) {
+    /// Buckets the field's lineup `scores` in every lane (lineup `i` entered
+    /// `copies[i]` times; the slices have the same length and the total fits a
+    /// `u32`) and ranks each score of `queries[lane]` against lane `lane`'s
+    /// field, for the first `queries.len()` (at most [`LANES`]) lanes: see
+    /// [`Self::ranks`].
+    pub(crate) fn rank(&mut self, scores: &[Lanes], copies: &[u32], queries: &[Vec<f32>]) {
         let n = scores.len().min(copies.len());
-        let (lo, hi) = scores[..n]
-            .iter()
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &s| {
-                (lo.min(s), hi.max(s))
-            });
-        self.buckets = ((n / TARGET_PER_BUCKET).next_power_of_two() / 2).clamp(64, 1 << 16);
-        self.hi = hi;
-        let span = hi - lo;
-        self.scale = if span > 0.0 && span.is_finite() {
-            self.buckets as f32 / span
-        } else {
-            0.0
-        };
-
-        // The buckets the queries fall in.
-        self.kept.clear();
-        self.kept.resize(self.buckets, 0);
-        for &q in queries {
-            let b = self.bucket(q);
-            self.kept[b] = 1;
-        }
-
-        // Over the field: every lineup's bucket (a loop that vectorizes), then
-        // count every bucket and list (branch-free) the lineups that share a
-        // bucket with a query.
-        let (last, scale) = ((self.buckets - 1) as f32, self.scale);
-        self.bucket_of.clear();
-        self.bucket_of.extend(
-            scores[..n]
-                .iter()
-                .map(|&s| ((hi - s) * scale).min(last) as u16),
+        let live = queries.len().min(LANES);
+        let (lo, hi) = scores[..n].iter().fold(
+            ([f32::INFINITY; LANES], [f32::NEG_INFINITY; LANES]),
+            |(mut lo, mut hi), s| {
+                // Comparisons, not `f32::min`: SSE's `minps`/`maxps` (scores are never NaN).
+                for l in 0..LANES {
+                    lo[l] = if s[l] < lo[l] { s[l] } else { lo[l] };
+                    hi[l] = if s[l] > hi[l] { s[l] } else { hi[l] };
+                }
+                (lo, hi)
+            },
         );
-        self.hist.clear();
-        self.hist.resize(self.buckets, 0);
-        if self.selected.len() < n + 1 {
-            self.selected.resize(n + 1, 0);
+        let most_queries = queries[..live].iter().map(Vec::len).max().unwrap_or(0);
+        let aim = (n / TARGET_PER_BUCKET)
+            .max((BUCKETS_PER_QUERY * most_queries).min(n / 4))
+            .max(1);
+        // The largest power of two not above the aim.
+        let buckets = (1usize << aim.ilog2()).clamp(64, 1 << 16);
+        self.buckets = buckets;
+        for l in 0..LANES {
+            let span = hi[l] - lo[l];
+            self.hi[l] = if hi[l].is_finite() { hi[l] } else { 0.0 };
+            self.scale[l] = if span > 0.0 && span.is_finite() {
+                buckets as f32 / span
+            } else {
+                0.0
+            };
         }
+
+        // The buckets each lane's queries fall in.
+        self.kept.clear();
+        self.kept.resize(LANES * buckets, 0);
+        for (l, qs) in queries[..live].iter().enumerate() {
+            for &q in qs {
+                let b = self.bucket(l, q);
+                self.kept[l * buckets + b] = 1;
+            }
+        }
+
+        // One pass over the field: in every lane, count each lineup into its
+        // bucket and list (branch-free) the lineups that share a bucket with
+        // a query.
+        let stride = n + 1;
+        self.stride = stride;
+        self.hist.clear();
+        self.hist.resize(LANES * buckets, 0);
+        if self.selected.len() < LANES * stride {
+            self.selected.resize(LANES * stride, (0.0, 0));
+        }
+        let (hi, scale, last) = (self.hi, self.scale, (buckets - 1) as f32);
         let (hist, kept, selected) = (&mut self.hist[..], &self.kept[..], &mut self.selected[..]);
-        let mut k = 0usize;
-        for (i, (&b, &c)) in self.bucket_of.iter().zip(&copies[..n]).enumerate() {
-            let b = usize::from(b);
-            hist[b] = hist[b].wrapping_add(c);
-            selected[k] = i as u32;
-            k += kept[b] as usize;
+        let offset: [u32; LANES] = std::array::from_fn(|l| (l * buckets) as u32);
+        let mut k: Lanes32 = [0; LANES];
+        for (s, &c) in scores[..n].iter().zip(&copies[..n]) {
+            let mut b = [0u32; LANES];
+            for l in 0..LANES {
+                b[l] = bucket_on(hi[l], scale[l], last, s[l]) + offset[l];
+            }
+            for l in 0..LANES {
+                let h = b[l] as usize;
+                hist[h] = hist[h].wrapping_add(c);
+                selected[l * stride + k[l]] = (s[l], c);
+                k[l] += usize::from(kept[h]);
+            }
         }
         self.selected_len = k;
         self.above.clear();
-        self.above.push(0);
-        let mut entries = 0u32;
-        for &h in &self.hist {
-            entries = entries.wrapping_add(h);
-            self.above.push(entries);
-        }
-
-        // Group the listed lineups by bucket (a counting sort over the buckets
-        // that hold queries), then compare each query with its bucket's lineups
-        // in registers, branch-free: scores near a query fall either side of it
-        // at random.
-        self.group_start.clear();
-        self.group_start.resize(self.buckets + 1, 0);
-        for &i in &self.selected[..self.selected_len] {
-            self.group_start[usize::from(self.bucket_of[i as usize]) + 1] += 1;
-        }
-        for b in 0..self.buckets {
-            self.group_start[b + 1] += self.group_start[b];
-        }
-        self.cursor.clear();
-        self.cursor
-            .extend_from_slice(&self.group_start[..self.buckets]);
-        self.grouped.clear();
-        self.grouped.resize(self.selected_len, (0.0, 0));
-        for &i in &self.selected[..self.selected_len] {
-            let b = usize::from(self.bucket_of[i as usize]);
-            self.grouped[self.cursor[b] as usize] = (scores[i as usize], copies[i as usize]);
-            self.cursor[b] += 1;
-        }
-        self.ranks.clear();
-        for &q in queries {
-            let b = self.bucket(q);
-            let members =
-                &self.grouped[self.group_start[b] as usize..self.group_start[b + 1] as usize];
-            let (mut better, mut tied) = (u64::from(self.above[b]), 0u64);
-            for &(s, c) in members {
-                better += u64::from(c) * u64::from(s > q);
-                tied += u64::from(c) * u64::from(s == q);
+        for l in 0..LANES {
+            let mut entries = 0u32;
+            self.above.push(0);
+            for &h in &self.hist[l * buckets..(l + 1) * buckets] {
+                entries = entries.wrapping_add(h);
+                self.above.push(entries);
             }
-            self.ranks.push((better, tied));
+        }
+
+        for (l, qs) in queries[..live].iter().enumerate() {
+            self.resolve(l, qs);
         }
     }
 
-    /// `(better, tied)` of each query of the last [`Self::rank`], in order:
-    /// the field entries scoring strictly above it, and equal to it.
-    pub(crate) fn ranks(&self) -> &[(u64, u64)] {
-        &self.ranks
+    /// Ranks lane `lane`'s `queries` after the field pass: the queries are
+    /// grouped by bucket (a counting sort, queries are few), then each listed
+    /// field lineup is compared with the queries in its bucket, branch-free:
+    /// scores near a query fall either side of it at random.
+    #[inline(never)]
+    fn resolve(&mut self, lane: usize, queries: &[f32]) {
+        let buckets = self.buckets;
+        let (hi, scale, last) = (self.hi[lane], self.scale[lane], (buckets - 1) as f32);
+        let above = &self.above[lane * (buckets + 1)..][..buckets + 1];
+        let listed = &self.selected[lane * self.stride..][..self.selected_len[lane]];
+
+        // Queries by bucket: `slot[j]` is query j's place in `by_bucket`,
+        // bucket b's queries are `by_bucket[start[b]..start[b + 1]]`.
+        let start = &mut self.query_start;
+        start.clear();
+        start.resize(buckets + 1, 0);
+        for &q in queries {
+            start[bucket_on(hi, scale, last, q) as usize + 1] += 1;
+        }
+        for b in 0..buckets {
+            start[b + 1] += start[b];
+        }
+        self.slot.clear();
+        self.by_bucket.clear();
+        self.by_bucket.resize(queries.len(), (0.0, 0, 0));
+        for &q in queries {
+            let b = bucket_on(hi, scale, last, q) as usize;
+            let at = start[b] as usize;
+            start[b] += 1;
+            self.slot.push(at as u32);
+            self.by_bucket[at] = (q, u64::from(above[b]), 0);
+        }
+        // `start[b]` now ends bucket b; bucket b starts where b - 1 ends.
+        for &(s, c) in listed {
+            let c = u64::from(c);
+            let b = bucket_on(hi, scale, last, s) as usize;
+            let from = if b == 0 { 0 } else { start[b - 1] as usize };
+            for (q, better, tied) in &mut self.by_bucket[from..start[b] as usize] {
+                *better += c * u64::from(s > *q);
+                *tied += c * u64::from(s == *q);
+            }
+        }
+        let ranks = &mut self.ranks[lane];
+        ranks.clear();
+        ranks.extend(self.slot.iter().map(|&at| {
+            let (_, better, tied) = self.by_bucket[at as usize];
+            (better, tied)
+        }));
     }
 
-    /// Field entries in all.
+    /// `(better, tied)` of each query of lane `lane` in the last
+    /// [`Self::rank`], in order: the lane's field entries scoring strictly
+    /// above it, and equal to it.
+    pub(crate) fn ranks(&self, lane: usize) -> &[(u64, u64)] {
+        &self.ranks[lane]
+    }
+
+    /// Field entries in all (every lane holds them all).
     #[cfg(test)]
-    fn total(&self) -> u64 {
-        u64::from(self.above[self.buckets])
+    fn total(&self, lane: usize) -> u64 {
+        u64::from(self.above[lane * (self.buckets + 1) + self.buckets])
     }
 
-    /// Total paid to the field's entries when `ours` (our entries' scores, best
-    /// first) join the contest, after a [`Self::rank`] of the same field: each
-    /// field lineup's tie group, ours included, is paid the tied share of the
-    /// places it spans. Only the paid places are ordered: the buckets that
-    /// start inside them are selected and only those lineups are sorted.
+    /// Total paid to lane `lane`'s field entries when `ours` (our entries'
+    /// scores, best first) join the contest, after a [`Self::rank`] of the
+    /// same field: each field lineup's tie group, ours included, is paid the
+    /// tied share of the places it spans. Only the paid places are ordered:
+    /// the buckets that start inside them are selected and only those lineups
+    /// are sorted.
     pub(crate) fn field_paid(
-        &mut self,
-        scores: &[f32],
+        &self,
+        lane: usize,
+        scores: &[Lanes],
         copies: &[u32],
         ladder: &PrizeLadder,
         ours: &[f32],
     ) -> f64 {
         let paid = ladder.paid_places() as u64;
+        let above = &self.above[lane * (self.buckets + 1)..][..self.buckets + 1];
         let mut pb = 0;
-        while pb < self.buckets && u64::from(self.above[pb]) < paid {
+        while pb < self.buckets && u64::from(above[pb]) < paid {
             pb += 1;
         }
-        let n = scores.len().min(copies.len());
-        let mut top: Vec<(f32, u32)> = (0..n)
-            .filter(|&i| usize::from(self.bucket_of[i]) < pb)
-            .map(|i| (scores[i], copies[i]))
+        let mut top: Vec<(f32, u32)> = scores
+            .iter()
+            .zip(copies)
+            .map(|(s, &c)| (s[lane], c))
+            .filter(|&(s, _)| self.bucket(lane, s) < pb)
             .collect();
         top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
         let mut total = 0.0;
@@ -271,12 +353,13 @@ mod tests {
     }
 
     #[test]
-    fn ranks_and_field_payouts_match_a_full_sort() {
+    fn ranks_and_field_payouts_match_a_full_sort_in_every_lane() {
         let mut rng = Pcg64Mcg::seed_from_u64(3);
         let mut ranks = FieldRanks::default();
-        for round in 0..300 {
+        for round in 0..200 {
             let n = rng.random_range(1..600);
             let coarse = round % 3 == 0;
+            let live = rng.random_range(1..=LANES);
             let draw = |rng: &mut Pcg64Mcg| {
                 if coarse {
                     f32::from(rng.random_range(0u8..7))
@@ -284,51 +367,79 @@ mod tests {
                     rng.random_range(0.0f32..300.0)
                 }
             };
-            let scores: Vec<f32> = (0..n).map(|_| draw(&mut rng)).collect();
+            // Every lane its own field scores; lanes past `live` hold zeros.
+            let mut batch = vec![[0.0f32; LANES]; n];
+            for row in &mut batch {
+                for x in &mut row[..live] {
+                    *x = draw(&mut rng);
+                }
+            }
+            let lane_scores =
+                |l: usize| -> Vec<f32> { batch.iter().map(|s| s[l]).collect::<Vec<f32>>() };
             let copies: Vec<u32> = (0..n).map(|_| rng.random_range(1..5)).collect();
-            let mut queries: Vec<f32> = scores.iter().step_by(7).copied().collect();
-            queries.extend([-1.0, 0.0, 1e9, 150.0, 3.0]);
-            queries.extend((0..50).map(|_| rng.random_range(-10.0f32..320.0)));
-            ranks.rank(&scores, &copies, &queries);
-            assert_eq!(
-                ranks.total(),
-                copies.iter().map(|&c| u64::from(c)).sum::<u64>()
-            );
-            for (k, &q) in queries.iter().enumerate() {
+            let queries: Vec<Vec<f32>> = (0..live)
+                .map(|l| {
+                    let mut q: Vec<f32> = lane_scores(l).into_iter().step_by(7).collect();
+                    q.extend([-1.0, 0.0, 1e9, 150.0, 3.0]);
+                    q.extend((0..50).map(|_| rng.random_range(-10.0f32..320.0)));
+                    q
+                })
+                .collect();
+            ranks.rank(&batch, &copies, &queries);
+            for (l, qs) in queries.iter().enumerate() {
+                let scores = lane_scores(l);
                 assert_eq!(
-                    ranks.ranks()[k],
-                    brute(&scores, &copies, q),
-                    "round {round} q {q}"
+                    ranks.total(l),
+                    copies.iter().map(|&c| u64::from(c)).sum::<u64>()
                 );
+                for (k, &q) in qs.iter().enumerate() {
+                    assert_eq!(
+                        ranks.ranks(l)[k],
+                        brute(&scores, &copies, q),
+                        "round {round} lane {l} q {q}"
+                    );
+                }
             }
 
             // Our entries join: the field's payouts agree with a full sort of everyone.
-            let mut ours: Vec<f32> = (0..rng.random_range(0..6))
-                .map(|_| draw(&mut rng))
+            let ours: Vec<Vec<f32>> = (0..live)
+                .map(|_| {
+                    let mut o: Vec<f32> = (0..rng.random_range(0..6))
+                        .map(|_| draw(&mut rng))
+                        .collect();
+                    o.sort_unstable_by(|a, b| b.total_cmp(a));
+                    o
+                })
                 .collect();
-            ours.sort_unstable_by(|a, b| b.total_cmp(a));
             let ladder = ladder(rng.random_range(1..n as u32 + 8));
-            ranks.rank(&scores, &copies, &ours);
-            let fast = ranks.field_paid(&scores, &copies, &ladder, &ours);
-            let mut all_scores = scores.clone();
-            all_scores.extend(&ours);
-            let mut all_copies = copies.clone();
-            all_copies.extend(std::iter::repeat_n(1, ours.len()));
-            let placings = pay_iteration(&ladder, &all_scores, &all_copies);
-            let slow: f64 = placings[..n]
-                .iter()
-                .zip(&copies)
-                .map(|(p, &c)| p.payout * f64::from(c))
-                .sum();
-            assert!(
-                (fast - slow).abs() < 1e-9 * slow.max(1.0),
-                "round {round}: {fast} vs {slow}"
-            );
-            let mut mine = Vec::new();
-            pay_ours(ranks.ranks(), &ladder, &ours, &mut mine);
-            for (k, p) in placings[n..].iter().enumerate() {
-                assert_eq!((mine[k].0, mine[k].1), (p.better, p.tied), "round {round}");
-                assert!((mine[k].2 - p.payout).abs() < 1e-9);
+            ranks.rank(&batch, &copies, &ours);
+            for (l, ours) in ours.iter().enumerate() {
+                let scores = lane_scores(l);
+                let fast = ranks.field_paid(l, &batch, &copies, &ladder, ours);
+                let mut all_scores = scores.clone();
+                all_scores.extend(ours);
+                let mut all_copies = copies.clone();
+                all_copies.extend(std::iter::repeat_n(1, ours.len()));
+                let placings = pay_iteration(&ladder, &all_scores, &all_copies);
+                let slow: f64 = placings[..n]
+                    .iter()
+                    .zip(&copies)
+                    .map(|(p, &c)| p.payout * f64::from(c))
+                    .sum();
+                assert!(
+                    (fast - slow).abs() < 1e-9 * slow.max(1.0),
+                    "round {round} lane {l}: {fast} vs {slow}"
+                );
+                let mut mine = Vec::new();
+                pay_ours(ranks.ranks(l), &ladder, ours, &mut mine);
+                for (k, p) in placings[n..].iter().enumerate() {
+                    assert_eq!(
+                        (mine[k].0, mine[k].1),
+                        (p.better, p.tied),
+                        "round {round} lane {l}"
+                    );
+                    assert!((mine[k].2 - p.payout).abs() < 1e-9);
+                }
             }
         }
     }
@@ -336,7 +447,7 @@ mod tests {
     #[test]
     fn one_distinct_score_is_one_tie() {
         let mut ranks = FieldRanks::default();
-        ranks.rank(&[5.0; 10], &[2; 10], &[5.0, 6.0, 4.0]);
-        assert_eq!(ranks.ranks(), [(0, 20), (0, 0), (20, 0)]);
+        ranks.rank(&[[5.0; LANES]; 10], &[2; 10], &[vec![5.0, 6.0, 4.0]]);
+        assert_eq!(ranks.ranks(0), [(0, 20), (0, 0), (20, 0)]);
     }
 }

@@ -5,8 +5,6 @@
 //! entries compete with each other and split ties. [`select_entries`] is the
 //! naive "top N by single-lineup ROI", kept as the baseline the metrics report.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use schemas::{CandidateLineup, PrizeLadder};
 
@@ -32,33 +30,46 @@ pub fn exposure_cap(max_exposure: f64, entries: u32) -> u32 {
 /// Tracks how many picked lineups hold each player, against the cap.
 struct Exposure {
     cap: u32,
-    held: HashMap<u32, u32>,
+    /// Per player index: picked lineups holding him.
+    held: Vec<u32>,
+    /// Per candidate: its players, sorted, each once.
+    players: Vec<Vec<u32>>,
 }
 
 impl Exposure {
-    fn new(cap: u32) -> Self {
+    fn new(cap: u32, candidates: &[CandidateLineup]) -> Self {
+        let players: Vec<Vec<u32>> = candidates
+            .iter()
+            .map(|c| {
+                let mut ps = c.players.clone();
+                ps.sort_unstable();
+                ps.dedup();
+                ps
+            })
+            .collect();
+        let most = players
+            .iter()
+            .flatten()
+            .max()
+            .map_or(0, |&p| p as usize + 1);
         Exposure {
             cap,
-            held: HashMap::new(),
+            held: vec![0; most],
+            players,
         }
     }
 
-    fn players(lineup: &CandidateLineup) -> Vec<u32> {
-        let mut players = lineup.players.clone();
-        players.sort_unstable();
-        players.dedup();
-        players
-    }
-
-    fn fits(&self, lineup: &CandidateLineup) -> bool {
-        Self::players(lineup)
+    /// Whether candidate `j` keeps every player within the cap.
+    fn fits(&self, j: usize) -> bool {
+        self.players[j]
             .iter()
-            .all(|p| self.held.get(p).copied().unwrap_or(0) < self.cap)
+            .all(|&p| self.held[p as usize] < self.cap)
     }
 
-    fn add(&mut self, lineup: &CandidateLineup) {
-        for p in Self::players(lineup) {
-            *self.held.entry(p).or_default() += 1;
+    /// Counts candidate `j` as picked.
+    fn add(&mut self, j: usize) {
+        for &p in &self.players[j] {
+            self.held[p as usize] += 1;
         }
     }
 }
@@ -74,7 +85,7 @@ pub fn select_entries(
     entries: u32,
     max_exposure: f64,
 ) -> Vec<usize> {
-    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries));
+    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries), candidates);
     let mut ranked: Vec<usize> = (0..candidates.len().min(roi.len())).collect();
     ranked.sort_by(|&a, &b| {
         roi[b]
@@ -86,76 +97,142 @@ pub fn select_entries(
         if picked.len() >= entries as usize {
             break;
         }
-        if exposure.fits(&candidates[i]) {
-            exposure.add(&candidates[i]);
+        if exposure.fits(i) {
+            exposure.add(i);
             picked.push(i);
         }
     }
     picked
 }
 
-/// One of our picked entries in one iteration, with its place among ours.
-#[derive(Debug, Clone, Copy)]
-struct Ours {
-    score: f32,
-    better: u32,
-    tied: u32,
-    /// What it loses if one more of ours finishes above it: `share(g + 1, t) - share(g, t)`.
-    push: f64,
+/// Where one iteration's entries sit in the [`Standings`] arena.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    offset: u32,
+    len: u32,
+    cap: u32,
 }
 
-/// Our picked entries in one iteration (in the money against the field), best first.
-#[derive(Debug, Default, Clone)]
-struct Standing {
-    ours: Vec<Ours>,
-    /// `below[k]`: the sum of `push` over `ours[k..]`.
+/// Our picked entries in every iteration, each iteration's in the money
+/// against the field and best first, in one arena: an iteration's entries
+/// are contiguous, column by column, so an evaluation, which visits a
+/// candidate's iterations in order, reads a few adjacent cache lines per
+/// iteration instead of chasing a pointer per iteration and per column.
+#[derive(Debug, Default)]
+struct Standings {
+    slots: Vec<Slot>,
+    score: Vec<f32>,
+    better: Vec<u32>,
+    tied: Vec<u32>,
+    /// What an entry loses if one more of ours finishes above it:
+    /// `share(g + 1, t) - share(g, t)`.
+    push: Vec<f64>,
+    /// The sum of `push` over the entry and every one of ours below it.
     below: Vec<f64>,
 }
 
-impl Standing {
-    fn insert(&mut self, ladder: &PrizeLadder, r: &InTheMoney) {
-        let at = self.ours.partition_point(|o| o.score >= r.score);
-        self.ours.insert(
-            at,
-            Ours {
-                score: r.score,
-                better: r.better,
-                tied: r.tied,
-                push: 0.0,
-            },
-        );
-        // Re-derive the places and pushes from the new entry's tie group down:
-        // the entries above it keep theirs.
-        let n = self.ours.len();
-        let mut k = self.ours.partition_point(|o| o.score > r.score);
-        while k < n {
-            let s = self.ours[k].score;
-            let group = self.ours[k..].iter().take_while(|o| o.score == s).count();
-            let g = self.ours[k].better as usize + k;
-            let t = self.ours[k].tied as usize + group;
-            let push = ladder.tied_share(g + 1, t) - ladder.tied_share(g, t);
-            for o in &mut self.ours[k..k + group] {
-                o.push = push;
-            }
-            k += group;
-        }
-        self.below.clear();
-        self.below.resize(n + 1, 0.0);
-        for k in (0..n).rev() {
-            self.below[k] = self.below[k + 1] + self.ours[k].push;
+impl Standings {
+    fn new(iterations: usize) -> Self {
+        Standings {
+            slots: vec![Slot::default(); iterations],
+            ..Standings::default()
         }
     }
 
-    /// Change of our total payout in this iteration if `r` joins our entries,
-    /// and the part of it that is `r`'s own tie group (no more than `r` alone
-    /// would win, and never more as our entries grow).
+    /// Makes room for one more entry in iteration `it`: a full slot moves to
+    /// the end of the arena with twice the room (the old room is abandoned,
+    /// so the arena stays within a few times the entries held).
+    fn reserve(&mut self, it: usize) -> Slot {
+        let slot = self.slots[it];
+        if slot.len < slot.cap {
+            return slot;
+        }
+        let cap = (slot.cap * 2).max(4);
+        let offset = self.score.len();
+        let (from, len) = (slot.offset as usize, slot.len as usize);
+        fn grow<T: Copy + Default>(v: &mut Vec<T>, from: usize, len: usize, cap: usize) {
+            v.extend_from_within(from..from + len);
+            v.resize(v.len() + cap - len, T::default());
+        }
+        let cap_us = cap as usize;
+        grow(&mut self.score, from, len, cap_us);
+        grow(&mut self.better, from, len, cap_us);
+        grow(&mut self.tied, from, len, cap_us);
+        grow(&mut self.push, from, len, cap_us);
+        grow(&mut self.below, from, len, cap_us);
+        let slot = Slot {
+            offset: offset as u32,
+            len: slot.len,
+            cap,
+        };
+        self.slots[it] = slot;
+        slot
+    }
+
+    /// Adds `r` to our entries of its iteration.
+    fn insert(&mut self, ladder: &PrizeLadder, r: &InTheMoney) {
+        let it = r.iteration as usize;
+        let slot = self.reserve(it);
+        let (o, n) = (slot.offset as usize, slot.len as usize + 1);
+        let range = o..o + n;
+        let at = self.score[o..o + n - 1].partition_point(|&s| s >= r.score);
+        fn put<T: Copy>(v: &mut [T], at: usize, x: T) {
+            v.copy_within(at..v.len() - 1, at + 1);
+            v[at] = x;
+        }
+        put(&mut self.score[range.clone()], at, r.score);
+        put(&mut self.better[range.clone()], at, r.better);
+        put(&mut self.tied[range.clone()], at, r.tied);
+        put(&mut self.push[range.clone()], at, 0.0);
+        put(&mut self.below[range.clone()], at, 0.0);
+        self.slots[it].len = n as u32;
+
+        // Re-derive the places and pushes from the new entry's tie group down:
+        // the entries above it keep theirs.
+        let score = &self.score[range.clone()];
+        let (better, tied, push) = (
+            &self.better[range.clone()],
+            &self.tied[range.clone()],
+            &mut self.push[range.clone()],
+        );
+        let mut k = score.partition_point(|&s| s > r.score);
+        while k < n {
+            let s = score[k];
+            let group = score[k..].iter().take_while(|&&x| x == s).count();
+            let g = better[k] as usize + k;
+            let t = tied[k] as usize + group;
+            // Alone in its tie group (the common case) a share is one place's
+            // prize: the same value without the division.
+            let p = if t == 1 {
+                ladder.span_total(g + 1, 1) - ladder.span_total(g, 1)
+            } else {
+                ladder.tied_share(g + 1, t) - ladder.tied_share(g, t)
+            };
+            push[k..k + group].fill(p);
+            k += group;
+        }
+        let below = &mut self.below[range];
+        let mut acc = 0.0;
+        for k in (0..n).rev() {
+            acc += push[k];
+            below[k] = acc;
+        }
+    }
+
+    /// Change of our total payout in `r`'s iteration if `r` joins our
+    /// entries, and the part of it that is `r`'s own tie group (no more than
+    /// `r` alone would win, and never more as our entries grow).
+    #[inline]
     fn gain(&self, ladder: &PrizeLadder, r: &InTheMoney) -> (f64, f64) {
-        if self.ours.is_empty() {
+        let slot = self.slots[r.iteration as usize];
+        let (o, n) = (slot.offset as usize, slot.len as usize);
+        if n == 0 {
             let alone = ladder.tied_share(r.better as usize, r.tied as usize + 1);
             return (alone, alone);
         }
-        let above = self.ours.partition_point(|o| o.score > r.score);
-        let through = self.ours.partition_point(|o| o.score >= r.score);
+        let score = &self.score[o..o + n];
+        let above = score.partition_point(|&s| s > r.score);
+        let through = above + score[above..].iter().take_while(|&&s| s == r.score).count();
         let k = through - above;
         let g = r.better as usize + above;
         let t = r.tied as usize + k;
@@ -163,10 +240,12 @@ impl Standing {
         let group =
             (k + 1) as f64 * ladder.tied_share(g, t + 1) - k as f64 * ladder.tied_share(g, t);
         // ... and every one of ours below it drops one place.
-        (
-            group + self.below.get(through).copied().unwrap_or(0.0),
-            group,
-        )
+        let below = if through < n {
+            self.below[o + through]
+        } else {
+            0.0
+        };
+        (group + below, group)
     }
 }
 
@@ -203,8 +282,8 @@ pub(crate) fn select_marginal(
     let n = candidates.len().min(itm.len()).min(standalone.len());
     let mut evaluations = 0u64;
     let monotone = ladder_never_increases(ladder);
-    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries));
-    let mut standings: Vec<Standing> = vec![Standing::default(); iterations as usize];
+    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries), candidates);
+    let mut standings = Standings::new(iterations as usize);
     let mut bound: Vec<f64> = standalone[..n].to_vec();
     let mut open: Vec<usize> = (0..n).collect();
     // Evaluated in parallel a few at a time: the best is usually among the first
@@ -213,7 +292,7 @@ pub(crate) fn select_marginal(
     let mut picked: Vec<(usize, f64)> = Vec::with_capacity(entries as usize);
 
     while picked.len() < entries as usize {
-        open.retain(|&j| exposure.fits(&candidates[j]));
+        open.retain(|&j| exposure.fits(j));
         open.sort_by(|&a, &b| bound[b].total_cmp(&bound[a]).then(a.cmp(&b)));
         let mut best: Option<(usize, f64)> = None;
         for chunk in open.chunks(batch) {
@@ -228,7 +307,7 @@ pub(crate) fn select_marginal(
                 .par_iter()
                 .map(|&j| {
                     itm[j].iter().fold((0.0, 0.0), |(gain, own), r| {
-                        let (g, o) = standings[r.iteration as usize].gain(ladder, r);
+                        let (g, o) = standings.gain(ladder, r);
                         (gain + g, own + o)
                     })
                 })
@@ -246,9 +325,9 @@ pub(crate) fn select_marginal(
         }
         let Some((j, gain)) = best else { break };
         for r in &itm[j] {
-            standings[r.iteration as usize].insert(ladder, r);
+            standings.insert(ladder, r);
         }
-        exposure.add(&candidates[j]);
+        exposure.add(j);
         open.retain(|&x| x != j);
         picked.push((j, gain));
     }
@@ -303,7 +382,7 @@ mod tests {
         let ladder = ladder(&[50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 5.0, 2.0, 1.0, 1.0]);
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
         for _ in 0..500 {
-            let mut standing = Standing::default();
+            let mut standing = Standings::new(1);
             let mut held: Vec<InTheMoney> = Vec::new();
             let probe_score = f32::from(rng.random_range(0u8..8));
             let probe = InTheMoney {
