@@ -7,7 +7,9 @@
 //!
 //! Prints the wall time, the peak memory of the process, lineup scores per
 //! second next to the physical bound (the same machine streaming through the
-//! lineups with nothing but the 8 gathers and adds each, on every thread), and,
+//! lineups with nothing but the 8 gathers and adds each, on every thread) and
+//! next to the bound of the sim's own layout (8 iterations a pass, one 8-wide
+//! load and add per player), and,
 //! when `python3 -c "import numpy"` works, the same simulation written the way
 //! the popular Python tools write it (numpy, an argsort per iteration), timed
 //! in this run on `DFS_BENCH_PEER_ITERATIONS` iterations (default 200) and
@@ -138,6 +140,52 @@ fn scoring_bound(field: &[FieldEntrant], iterations: u32) -> f64 {
         .sum();
     std::hint::black_box(checksum);
     (field.len() as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64()
+}
+
+/// The bound of the layout the sim scores in: lineup scores per second when
+/// every thread does nothing but stream through the field's lineups once per
+/// 8 iterations, with each player's 8 points side by side (one 8-wide load
+/// and add per player, where the scalar bound gathers 8 times).
+fn batched_bound(field: &[FieldEntrant], iterations: u32) -> f64 {
+    const LANES: usize = 8;
+    let flat: Vec<u16> = field
+        .iter()
+        .flat_map(|e| e.players.iter().map(|&p| p as u16))
+        .collect();
+    let batches = iterations.div_ceil(LANES as u32);
+    let start = Instant::now();
+    let checksum: f64 = (0..batches)
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    vec![[0.0f32; LANES]; PLAYERS],
+                    Vec::with_capacity(field.len()),
+                )
+            },
+            |(points, out), batch| {
+                for (i, row) in points.iter_mut().enumerate() {
+                    for (lane, x) in row.iter_mut().enumerate() {
+                        let it = batch * LANES as u32 + lane as u32;
+                        *x = ((i as u32 * 2_654_435_761).wrapping_add(it) % 1000) as f32 * 0.05;
+                    }
+                }
+                out.clear();
+                out.extend(flat.as_chunks::<ROSTER>().0.iter().map(|l| {
+                    let mut acc = [0.0f32; LANES];
+                    for &p in l {
+                        for (a, &x) in acc.iter_mut().zip(&points[p as usize]) {
+                            *a += x;
+                        }
+                    }
+                    acc
+                }));
+                f64::from(out[batch as usize % out.len()][0])
+            },
+        )
+        .sum();
+    std::hint::black_box(checksum);
+    (field.len() as f64 * f64::from(batches) * LANES as f64) / start.elapsed().as_secs_f64()
 }
 
 /// Writes the contest for the numpy peer as raw little-endian arrays.
@@ -297,6 +345,12 @@ fn main() {
         "  physical bound     {bound:.3e} lineup scores/s (8 gathers + adds per lineup, all threads, nothing else): \
          the sim runs at {:.0}% of it",
         100.0 * scores / secs / bound
+    );
+    let batched = batched_bound(&field, iterations.min(2_000));
+    println!(
+        "  batched bound      {batched:.3e} lineup scores/s (the sim's layout: 8 iterations a pass, one 8-wide \
+         load + add per player, nothing else): the sim runs at {:.0}% of it",
+        100.0 * scores / secs / batched
     );
     println!(
         "  selection          {} candidate evaluations for {} picks from {CANDIDATES}",

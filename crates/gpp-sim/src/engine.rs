@@ -185,12 +185,12 @@ fn prepare(
         entries = input.candidates.len() as u32;
     }
     let contest_entries = field_total + u64::from(entries);
-    if contest_entries > u64::from(u32::MAX)
-        || input.field.len() + entries as usize > u32::MAX as usize
-    {
+    // Ranks count entries in 31 bits (the top bit marks buckets, see rank.rs).
+    const MOST: u64 = (1 << 31) - 1;
+    if contest_entries > MOST || (input.field.len() + entries as usize) as u64 > MOST {
         return Err(SimError::invalid(
             "field",
-            format!("{contest_entries} entries is too many"),
+            format!("{contest_entries} entries is too many (at most {MOST})"),
         ));
     }
     if contest_entries != u64::from(input.contest.field_size) {

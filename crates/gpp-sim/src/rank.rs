@@ -55,12 +55,11 @@ pub(crate) struct FieldRanks {
     buckets: usize,
     hi: Lanes,
     scale: Lanes,
-    /// `hist[lane * buckets + b]`: the lane's field entries (copies counted) in bucket `b`.
+    /// `hist[lane * buckets + b]`: the lane's field entries (copies counted) in
+    /// bucket `b`, plus [`KEPT`] when one of the lane's queries falls in it.
     hist: Vec<u32>,
     /// `above[lane * (buckets + 1) + b]`: the lane's field entries in buckets before `b`.
     above: Vec<u32>,
-    /// `kept[lane * buckets + b]`: 1 if one of the lane's queries falls in bucket `b`.
-    kept: Vec<u8>,
     /// `selected[lane * stride..][..selected_len[lane]]`: `(score, copies)` of
     /// the field lineups sharing a bucket with one of the lane's queries.
     selected: Vec<(f32, u32)>,
@@ -79,6 +78,52 @@ pub(crate) struct FieldRanks {
 /// One count per lane.
 type Lanes32 = [usize; LANES];
 
+/// The mark of a bucket holding a query, in its count's top bit: the field
+/// pass reads it with the count it updates. Counts stay below it because a
+/// contest holds fewer than 2^31 entries (checked when the input is prepared).
+const KEPT: u32 = 1 << 31;
+
+/// Lanes the field pass takes at a time.
+const GROUP: usize = 4;
+const _: () = assert!(LANES % GROUP == 0);
+
+/// The field pass over lanes `from..from + GROUP`: counts each lineup into
+/// its bucket of `hist` (lane-major, `buckets` a lane) and lists its
+/// `(score, copies)` in `selected` (lane-major, `selected.len() / GROUP` a
+/// lane) when [`KEPT`] marks its bucket. Returns how many each lane listed.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn field_pass(
+    scores: &[Lanes],
+    copies: &[u32],
+    from: usize,
+    (hi, scale, last): (&[f32], &[f32], f32),
+    buckets: usize,
+    hist: &mut [u32],
+    selected: &mut [(f32, u32)],
+) -> [usize; GROUP] {
+    let stride = selected.len() / GROUP;
+    let hi: [f32; GROUP] = std::array::from_fn(|l| hi[l]);
+    let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
+    let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
+    let mut k = [0usize; GROUP];
+    for (s, &c) in scores.iter().zip(copies) {
+        let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
+        let mut b = [0u32; GROUP];
+        for l in 0..GROUP {
+            b[l] = bucket_on(hi[l], scale[l], last, s[l]) + offset[l];
+        }
+        for l in 0..GROUP {
+            let h = b[l] as usize;
+            let count = hist[h].wrapping_add(c);
+            hist[h] = count;
+            selected[l * stride + k[l]] = (s[l], c);
+            k[l] += (count >> 31) as usize;
+        }
+    }
+    k
+}
+
 impl FieldRanks {
     #[inline]
     fn bucket(&self, lane: usize, score: f32) -> usize {
@@ -91,8 +136,8 @@ impl FieldRanks {
     }
 
     /// Buckets the field's lineup `scores` in every lane (lineup `i` entered
-    /// `copies[i]` times; the slices have the same length and the total fits a
-    /// `u32`) and ranks each score of `queries[lane]` against lane `lane`'s
+    /// `copies[i]` times; the slices have the same length and the total is
+    /// below 2^31) and ranks each score of `queries[lane]` against lane `lane`'s
     /// field, for the first `queries.len()` (at most [`LANES`]) lanes: see
     /// [`Self::ranks`].
     pub(crate) fn rank(&mut self, scores: &[Lanes], copies: &[u32], queries: &[Vec<f32>]) {
@@ -126,13 +171,13 @@ impl FieldRanks {
             };
         }
 
-        // The buckets each lane's queries fall in.
-        self.kept.clear();
-        self.kept.resize(LANES * buckets, 0);
+        // Mark the buckets each lane's queries fall in.
+        self.hist.clear();
+        self.hist.resize(LANES * buckets, 0);
         for (l, qs) in queries[..live].iter().enumerate() {
             for &q in qs {
                 let b = self.bucket(l, q);
-                self.kept[l * buckets + b] = 1;
+                self.hist[l * buckets + b] = KEPT;
             }
         }
 
@@ -141,26 +186,25 @@ impl FieldRanks {
         // a query.
         let stride = n + 1;
         self.stride = stride;
-        self.hist.clear();
-        self.hist.resize(LANES * buckets, 0);
         if self.selected.len() < LANES * stride {
             self.selected.resize(LANES * stride, (0.0, 0));
         }
-        let (hi, scale, last) = (self.hi, self.scale, (buckets - 1) as f32);
-        let (hist, kept, selected) = (&mut self.hist[..], &self.kept[..], &mut self.selected[..]);
-        let offset: [u32; LANES] = std::array::from_fn(|l| (l * buckets) as u32);
+        let last = (buckets - 1) as f32;
+        // Four lanes at a time: one SSE register of scores, and the cursors
+        // and bases of four lanes fit the registers.
         let mut k: Lanes32 = [0; LANES];
-        for (s, &c) in scores[..n].iter().zip(&copies[..n]) {
-            let mut b = [0u32; LANES];
-            for l in 0..LANES {
-                b[l] = bucket_on(hi[l], scale[l], last, s[l]) + offset[l];
-            }
-            for l in 0..LANES {
-                let h = b[l] as usize;
-                hist[h] = hist[h].wrapping_add(c);
-                selected[l * stride + k[l]] = (s[l], c);
-                k[l] += usize::from(kept[h]);
-            }
+        for g in 0..LANES / GROUP {
+            let lanes = g * GROUP..(g + 1) * GROUP;
+            let counts = field_pass(
+                &scores[..n],
+                &copies[..n],
+                g * GROUP,
+                (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last),
+                buckets,
+                &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets],
+                &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
+            );
+            k[lanes].copy_from_slice(&counts);
         }
         self.selected_len = k;
         self.above.clear();
@@ -168,7 +212,7 @@ impl FieldRanks {
             let mut entries = 0u32;
             self.above.push(0);
             for &h in &self.hist[l * buckets..(l + 1) * buckets] {
-                entries = entries.wrapping_add(h);
+                entries = entries.wrapping_add(h & !KEPT);
                 self.above.push(entries);
             }
         }

@@ -120,6 +120,8 @@ struct Slot {
 /// iteration instead of chasing a pointer per iteration and per column.
 #[derive(Debug, Default)]
 struct Standings {
+    /// The first iteration held: `slots[k]` is iteration `first + k`'s.
+    first: u32,
     slots: Vec<Slot>,
     score: Vec<f32>,
     better: Vec<u32>,
@@ -132,8 +134,10 @@ struct Standings {
 }
 
 impl Standings {
-    fn new(iterations: usize) -> Self {
+    /// Standings of `iterations` iterations from `first` on.
+    fn new(first: u32, iterations: usize) -> Self {
         Standings {
+            first,
             slots: vec![Slot::default(); iterations],
             ..Standings::default()
         }
@@ -171,7 +175,7 @@ impl Standings {
 
     /// Adds `r` to our entries of its iteration.
     fn insert(&mut self, ladder: &PrizeLadder, r: &InTheMoney) {
-        let it = r.iteration as usize;
+        let it = (r.iteration - self.first) as usize;
         let slot = self.reserve(it);
         let (o, n) = (slot.offset as usize, slot.len as usize + 1);
         let range = o..o + n;
@@ -224,7 +228,7 @@ impl Standings {
     /// `r` alone would win, and never more as our entries grow).
     #[inline]
     fn gain(&self, ladder: &PrizeLadder, r: &InTheMoney) -> (f64, f64) {
-        let slot = self.slots[r.iteration as usize];
+        let slot = self.slots[(r.iteration - self.first) as usize];
         let (o, n) = (slot.offset as usize, slot.len as usize);
         if n == 0 {
             let alone = ladder.tied_share(r.better as usize, r.tied as usize + 1);
@@ -248,6 +252,11 @@ impl Standings {
         (group + below, group)
     }
 }
+
+/// Iterations per block of [`Standings`]: selection evaluates a candidate and
+/// adds a pick block by block in parallel, and sums the blocks in order. Fixed,
+/// so every sum is the same for any thread count.
+const BLOCK: u32 = 256;
 
 /// Greedy selection by marginal expected portfolio payout.
 ///
@@ -283,50 +292,68 @@ pub(crate) fn select_marginal(
     let mut evaluations = 0u64;
     let monotone = ladder_never_increases(ladder);
     let mut exposure = Exposure::new(exposure_cap(max_exposure, entries), candidates);
-    let mut standings = Standings::new(iterations as usize);
+    // Standings in blocks of iterations, evaluated and updated block by block
+    // in parallel; `cuts[j][b]..cuts[j][b + 1]` is the part of `itm[j]` in block b.
+    let blocks = iterations.div_ceil(BLOCK);
+    let mut standings: Vec<Standings> = (0..blocks)
+        .map(|b| {
+            let first = b * BLOCK;
+            Standings::new(first, (iterations - first).min(BLOCK) as usize)
+        })
+        .collect();
+    let cuts: Vec<Vec<usize>> = itm[..n]
+        .iter()
+        .map(|list| {
+            (0..=blocks)
+                .map(|b| list.partition_point(|r| r.iteration < b.saturating_mul(BLOCK)))
+                .collect()
+        })
+        .collect();
+    let part = |j: usize, b: usize| &itm[j][cuts[j][b]..cuts[j][b + 1]];
     let mut bound: Vec<f64> = standalone[..n].to_vec();
     let mut open: Vec<usize> = (0..n).collect();
-    // Evaluated in parallel a few at a time: the best is usually among the first
-    // few bounds. Fixed, so the count of evaluations does not depend on threads.
-    let batch = 4;
     let mut picked: Vec<(usize, f64)> = Vec::with_capacity(entries as usize);
 
     while picked.len() < entries as usize {
         open.retain(|&j| exposure.fits(j));
         open.sort_by(|&a, &b| bound[b].total_cmp(&bound[a]).then(a.cmp(&b)));
         let mut best: Option<(usize, f64)> = None;
-        for chunk in open.chunks(batch) {
+        for &j in &open {
             if monotone
                 && let Some((_, g)) = best
-                && bound[chunk[0]] < g
+                && bound[j] < g
             {
                 break;
             }
-            evaluations += chunk.len() as u64;
-            let evaluated: Vec<(f64, f64)> = chunk
+            evaluations += 1;
+            let parts: Vec<(f64, f64)> = standings
                 .par_iter()
-                .map(|&j| {
-                    itm[j].iter().fold((0.0, 0.0), |(gain, own), r| {
-                        let (g, o) = standings.gain(ladder, r);
+                .enumerate()
+                .map(|(b, block)| {
+                    part(j, b).iter().fold((0.0, 0.0), |(gain, own), r| {
+                        let (g, o) = block.gain(ladder, r);
                         (gain + g, own + o)
                     })
                 })
                 .collect();
-            for (&j, &(g, own)) in chunk.iter().zip(&evaluated) {
-                bound[j] = own;
-                let better = match best {
-                    None => true,
-                    Some((b, bg)) => g > bg || (g == bg && j < b),
-                };
-                if better {
-                    best = Some((j, g));
-                }
+            let (g, own) = parts
+                .iter()
+                .fold((0.0, 0.0), |(g, o), &(pg, po)| (g + pg, o + po));
+            bound[j] = own;
+            let better = match best {
+                None => true,
+                Some((b, bg)) => g > bg || (g == bg && j < b),
+            };
+            if better {
+                best = Some((j, g));
             }
         }
         let Some((j, gain)) = best else { break };
-        for r in &itm[j] {
-            standings.insert(ladder, r);
-        }
+        standings.par_iter_mut().enumerate().for_each(|(b, block)| {
+            for r in part(j, b) {
+                block.insert(ladder, r);
+            }
+        });
         exposure.add(j);
         open.retain(|&x| x != j);
         picked.push((j, gain));
@@ -382,7 +409,7 @@ mod tests {
         let ladder = ladder(&[50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 5.0, 2.0, 1.0, 1.0]);
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
         for _ in 0..500 {
-            let mut standing = Standings::new(1);
+            let mut standing = Standings::new(0, 1);
             let mut held: Vec<InTheMoney> = Vec::new();
             let probe_score = f32::from(rng.random_range(0u8..8));
             let probe = InTheMoney {

@@ -355,6 +355,13 @@ fn invalid_input_names_the_field() {
     let mut dup = cands.clone();
     dup[3].lineup_id = 1;
     assert!(field_of(run(&s, &c, &dup, &field, 3, &config(10, 1.0))).ends_with(".lineup_id"));
+    // Ranks count in 31 bits: a contest of 2^31 entries or more is refused.
+    let mut huge = field.clone();
+    huge[0].copies = 1 << 31;
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &huge, 3, &config(10, 1.0))),
+        "field"
+    );
 }
 
 #[test]
