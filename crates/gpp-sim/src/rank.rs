@@ -85,7 +85,7 @@ const KEPT: u32 = 1 << 31;
 
 /// Lanes the field pass takes at a time.
 const GROUP: usize = 4;
-const _: () = assert!(LANES % GROUP == 0);
+const _: () = assert!(LANES.is_multiple_of(GROUP));
 
 /// The field pass over lanes `from..from + GROUP`: counts each lineup into
 /// its bucket of `hist` (lane-major, `buckets` a lane) and lists its
