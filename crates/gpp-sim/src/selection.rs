@@ -174,7 +174,8 @@ impl Standings {
     }
 
     /// Adds `r` to our entries of its iteration.
-    fn insert(&mut self, ladder: &PrizeLadder, r: &InTheMoney) {
+    /// `drops` is [`place_drops`] of `ladder`.
+    fn insert(&mut self, ladder: &PrizeLadder, drops: &[f64], r: &InTheMoney) {
         let it = (r.iteration - self.first) as usize;
         let slot = self.reserve(it);
         let (o, n) = (slot.offset as usize, slot.len as usize + 1);
@@ -202,17 +203,17 @@ impl Standings {
         let mut k = score.partition_point(|&s| s > r.score);
         while k < n {
             let s = score[k];
-            let group = score[k..].iter().take_while(|&&x| x == s).count();
             let g = better[k] as usize + k;
+            // Alone in its tie group (the common case) the push is a place's
+            // prize less the next place's, looked up.
+            if tied[k] == 0 && score.get(k + 1) != Some(&s) {
+                push[k] = drops[g.min(drops.len() - 1)];
+                k += 1;
+                continue;
+            }
+            let group = score[k..].iter().take_while(|&&x| x == s).count();
             let t = tied[k] as usize + group;
-            // Alone in its tie group (the common case) a share is one place's
-            // prize: the same value without the division.
-            let p = if t == 1 {
-                ladder.span_total(g + 1, 1) - ladder.span_total(g, 1)
-            } else {
-                ladder.tied_share(g + 1, t) - ladder.tied_share(g, t)
-            };
-            push[k..k + group].fill(p);
+            push[k..k + group].fill(ladder.tied_share(g + 1, t) - ladder.tied_share(g, t));
             k += group;
         }
         let below = &mut self.below[range];
@@ -310,6 +311,7 @@ pub(crate) fn select_marginal(
         })
         .collect();
     let part = |j: usize, b: usize| &itm[j][cuts[j][b]..cuts[j][b + 1]];
+    let drops = place_drops(ladder);
     let mut bound: Vec<f64> = standalone[..n].to_vec();
     let mut open: Vec<usize> = (0..n).collect();
     let mut picked: Vec<(usize, f64)> = Vec::with_capacity(entries as usize);
@@ -351,7 +353,7 @@ pub(crate) fn select_marginal(
         let Some((j, gain)) = best else { break };
         standings.par_iter_mut().enumerate().for_each(|(b, block)| {
             for r in part(j, b) {
-                block.insert(ladder, r);
+                block.insert(ladder, &drops, r);
             }
         });
         exposure.add(j);
@@ -359,6 +361,16 @@ pub(crate) fn select_marginal(
         picked.push((j, gain));
     }
     (picked, evaluations)
+}
+
+/// `drops[g]`: what an entry alone in its tie group with `g` entries above it
+/// loses when one more finishes above it, the prize of place `g + 1` less that
+/// of place `g + 2` (as [`PrizeLadder::tied_share`] computes them), for every
+/// `g` up to the paid places; 0 from there on.
+fn place_drops(ladder: &PrizeLadder) -> Vec<f64> {
+    (0..=ladder.paid_places())
+        .map(|g| ladder.tied_share(g + 1, 1) - ladder.tied_share(g, 1))
+        .collect()
 }
 
 /// True when no place pays more than the place before it (every real DK table).
@@ -443,7 +455,7 @@ mod tests {
                     "{gain} vs {}",
                     after - before
                 );
-                standing.insert(&ladder, &r);
+                standing.insert(&ladder, &place_drops(&ladder), &r);
             }
         }
     }
