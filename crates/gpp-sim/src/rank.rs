@@ -25,7 +25,7 @@ const TARGET_PER_BUCKET: usize = 16;
 /// Buckets per query the grid aims at, at least (but never fewer than 4
 /// lineups a bucket): every lineup sharing a query's bucket is compared one
 /// by one, so many queries want a finer grid.
-const BUCKETS_PER_QUERY: usize = 16;
+const BUCKETS_PER_QUERY: usize = 32;
 
 /// The bucket of `score` on the grid starting at `hi` with `scale` buckets per
 /// point, `last` the last bucket (below 2^23): 0 holds the best scores.
@@ -69,7 +69,8 @@ pub(crate) struct FieldRanks {
     /// `(score, better, tied)`, where each bucket's group ends, and each
     /// query's place among them.
     by_bucket: Vec<(f32, u64, u64)>,
-    query_start: Vec<u32>,
+    query_bounds: Vec<u32>,
+    listed_bucket: Vec<u32>,
     slot: Vec<u32>,
     /// `(better, tied)` per query of each lane of the last [`Self::rank`].
     ranks: [Vec<(u64, u64)>; LANES],
@@ -233,33 +234,37 @@ impl FieldRanks {
         let above = &self.above[lane * (buckets + 1)..][..buckets + 1];
         let listed = &self.selected[lane * self.stride..][..self.selected_len[lane]];
 
-        // Queries by bucket: `slot[j]` is query j's place in `by_bucket`,
-        // bucket b's queries are `by_bucket[start[b]..start[b + 1]]`.
-        let start = &mut self.query_start;
-        start.clear();
-        start.resize(buckets + 1, 0);
+        // Queries by bucket, a counting sort: `slot[j]` is query j's place in
+        // `by_bucket`, and once they are placed bucket b's queries are
+        // `by_bucket[bounds[b]..bounds[b + 1]]`.
+        let bounds = &mut self.query_bounds;
+        bounds.clear();
+        bounds.resize(buckets + 2, 0);
         for &q in queries {
-            start[bucket_on(hi, scale, last, q) as usize + 1] += 1;
+            bounds[bucket_on(hi, scale, last, q) as usize + 2] += 1;
         }
         for b in 0..buckets {
-            start[b + 1] += start[b];
+            bounds[b + 2] += bounds[b + 1];
         }
         self.slot.clear();
         self.by_bucket.clear();
         self.by_bucket.resize(queries.len(), (0.0, 0, 0));
         for &q in queries {
             let b = bucket_on(hi, scale, last, q) as usize;
-            let at = start[b] as usize;
-            start[b] += 1;
+            let at = bounds[b + 1] as usize;
+            bounds[b + 1] += 1;
             self.slot.push(at as u32);
             self.by_bucket[at] = (q, u64::from(above[b]), 0);
         }
-        // `start[b]` now ends bucket b; bucket b starts where b - 1 ends.
-        for &(s, c) in listed {
+        // Every listed lineup's bucket (a loop that vectorizes), then its
+        // comparisons with the queries there: most buckets hold one.
+        self.listed_bucket.clear();
+        self.listed_bucket
+            .extend(listed.iter().map(|&(s, _)| bucket_on(hi, scale, last, s)));
+        for (&(s, c), &b) in listed.iter().zip(&self.listed_bucket) {
             let c = u64::from(c);
-            let b = bucket_on(hi, scale, last, s) as usize;
-            let from = if b == 0 { 0 } else { start[b - 1] as usize };
-            for (q, better, tied) in &mut self.by_bucket[from..start[b] as usize] {
+            let (from, to) = (bounds[b as usize] as usize, bounds[b as usize + 1] as usize);
+            for (q, better, tied) in &mut self.by_bucket[from..to] {
                 *better += c * u64::from(s > *q);
                 *tied += c * u64::from(s == *q);
             }
