@@ -20,6 +20,9 @@ use crate::{NAME, SimError, SimInput};
 /// floating-point sum) is the same for any thread count.
 pub const CHUNK: u32 = 128;
 
+/// Field lineups scored first in each batch to place its grid of buckets.
+const GRID_SAMPLE: usize = 1024;
+
 /// Draws the iterations `start..end` (at most [`LANES`]) into `batch`, one
 /// lane each, with `points` as scratch.
 fn draw_batch<M: OutcomeModel + ?Sized>(
@@ -50,6 +53,8 @@ struct Prepared {
     fee: f64,
     players: usize,
     field: LineupTable,
+    /// Some of the field's lineups, evenly spaced: where each batch's grid comes from.
+    field_sample: LineupTable,
     field_copies: Vec<u32>,
     /// Opponents' entries (sum of copies).
     field_total: u64,
@@ -210,6 +215,7 @@ fn prepare(
         ladder: input.contest.ladder(),
         fee: input.contest.entry_fee,
         players,
+        field_sample: field.sample(GRID_SAMPLE),
         field,
         field_copies,
         field_total,
@@ -296,7 +302,6 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
     let mut in_the_money = Vec::new();
     let mut points = vec![0.0f32; prep.players];
     let mut batch = PointsBatch::new(prep.players);
-    let mut fscores = Vec::with_capacity(prep.field.len());
     let mut cscores = Vec::with_capacity(n);
     let mut queries: Vec<Vec<f32>> = (0..LANES).map(|_| Vec::with_capacity(n)).collect();
     let mut ranks = FieldRanks::default();
@@ -306,14 +311,19 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
 
     for its in batches(range) {
         draw_batch(model, seed, its.clone(), &mut points, &mut batch);
-        prep.field.score(&batch, &mut fscores);
         prep.cands.score(&batch, &mut cscores);
         let queries = &mut queries[..batch.live()];
         for (lane, q) in queries.iter_mut().enumerate() {
             q.clear();
             q.extend(cscores.iter().map(|s| s[lane]));
         }
-        ranks.rank(&fscores, &prep.field_copies, queries);
+        ranks.rank(
+            &prep.field,
+            &prep.field_sample,
+            &batch,
+            &prep.field_copies,
+            queries,
+        );
         for (lane, it) in its.enumerate() {
             for (j, (&s, &(g, t))) in queries[lane].iter().zip(ranks.ranks(lane)).enumerate() {
                 let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
@@ -428,7 +438,6 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
     let paid_out = prep.ladder.span_total(0, contest_entries as usize);
     let mut points = vec![0.0f32; prep.players];
     let mut batch = PointsBatch::new(prep.players);
-    let mut fscores = Vec::with_capacity(prep.field.len());
     let (mut ours_lanes, mut theirs_lanes) = (Vec::new(), Vec::new());
     let mut theirs = Vec::with_capacity(baseline.len());
     // Per lane: our scores best first, then the baseline's best first.
@@ -440,7 +449,6 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
     let ours_n = picked.len();
     for its in batches(range) {
         draw_batch(model, seed, its.clone(), &mut points, &mut batch);
-        prep.field.score(&batch, &mut fscores);
         picked.score(&batch, &mut ours_lanes);
         baseline.score(&batch, &mut theirs_lanes);
         let queries = &mut queries[..batch.live()];
@@ -449,7 +457,13 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             lane_desc(&theirs_lanes, lane, &mut theirs);
             q.extend_from_slice(&theirs);
         }
-        ranks.rank(&fscores, &prep.field_copies, queries);
+        ranks.rank(
+            &prep.field,
+            &prep.field_sample,
+            &batch,
+            &prep.field_copies,
+            queries,
+        );
         for (lane, it) in its.enumerate() {
             let (ours, theirs) = queries[lane].split_at(ours_n);
             let lane_ranks = ranks.ranks(lane);
@@ -463,8 +477,14 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             tally.winnings.push(won);
             if it % AUDIT_EVERY == 0 {
                 // Pay the whole paid part of the contest and hold it to the prizes paid out.
-                let field =
-                    ranks.field_paid(lane, &fscores, &prep.field_copies, &prep.ladder, ours);
+                let field = ranks.field_paid(
+                    lane,
+                    &prep.field,
+                    &batch,
+                    &prep.field_copies,
+                    &prep.ladder,
+                    ours,
+                );
                 let gap = (field + won - paid_out).abs();
                 tally.audits += 1;
                 tally.audit_gap = tally.audit_gap.max(gap);

@@ -27,15 +27,23 @@
 //! (ties for first included); top 0.1% / 1% / 10% is `g <` that share of the
 //! `field_entries + 1` entrants; a cash is a payout above 0.
 //!
+//! **Eight iterations at a time.** Both passes draw 8 iterations, lay their
+//! points out player-major and score each lineup once for all 8: one 8-wide
+//! load and add per player instead of 8 gathers. Each lane adds the same
+//! floats in the same order as a lone iteration would, so results do not
+//! depend on the batching.
+//!
 //! **Ranks without a sort.** `g` and `t` are counts, so no iteration sorts
-//! the field: its scores go into a grid of about `field / 16` buckets between
-//! the iteration's lowest and highest score (a monotone map, so every bucket
-//! is all better than the next), bucket totals give the entries above any
-//! bucket, and only the field lineups sharing a query's bucket are compared
-//! one by one. Exact, ties included. Only the paid part is ever sorted: every
-//! [`AUDIT_EVERY`]th iteration of pass B selects the lineups in the paid
-//! places' buckets, sorts just those, pays every entrant, field and ours, and
-//! checks the total against the prizes on offer.
+//! the field: its scores go into a grid of buckets (about `field / 16`, finer
+//! when the queries are many) spanning a sample of the field's scores with a
+//! margin (a monotone map, so every bucket is all better than the next; a
+//! score outside the span clamps into the first or last bucket), bucket
+//! totals give the entries above any bucket, and only the field lineups
+//! sharing a query's bucket are compared one by one. Exact, ties included.
+//! Only the paid part is ever sorted: every [`AUDIT_EVERY`]th iteration of
+//! pass B selects the lineups in the paid places' buckets, sorts just those,
+//! pays every entrant, field and ours, and checks the total against the
+//! prizes on offer.
 //!
 //! **Selection** is greedy by marginal expected portfolio payout on pass A's
 //! draws: each step adds the candidate that raises our summed payout the
@@ -44,7 +52,9 @@
 //! `ceil(max_exposure * entries)` lineups. It needs, per candidate, only the
 //! iterations it finished in the money (outside them it can neither earn nor
 //! push one of ours out of the money), and a candidate's payout alone bounds
-//! its gain, so the scan stops early and stays exact. For comparison the
+//! its gain, so the scan stops early and stays exact. Our standings are kept
+//! in blocks of 256 iterations, and each evaluation and each pick runs block
+//! by block in parallel, the blocks summed in order. For comparison the
 //! metrics also report the naive "top N by single-lineup ROI" portfolio.
 //!
 //! **Pass B** draws fresh iterations (streams keyed by their own seed,

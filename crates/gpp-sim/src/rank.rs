@@ -16,7 +16,7 @@
 
 use schemas::PrizeLadder;
 
-use crate::score::{LANES, Lanes};
+use crate::score::{LANES, Lanes, LineupTable, PointsBatch};
 
 /// Field lineups per bucket the grid aims at, at least: few enough buckets
 /// that a lane's counters stay in cache (4,096 for an 80,000-lineup field).
@@ -72,6 +72,8 @@ pub(crate) struct FieldRanks {
     query_bounds: Vec<u32>,
     listed_bucket: Vec<u32>,
     slot: Vec<u32>,
+    /// Scratch: one block's scores, or the sample's.
+    block: Vec<Lanes>,
     /// `(better, tied)` per query of each lane of the last [`Self::rank`].
     ranks: [Vec<(u64, u64)>; LANES],
 }
@@ -84,6 +86,10 @@ type Lanes32 = [usize; LANES];
 /// contest holds fewer than 2^31 entries (checked when the input is prepared).
 const KEPT: u32 = 1 << 31;
 
+/// Field lineups scored per block of the field pass: their scores in every
+/// lane (32 KiB) stay in the first-level cache between scoring and bucketing.
+const BLOCK: usize = 1024;
+
 /// Lanes the field pass takes at a time.
 const GROUP: usize = 4;
 const _: () = assert!(LANES.is_multiple_of(GROUP));
@@ -91,7 +97,8 @@ const _: () = assert!(LANES.is_multiple_of(GROUP));
 /// The field pass over lanes `from..from + GROUP`: counts each lineup into
 /// its bucket of `hist` (lane-major, `buckets` a lane) and lists its
 /// `(score, copies)` in `selected` (lane-major, `selected.len() / GROUP` a
-/// lane) when [`KEPT`] marks its bucket. Returns how many each lane listed.
+/// lane) when [`KEPT`] marks its bucket, after the `listed[l]` lineups lane
+/// `l` listed so far (updated).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn field_pass(
@@ -102,12 +109,13 @@ fn field_pass(
     buckets: usize,
     hist: &mut [u32],
     selected: &mut [(f32, u32)],
-) -> [usize; GROUP] {
+    listed: &mut [usize],
+) {
     let stride = selected.len() / GROUP;
     let hi: [f32; GROUP] = std::array::from_fn(|l| hi[l]);
     let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
     let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
-    let mut k = [0usize; GROUP];
+    let mut k: [usize; GROUP] = std::array::from_fn(|l| listed[l]);
     for (s, &c) in scores.iter().zip(copies) {
         let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
         let mut b = [0u32; GROUP];
@@ -122,7 +130,7 @@ fn field_pass(
             k[l] += (count >> 31) as usize;
         }
     }
-    k
+    listed.copy_from_slice(&k);
 }
 
 impl FieldRanks {
@@ -136,21 +144,32 @@ impl FieldRanks {
         ) as usize
     }
 
-    /// Buckets the field's lineup `scores` in every lane (lineup `i` entered
-    /// `copies[i]` times; the slices have the same length and the total is
-    /// below 2^31) and ranks each score of `queries[lane]` against lane `lane`'s
-    /// field, for the first `queries.len()` (at most [`LANES`]) lanes: see
-    /// [`Self::ranks`].
-    pub(crate) fn rank(&mut self, scores: &[Lanes], copies: &[u32], queries: &[Vec<f32>]) {
-        let n = scores.len().min(copies.len());
+    /// Scores the `field` in every lane of `batch` and buckets the scores
+    /// (lineup `i` entered `copies[i]` times; the total is below 2^31), then
+    /// ranks each score of `queries[lane]` against lane `lane`'s field, for
+    /// the first `queries.len()` (at most [`LANES`]) lanes: see
+    /// [`Self::ranks`]. `sample` is some of the field's lineups
+    /// ([`LineupTable::sample`]): the grid spans their scores with a margin.
+    pub(crate) fn rank(
+        &mut self,
+        field: &LineupTable,
+        sample: &LineupTable,
+        batch: &PointsBatch,
+        copies: &[u32],
+        queries: &[Vec<f32>],
+    ) {
+        let n = field.len().min(copies.len());
         let live = queries.len().min(LANES);
-        let (lo, hi) = scores[..n].iter().fold(
+        // The grid: the sample's range, widened by an eighth on each side.
+        // A score outside it is clamped into the first or last bucket, which
+        // costs comparisons, never exactness.
+        sample.score(batch, &mut self.block);
+        let (lo, hi) = self.block.iter().fold(
             ([f32::INFINITY; LANES], [f32::NEG_INFINITY; LANES]),
             |(mut lo, mut hi), s| {
-                // Comparisons, not `f32::min`: SSE's `minps`/`maxps` (scores are never NaN).
                 for l in 0..LANES {
-                    lo[l] = if s[l] < lo[l] { s[l] } else { lo[l] };
-                    hi[l] = if s[l] > hi[l] { s[l] } else { hi[l] };
+                    lo[l] = lo[l].min(s[l]);
+                    hi[l] = hi[l].max(s[l]);
                 }
                 (lo, hi)
             },
@@ -163,8 +182,10 @@ impl FieldRanks {
         let buckets = (1usize << aim.ilog2()).clamp(64, 1 << 16);
         self.buckets = buckets;
         for l in 0..LANES {
-            let span = hi[l] - lo[l];
-            self.hi[l] = if hi[l].is_finite() { hi[l] } else { 0.0 };
+            let margin = (hi[l] - lo[l]) / 8.0;
+            let (lo, hi) = (lo[l] - margin, hi[l] + margin);
+            let span = hi - lo;
+            self.hi[l] = if hi.is_finite() { hi } else { 0.0 };
             self.scale[l] = if span > 0.0 && span.is_finite() {
                 buckets as f32 / span
             } else {
@@ -182,30 +203,34 @@ impl FieldRanks {
             }
         }
 
-        // One pass over the field: in every lane, count each lineup into its
-        // bucket and list (branch-free) the lineups that share a bucket with
-        // a query.
+        // One pass over the field, a block at a time so that its scores stay
+        // in cache: in every lane, count each lineup into its bucket and list
+        // (branch-free) the lineups that share a bucket with a query.
         let stride = n + 1;
         self.stride = stride;
         if self.selected.len() < LANES * stride {
             self.selected.resize(LANES * stride, (0.0, 0));
         }
         let last = (buckets - 1) as f32;
-        // Four lanes at a time: one SSE register of scores, and the cursors
-        // and bases of four lanes fit the registers.
         let mut k: Lanes32 = [0; LANES];
-        for g in 0..LANES / GROUP {
-            let lanes = g * GROUP..(g + 1) * GROUP;
-            let counts = field_pass(
-                &scores[..n],
-                &copies[..n],
-                g * GROUP,
-                (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last),
-                buckets,
-                &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets],
-                &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
-            );
-            k[lanes].copy_from_slice(&counts);
+        for start in (0..n).step_by(BLOCK) {
+            let rows = start..(start + BLOCK).min(n);
+            field.score_rows(rows.clone(), batch, &mut self.block);
+            // Four lanes at a time: one SSE register of scores, and the
+            // cursors and bases of four lanes fit the registers.
+            for g in 0..LANES / GROUP {
+                let lanes = g * GROUP..(g + 1) * GROUP;
+                field_pass(
+                    &self.block,
+                    &copies[rows.clone()],
+                    g * GROUP,
+                    (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last),
+                    buckets,
+                    &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets],
+                    &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
+                    &mut k[lanes],
+                );
+            }
         }
         self.selected_len = k;
         self.above.clear();
@@ -299,11 +324,14 @@ impl FieldRanks {
     pub(crate) fn field_paid(
         &self,
         lane: usize,
-        scores: &[Lanes],
+        field: &LineupTable,
+        batch: &PointsBatch,
         copies: &[u32],
         ladder: &PrizeLadder,
         ours: &[f32],
     ) -> f64 {
+        let mut scores = Vec::with_capacity(field.len());
+        field.score(batch, &mut scores);
         let paid = ladder.paid_places() as u64;
         let above = &self.above[lane * (self.buckets + 1)..][..self.buckets + 1];
         let mut pb = 0;
@@ -406,7 +434,12 @@ mod tests {
         let mut rng = Pcg64Mcg::seed_from_u64(3);
         let mut ranks = FieldRanks::default();
         for round in 0..200 {
-            let n = rng.random_range(1..600);
+            // Now and then more lineups than a block of the field pass.
+            let n = if round % 10 == 9 {
+                rng.random_range(BLOCK..2 * BLOCK + 500)
+            } else {
+                rng.random_range(1..600)
+            };
             let coarse = round % 3 == 0;
             let live = rng.random_range(1..=LANES);
             let draw = |rng: &mut Pcg64Mcg| {
@@ -425,6 +458,18 @@ mod tests {
             }
             let lane_scores =
                 |l: usize| -> Vec<f32> { batch.iter().map(|s| s[l]).collect::<Vec<f32>>() };
+            // Lineup i is the lone player i, who scores `batch[i]`.
+            let mut field = LineupTable::new(1);
+            let mut points = PointsBatch::new(n);
+            points.reset(LANES);
+            for i in 0..n {
+                field.push(&[i as u32]);
+            }
+            for l in 0..LANES {
+                points.set_lane(l, &lane_scores(l));
+            }
+            // A grid from every lineup, or from a few (scores outside it clamp).
+            let sample = field.sample(if round % 2 == 0 { n } else { 5 });
             let copies: Vec<u32> = (0..n).map(|_| rng.random_range(1..5)).collect();
             let queries: Vec<Vec<f32>> = (0..live)
                 .map(|l| {
@@ -434,7 +479,7 @@ mod tests {
                     q
                 })
                 .collect();
-            ranks.rank(&batch, &copies, &queries);
+            ranks.rank(&field, &sample, &points, &copies, &queries);
             for (l, qs) in queries.iter().enumerate() {
                 let scores = lane_scores(l);
                 assert_eq!(
@@ -461,10 +506,10 @@ mod tests {
                 })
                 .collect();
             let ladder = ladder(rng.random_range(1..n as u32 + 8));
-            ranks.rank(&batch, &copies, &ours);
+            ranks.rank(&field, &sample, &points, &copies, &ours);
             for (l, ours) in ours.iter().enumerate() {
                 let scores = lane_scores(l);
-                let fast = ranks.field_paid(l, &batch, &copies, &ladder, ours);
+                let fast = ranks.field_paid(l, &field, &points, &copies, &ladder, ours);
                 let mut all_scores = scores.clone();
                 all_scores.extend(ours);
                 let mut all_copies = copies.clone();
@@ -496,7 +541,14 @@ mod tests {
     #[test]
     fn one_distinct_score_is_one_tie() {
         let mut ranks = FieldRanks::default();
-        ranks.rank(&[[5.0; LANES]; 10], &[2; 10], &[vec![5.0, 6.0, 4.0]]);
+        let mut field = LineupTable::new(1);
+        for i in 0..10 {
+            field.push(&[i]);
+        }
+        let mut points = PointsBatch::new(10);
+        points.reset(1);
+        points.set_lane(0, &[5.0; 10]);
+        ranks.rank(&field, &field, &points, &[2; 10], &[vec![5.0, 6.0, 4.0]]);
         assert_eq!(ranks.ranks(0), [(0, 20), (0, 0), (20, 0)]);
     }
 }

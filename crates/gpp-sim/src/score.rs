@@ -10,6 +10,8 @@
 //! [`crate::lineup_score`], so identical lineups tie exactly and results do not
 //! depend on how iterations are batched.
 
+use std::ops::Range;
+
 /// Iterations scored together.
 pub(crate) const LANES: usize = 8;
 
@@ -79,6 +81,14 @@ impl LineupTable {
         self.players.extend(sorted.iter().map(|&p| p as u16));
     }
 
+    /// About `most` of the lineups, evenly spaced (all of them when there are
+    /// no more): enough to see the range of a field's scores.
+    pub(crate) fn sample(&self, most: usize) -> LineupTable {
+        let step = self.len().div_ceil(most.max(1)).max(1);
+        let rows: Vec<usize> = (0..self.len()).step_by(step).collect();
+        self.rows(&rows)
+    }
+
     /// The lineups at `rows`, in that order.
     pub(crate) fn rows(&self, rows: &[usize]) -> LineupTable {
         let mut out = LineupTable::new(self.width);
@@ -98,15 +108,21 @@ impl LineupTable {
 
     /// Scores every lineup in every lane of `batch` into `out` (cleared first).
     pub(crate) fn score(&self, batch: &PointsBatch, out: &mut Vec<Lanes>) {
+        self.score_rows(0..self.len(), batch, out);
+    }
+
+    /// Scores the lineups `rows` in every lane of `batch` into `out` (cleared first).
+    pub(crate) fn score_rows(&self, rows: Range<usize>, batch: &PointsBatch, out: &mut Vec<Lanes>) {
         out.clear();
         let points = &batch.points[..];
+        let players = &self.players[rows.start * self.width..rows.end * self.width];
         // A known width lets the compiler unroll each lineup's loads.
         match self.width {
             0 => {}
-            6 => score_fixed::<6>(&self.players, points, out),
-            8 => score_fixed::<8>(&self.players, points, out),
-            9 => score_fixed::<9>(&self.players, points, out),
-            w => out.extend(self.players.chunks_exact(w).map(|l| {
+            6 => score_fixed::<6>(players, points, out),
+            8 => score_fixed::<8>(players, points, out),
+            9 => score_fixed::<9>(players, points, out),
+            w => out.extend(players.chunks_exact(w).map(|l| {
                 l.iter()
                     .fold([0.0; LANES], |acc, &p| add(acc, &points[p as usize]))
             })),
