@@ -105,6 +105,49 @@ pub use special::norm_quantile;
 /// cannot all be at -0.075; a QB cannot be at 0.35 with eight receivers).
 pub const REPAIR_WARNING: f64 = 0.05;
 
+/// The slate with each player's projection replaced by the mean the simulator
+/// draws around: `weight` times his projection plus `1 - weight` times his
+/// salary's worth at the slate's projected points per salary dollar (over the
+/// players projected above 0, captain rows left out). A player projected at 0
+/// stays at 0 (out), and a captain row keeps its multiple of its base row's
+/// mean. Std devs are kept. See [`SimConfig::projection_weight`].
+pub fn blend_means(slate: &Slate, weight: f64) -> Slate {
+    let base = || {
+        slate
+            .players
+            .iter()
+            .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
+    };
+    let points: f64 = base().map(|p| p.projection).sum();
+    let dollars: f64 = base().map(|p| f64::from(p.salary)).sum();
+    let per_dollar = if dollars > 0.0 { points / dollars } else { 0.0 };
+    let mut out = slate.clone();
+    let means: Vec<f64> = slate
+        .players
+        .iter()
+        .map(|p| {
+            if p.projection > 0.0 && p.captain_of.is_none() {
+                weight * p.projection + (1.0 - weight) * per_dollar * f64::from(p.salary)
+            } else {
+                p.projection
+            }
+        })
+        .collect();
+    for (p, mean) in out.players.iter_mut().zip(&means) {
+        p.projection = match p.captain_of {
+            // A captain scores its multiple of its base row: keep the ratio.
+            Some(b) => match slate.players.get(b as usize) {
+                Some(base) if base.projection > 0.0 => {
+                    p.projection * means[b as usize] / base.projection
+                }
+                _ => p.projection,
+            },
+            None => *mean,
+        };
+    }
+    out
+}
+
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
 
@@ -149,7 +192,22 @@ impl Stage for GppSim {
             CorrelationSource::Independent => None,
             CorrelationSource::Builtin | CorrelationSource::File(_) => input.correlations,
         };
-        let model = CopulaModel::new(input.slate, table, config.marginal)?;
+        let w = config.projection_weight;
+        if !(w.is_finite() && (0.0..=1.0).contains(&w)) {
+            return Err(SimError::invalid(
+                "projection_weight",
+                format!("must be in [0, 1], got {w}"),
+            )
+            .into());
+        }
+        let blended;
+        let slate = if w < 1.0 {
+            blended = blend_means(input.slate, w);
+            &blended
+        } else {
+            input.slate
+        };
+        let model = CopulaModel::new(slate, table, config.marginal)?;
         let (output, mut diag) = simulate(&model, &input, config, ctx)?;
         if table.is_none() && config.correlations != CorrelationSource::Independent {
             diag.warn(format!(

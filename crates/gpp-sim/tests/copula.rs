@@ -510,6 +510,7 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
         max_exposure: 1.0,
         marginal: Marginal::Gamma,
         correlations: CorrelationSource::Builtin,
+        projection_weight: 1.0,
     };
     let run = || {
         let input = SimInput {

@@ -2,7 +2,9 @@
 //! from the shared real data (`../shared/data/nba`): each slate's projections
 //! and std devs against the players' actual FPTS in the DraftKings contest
 //! standings. This is where `configs/correlations/nba.yaml` gets its numbers;
-//! the test checks the builtin table against the estimates and prints them:
+//! the test checks the builtin table against the estimates and prints them.
+//! The same players measure how well the projections predict the actual
+//! points (`nba_projection_calibration`, behind `sim.projection_weight`):
 //!
 //! `cargo test --release -p gpp-sim --test nba_correlations -- --nocapture`
 //!
@@ -52,6 +54,11 @@ struct Obs {
     residual: f64,
     /// Fraction of the game played at the snapshot.
     played: f64,
+    projection: f64,
+    actual: f64,
+    salary: f64,
+    /// The slate's projected points per salary dollar.
+    per_dollar: f64,
 }
 
 /// Solves the symmetric positive definite system `a x = b` (Cholesky).
@@ -158,6 +165,14 @@ fn slate_observations(k: usize, dir: &Path) -> Vec<Obs> {
             (g, (1.0 - v[v.len() / 2] / 48.0).clamp(0.0, 1.0))
         })
         .collect();
+    let (pts, dollars) = slate
+        .players
+        .iter()
+        .filter(|p| p.projection > 0.0)
+        .fold((0.0, 0.0), |(a, b), p| {
+            (a + p.projection, b + f64::from(p.salary))
+        });
+    let per_dollar = pts / dollars;
     let mut out = Vec::new();
     for p in &slate.players {
         let f = played.get(&p.game).copied().unwrap_or(0.0);
@@ -173,6 +188,10 @@ fn slate_observations(k: usize, dir: &Path) -> Vec<Obs> {
             position: p.positions[0].clone(),
             residual: (actual - f * p.projection) / (f.sqrt() * p.std_dev),
             played: f,
+            projection: p.projection,
+            actual,
+            salary: f64::from(p.salary),
+            per_dollar,
         });
     }
     out
@@ -320,4 +339,63 @@ fn report(obs: &[Obs], table: &schemas::CorrelationTable, check: bool) -> Vec<St
         }
     }
     failures
+}
+
+/// How well the projections predict the actual points, on the players of
+/// [`slate_observations`] (a fraction `f` played scales every expectation):
+/// the blend weight `w` of `actual = f (w proj + (1 - w) k salary)`, `k` the
+/// slate's projected points per salary dollar, by least squares with a
+/// delete-one-game jackknife standard error (the figure behind
+/// `SimConfig::projection_weight`'s docs), and the misses in std devs.
+#[test]
+fn nba_projection_calibration() {
+    let Some(dir) = shared_nba() else {
+        return;
+    };
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let mut obs = Vec::new();
+    for (k, f) in folders.iter().enumerate() {
+        obs.extend(slate_observations(k, f));
+    }
+    let blend = |skip: Option<(usize, u32)>| {
+        let (mut sxx, mut sxy) = (0.0, 0.0);
+        for o in obs.iter().filter(|o| Some(o.game) != skip) {
+            let implied = o.played * o.per_dollar * o.salary;
+            let x = o.played * o.projection - implied;
+            sxx += x * x;
+            sxy += x * (o.actual - implied);
+        }
+        sxy / sxx
+    };
+    let w = blend(None);
+    let mut games: Vec<(usize, u32)> = obs.iter().map(|o| o.game).collect();
+    games.sort_unstable();
+    games.dedup();
+    let g = games.len() as f64;
+    let loo: Vec<f64> = games.iter().map(|&s| blend(Some(s))).collect();
+    let m = loo.iter().sum::<f64>() / g;
+    let se = ((g - 1.0) / g * loo.iter().map(|x| (x - m).powi(2)).sum::<f64>()).sqrt();
+
+    let n = obs.len() as f64;
+    let mean = obs.iter().map(|o| o.residual).sum::<f64>() / n;
+    let sd = (obs.iter().map(|o| (o.residual - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let projected = obs.iter().map(|o| o.played * o.projection).sum::<f64>() / n;
+    let actual = obs.iter().map(|o| o.actual).sum::<f64>() / n;
+    println!(
+        "{} players in {g} games: projection weight {w:.3} (jackknife se {se:.3}); \
+         mean projection {projected:.2} against {actual:.2} actual; misses in std devs: \
+         mean {mean:.3}, sd {sd:.3}",
+        obs.len()
+    );
+    // The figures the config docs quote, and std devs that fit the misses.
+    assert!(
+        (w - 0.62).abs() < 0.005 && (se - 0.16).abs() < 0.005,
+        "{w} {se}"
+    );
+    assert!((0.85..1.25).contains(&sd), "misses have sd {sd} std devs");
 }

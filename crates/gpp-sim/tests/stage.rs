@@ -355,6 +355,12 @@ fn invalid_input_names_the_field() {
     let mut dup = cands.clone();
     dup[3].lineup_id = 1;
     assert!(field_of(run(&s, &c, &dup, &field, 3, &config(10, 1.0))).ends_with(".lineup_id"));
+    let mut weight = config(10, 1.0);
+    weight.projection_weight = 1.5;
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &field, 3, &weight)),
+        "projection_weight"
+    );
     // Ranks count in 31 bits: a contest of 2^31 entries or more is refused.
     let mut huge = field.clone();
     huge[0].copies = 1 << 31;
@@ -384,4 +390,36 @@ fn cancellation_stops_the_run() {
     };
     let err = GppSim.run(input, &config(100, 1.0), &ctx).unwrap_err();
     assert!(matches!(err, StageError::Cancelled { stage: "sim" }));
+}
+
+#[test]
+fn blended_means_move_each_projection_toward_its_salary_worth() {
+    let mut s = slate(&[(40.0, 10.0), (10.0, 4.0), (0.0, 0.0), (25.0, 8.0)]);
+    for (p, salary) in s.players.iter_mut().zip([6_000, 6_000, 9_000, 3_000]) {
+        p.salary = salary;
+    }
+    // The slate's points per dollar, over the players projected above 0: 75 / 15,000.
+    let worth = |salary: f64| 75.0 / 15_000.0 * salary;
+    assert_eq!(gpp_sim::blend_means(&s, 1.0), s);
+    let zero = gpp_sim::blend_means(&s, 0.0);
+    let half = gpp_sim::blend_means(&s, 0.5);
+    for (i, p) in s.players.iter().enumerate() {
+        let expect = if p.projection > 0.0 {
+            worth(f64::from(p.salary))
+        } else {
+            0.0
+        };
+        assert!(
+            (zero.players[i].projection - expect).abs() < 1e-9,
+            "player {i}"
+        );
+        assert!(
+            (half.players[i].projection - (p.projection + expect) / 2.0).abs() < 1e-9,
+            "player {i}"
+        );
+        assert_eq!(zero.players[i].std_dev, p.std_dev);
+    }
+    // The total projected points of the slate are kept.
+    let total = |s: &Slate| s.players.iter().map(|p| p.projection).sum::<f64>();
+    assert!((total(&zero) - total(&s)).abs() < 1e-9);
 }
