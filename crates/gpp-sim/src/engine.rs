@@ -67,6 +67,19 @@ struct Prepared {
     entries: u32,
 }
 
+impl Prepared {
+    /// Ranks each lane's `queries` against the field in that lane of `batch`.
+    fn rank(&self, ranks: &mut FieldRanks, batch: &PointsBatch, queries: &[Vec<f32>]) {
+        ranks.rank(
+            &self.field,
+            &self.field_sample,
+            batch,
+            &self.field_copies,
+            queries,
+        );
+    }
+}
+
 fn sorted_key(
     players: &[u32],
     n_players: usize,
@@ -317,13 +330,7 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
             q.clear();
             q.extend(cscores.iter().map(|s| s[lane]));
         }
-        ranks.rank(
-            &prep.field,
-            &prep.field_sample,
-            &batch,
-            &prep.field_copies,
-            queries,
-        );
+        prep.rank(&mut ranks, &batch, queries);
         for (lane, it) in its.enumerate() {
             for (j, (&s, &(g, t))) in queries[lane].iter().zip(ranks.ranks(lane)).enumerate() {
                 let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
@@ -457,13 +464,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             lane_desc(&theirs_lanes, lane, &mut theirs);
             q.extend_from_slice(&theirs);
         }
-        ranks.rank(
-            &prep.field,
-            &prep.field_sample,
-            &batch,
-            &prep.field_copies,
-            queries,
-        );
+        prep.rank(&mut ranks, &batch, queries);
         for (lane, it) in its.enumerate() {
             let (ours, theirs) = queries[lane].split_at(ours_n);
             let lane_ranks = ranks.ranks(lane);

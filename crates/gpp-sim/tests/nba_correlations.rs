@@ -45,6 +45,25 @@ fn shared_nba() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The slate folders under `dir`, in name order.
+fn slate_folders(dir: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// The delete-one-game jackknife standard error of an estimate, from its
+/// values with each game left out in turn.
+fn jackknife_se(loo: &[f64]) -> f64 {
+    let g = loo.len() as f64;
+    let m = loo.iter().sum::<f64>() / g;
+    ((g - 1.0) / g * loo.iter().map(|x| (x - m).powi(2)).sum::<f64>()).sqrt()
+}
+
 /// One used player: game key (slate, game), team, primary position, residual.
 #[derive(Debug, Clone)]
 struct Obs {
@@ -247,14 +266,11 @@ fn estimate(
     let mut games: Vec<(usize, u32)> = obs.iter().map(|o| o.game).collect();
     games.sort_unstable();
     games.dedup();
-    let g = games.len() as f64;
     let loo: Vec<f64> = games
         .iter()
         .map(|&skip| correlation(obs, scores, kind, positions, Some(skip)).0)
         .collect();
-    let m = loo.iter().sum::<f64>() / g;
-    let se = ((g - 1.0) / g * loo.iter().map(|x| (x - m).powi(2)).sum::<f64>()).sqrt();
-    (r, se, count)
+    (r, jackknife_se(&loo), count)
 }
 
 #[test]
@@ -263,12 +279,7 @@ fn nba_residual_correlations_match_the_builtin_table() {
         eprintln!("../shared/data/nba is absent: skipping the NBA correlation measurement");
         return;
     };
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
+    let folders = slate_folders(&dir);
     let mut all = Vec::new();
     for (k, f) in folders.iter().enumerate() {
         let o = slate_observations(k, f);
@@ -352,12 +363,7 @@ fn nba_projection_calibration() {
     let Some(dir) = shared_nba() else {
         return;
     };
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
+    let folders = slate_folders(&dir);
     let mut obs = Vec::new();
     for (k, f) in folders.iter().enumerate() {
         obs.extend(slate_observations(k, f));
@@ -376,10 +382,9 @@ fn nba_projection_calibration() {
     let mut games: Vec<(usize, u32)> = obs.iter().map(|o| o.game).collect();
     games.sort_unstable();
     games.dedup();
-    let g = games.len() as f64;
+    let g = games.len();
     let loo: Vec<f64> = games.iter().map(|&s| blend(Some(s))).collect();
-    let m = loo.iter().sum::<f64>() / g;
-    let se = ((g - 1.0) / g * loo.iter().map(|x| (x - m).powi(2)).sum::<f64>()).sqrt();
+    let se = jackknife_se(&loo);
 
     let n = obs.len() as f64;
     let mean = obs.iter().map(|o| o.residual).sum::<f64>() / n;
