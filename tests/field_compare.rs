@@ -128,6 +128,23 @@ fn known_answer_on_a_small_standings_file() {
     assert_eq!(written["max_copies"], 2);
     // A sampled field of the same size, with its own profile.
     assert_eq!(v["sampled"]["entries"], 6);
+    // Field strength: the real scores are the entries' points, nearest rank
+    // over {210, 220, 230, 240, 250.5, 250.5}.
+    let scores = &v["real_scores"];
+    assert_eq!(scores["entries"], 6);
+    for (q, want) in [
+        ("p10", 210.0),
+        ("p50", 230.0),
+        ("p90", 250.5),
+        ("max", 250.5),
+    ] {
+        assert_eq!(scores[q].as_f64().unwrap(), want, "{q}");
+    }
+    // Every sampled entry is scored or counted as holding an undrafted player.
+    assert_eq!(
+        v["sampled_scores"]["entries"].as_u64().unwrap() + v["sampled_unscored"].as_u64().unwrap(),
+        6
+    );
     let text = dfs_ok(
         root.path(),
         &[
@@ -200,6 +217,8 @@ struct RealFile {
     filled: u64,
     written_unique: std::ops::Range<f64>,
     written_max_copies: u64,
+    /// The winning entry's points.
+    best: f64,
 }
 
 #[test]
@@ -213,6 +232,7 @@ fn real_final_fields_against_the_sampler() {
             filled: 15_792,
             written_unique: 0.85..0.86,
             written_max_copies: 51,
+            best: 332.5,
         },
         RealFile {
             dir: "2024-12-14_marvalgames",
@@ -222,6 +242,7 @@ fn real_final_fields_against_the_sampler() {
             filled: 8_858,
             written_unique: 0.82..0.83,
             written_max_copies: 35,
+            best: 305.5,
         },
     ];
     for f in files {
@@ -298,5 +319,15 @@ fn real_final_fields_against_the_sampler() {
             "sampled unique share {sampled}"
         );
         assert!(v["sampled"]["max_copies"].as_u64().unwrap() >= 20);
+        // Field strength on the actual points: the real best score is the
+        // file's, every sampled lineup's players were drafted by someone, and
+        // the sampled median is within 25 points of the real one (it sits 16
+        // below on 12-13 and 5.5 below on 12-14: the sampled field is weaker).
+        assert_eq!(v["real_scores"]["max"].as_f64().unwrap(), f.best);
+        assert_eq!(v["sampled_unscored"], 0);
+        assert_eq!(v["sampled_scores"]["entries"], f.filled);
+        let gap = v["real_scores"]["p50"].as_f64().unwrap()
+            - v["sampled_scores"]["p50"].as_f64().unwrap();
+        assert!(gap.abs() < 25.0, "median gap {gap}");
     }
 }

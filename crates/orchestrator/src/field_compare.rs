@@ -74,6 +74,54 @@ pub struct FieldComparison {
     pub players_unmatched: Vec<String>,
     /// Share of sampled entries built by sharp entrants.
     pub sampled_sharp_share: f64,
+    /// The real field's lineup scores, as DraftKings scored them: how strong
+    /// the field a run's entries must beat really was.
+    pub real_scores: ScoreQuantiles,
+    /// The sampled field's lineup scores on the same players' actual points
+    /// (the standings' FPTS). Below the real figures, the sampled field is
+    /// weaker than the real one and a run's simulated ROI flatters its entries.
+    pub sampled_scores: ScoreQuantiles,
+    /// Sampled entries left out of `sampled_scores`: they hold a player no
+    /// real entry drafted, whose points the standings do not give.
+    pub sampled_unscored: u64,
+}
+
+/// Quantiles of lineup scores over entries (copies counted), nearest rank.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoreQuantiles {
+    pub entries: u64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl ScoreQuantiles {
+    /// The quantiles of `(score, entries)` pairs; all 0 when there are none.
+    fn of(mut scores: Vec<(f64, u64)>) -> Self {
+        scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: u64 = scores.iter().map(|s| s.1).sum();
+        let at = |q: f64| {
+            let target = ((q * total as f64).ceil() as u64).clamp(1, total.max(1));
+            let mut seen = 0;
+            for &(s, n) in &scores {
+                seen += n;
+                if seen >= target {
+                    return s;
+                }
+            }
+            0.0
+        };
+        ScoreQuantiles {
+            entries: total,
+            p10: at(0.10),
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: scores.last().map_or(0.0, |s| s.0),
+        }
+    }
 }
 
 /// Samples a field for the slate and compares it with real contest standings.
@@ -167,6 +215,41 @@ pub fn field_compare(
             None => {}
         }
     }
+    // Both fields scored on what the players really scored.
+    let fpts: BTreeMap<String, f64> = standings
+        .players
+        .iter()
+        .map(|p| (normalise_name(&p.name), p.fpts))
+        .collect();
+    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    let actual = |i: usize| -> Option<f64> {
+        let p = slate.players.get(i)?;
+        match p.captain_of {
+            Some(b) => {
+                let base = slate.players.get(b as usize)?;
+                Some(multiplier * fpts.get(&normalise_name(&base.name))?)
+            }
+            None => fpts.get(&normalise_name(&p.name)).copied(),
+        }
+    };
+    let real_scores = ScoreQuantiles::of(
+        standings
+            .entries
+            .iter()
+            .filter(|e| e.is_complete())
+            .map(|e| (e.points, 1))
+            .collect(),
+    );
+    let mut sampled_unscored = 0;
+    let mut scored = Vec::with_capacity(field.entrants.len());
+    for e in &field.entrants {
+        let points: Option<f64> = e.players.iter().map(|&i| actual(i as usize)).sum();
+        match points {
+            Some(s) => scored.push((s, u64::from(e.copies))),
+            None => sampled_unscored += u64::from(e.copies),
+        }
+    }
+    let sampled_scores = ScoreQuantiles::of(scored);
     let mean = |sum: f64| {
         if matched == 0 {
             0.0
@@ -190,11 +273,17 @@ pub fn field_compare(
         players_matched: matched,
         players_unmatched: unmatched,
         sampled_sharp_share: t.sharp_share,
+        real_scores,
+        sampled_scores,
+        sampled_unscored,
     })
 }
 
 /// A table row: its label and how to print one profile's figure.
 type Row = (&'static str, fn(&DupProfile) -> String);
+
+/// A score row: its label and which quantile.
+type ScoreRow = (&'static str, fn(&ScoreQuantiles) -> f64);
 
 /// The comparison as a plain-text table, real and sampled side by side.
 pub fn comparison_table(c: &FieldComparison) -> String {
@@ -247,6 +336,31 @@ pub fn comparison_table(c: &FieldComparison) -> String {
         out,
         "sampled sharp share {:.1}%",
         100.0 * c.sampled_sharp_share
+    );
+    let _ = writeln!(
+        out,
+        "{:<26} {:>12} {:>12}",
+        "scores on actual points", "real", "sampled"
+    );
+    let rows: [ScoreRow; 5] = [
+        ("p10", |s| s.p10),
+        ("median", |s| s.p50),
+        ("p90", |s| s.p90),
+        ("p99", |s| s.p99),
+        ("best", |s| s.max),
+    ];
+    for (name, f) in rows {
+        let _ = writeln!(
+            out,
+            "{name:<26} {:>12.2} {:>12.2}",
+            f(&c.real_scores),
+            f(&c.sampled_scores)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "({} sampled entries scored; {} hold a player no real entry drafted, left out)",
+        c.sampled_scores.entries, c.sampled_unscored
     );
     out
 }

@@ -17,7 +17,9 @@ pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
 pub use error::OrchestratorError;
-pub use field_compare::{FieldCompareRequest, FieldComparison, comparison_table, field_compare};
+pub use field_compare::{
+    FieldCompareRequest, FieldComparison, ScoreQuantiles, comparison_table, field_compare,
+};
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
 pub use report::summary_table;
