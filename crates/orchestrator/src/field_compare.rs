@@ -84,6 +84,23 @@ pub struct FieldComparison {
     /// Sampled entries left out of `sampled_scores`: they hold a player no
     /// real entry drafted, whose points the standings do not give.
     pub sampled_unscored: u64,
+    /// A field's mean lineup projection, as its ownership implies it.
+    pub lineup_projection: LineupProjection,
+}
+
+/// The mean lineup projection of a field, `sum over players of ownership x
+/// projection` (the slate's projections): how strong a field's picks are by
+/// the projections, read from who it owns. Real against projected ownership
+/// says whether the projected ownership (the sampler's calibration target)
+/// sees the real field's strength.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LineupProjection {
+    /// By the real field's `%Drafted` (over the filled lineups).
+    pub real: f64,
+    /// By the slate's projected ownership.
+    pub projected: f64,
+    /// By the sampled field's ownership.
+    pub sampled: f64,
 }
 
 /// Quantiles of lineup scores over entries (copies counted), nearest rank.
@@ -201,11 +218,13 @@ pub fn field_compare(
         .collect();
     let (mut vs_real, mut proj_vs_real, mut matched) = (0.0, 0.0, 0u32);
     let mut unmatched = Vec::new();
+    let mut real_projection = 0.0;
     for p in &standings.players {
         match by_name.get(&normalise_name(&p.name)) {
             Some(&i) => {
                 let player = &slate.players[i];
                 let real_share = p.drafted * scale;
+                real_projection += real_share * player.projection;
                 let s = sampled_own.get(&player.dk_id).copied().unwrap_or(0.0);
                 vs_real += (s - real_share).abs();
                 proj_vs_real += (player.ownership - real_share).abs();
@@ -215,6 +234,14 @@ pub fn field_compare(
             None => {}
         }
     }
+    let mean_projection = |share: &dyn Fn(&schemas::Player) -> f64| -> f64 {
+        slate.players.iter().map(|p| share(p) * p.projection).sum()
+    };
+    let lineup_projection = LineupProjection {
+        real: real_projection,
+        projected: mean_projection(&|p| p.ownership),
+        sampled: mean_projection(&|p| sampled_own.get(&p.dk_id).copied().unwrap_or(0.0)),
+    };
     // Both fields scored on what the players really scored.
     let fpts: BTreeMap<String, f64> = standings
         .players
@@ -276,6 +303,7 @@ pub fn field_compare(
         real_scores,
         sampled_scores,
         sampled_unscored,
+        lineup_projection,
     })
 }
 
@@ -361,6 +389,12 @@ pub fn comparison_table(c: &FieldComparison) -> String {
         out,
         "({} sampled entries scored; {} hold a player no real entry drafted, left out)",
         c.sampled_scores.entries, c.sampled_unscored
+    );
+    let p = &c.lineup_projection;
+    let _ = writeln!(
+        out,
+        "mean lineup projection by ownership: real {:.2}, projected {:.2}, sampled {:.2}",
+        p.real, p.projected, p.sampled
     );
     out
 }

@@ -18,7 +18,8 @@ pub use catalog::{
 };
 pub use error::OrchestratorError;
 pub use field_compare::{
-    FieldCompareRequest, FieldComparison, ScoreQuantiles, comparison_table, field_compare,
+    FieldCompareRequest, FieldComparison, LineupProjection, ScoreQuantiles, comparison_table,
+    field_compare,
 };
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
