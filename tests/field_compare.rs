@@ -5,23 +5,11 @@ mod common;
 
 use common::*;
 
-/// A lineup in DK standings text: players for C, F, G, PF, PG, SF, SG, UTIL,
-/// the slot labels in alphabetical order as DraftKings writes them.
-fn lineup(players: [&str; 8]) -> String {
-    let slots = ["C", "F", "G", "PF", "PG", "SF", "SG", "UTIL"];
-    slots
-        .iter()
-        .zip(players)
-        .map(|(slot, name)| format!("{slot} {name}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A six-entry FINAL standings file on the shipped sample slate, written into `dir`:
 /// lineups {a x3 (one of them with G and PG swapped), b x2, c x1}.
 fn small_standings(dir: &std::path::Path) -> std::path::PathBuf {
     // Players of the shipped sample slate (all $3,000-$3,100, so every lineup fits).
-    let a = lineup([
+    let a = standings_lineup([
         "Anthony Gill",
         "Jarace Walker",
         "Quenton Jackson",
@@ -32,7 +20,7 @@ fn small_standings(dir: &std::path::Path) -> std::path::PathBuf {
         "Tristan Thompson",
     ]);
     // The same eight players with G and PG swapped: another text, the same lineup.
-    let a_swapped = lineup([
+    let a_swapped = standings_lineup([
         "Anthony Gill",
         "Jarace Walker",
         "JD Davison",
@@ -42,7 +30,7 @@ fn small_standings(dir: &std::path::Path) -> std::path::PathBuf {
         "Baylor Scheierman",
         "Tristan Thompson",
     ]);
-    let b = lineup([
+    let b = standings_lineup([
         "Branden Carlson",
         "Jett Howard",
         "Isaiah Wong",
@@ -52,7 +40,7 @@ fn small_standings(dir: &std::path::Path) -> std::path::PathBuf {
         "Alex Ducas",
         "Xavier Tillman",
     ]);
-    let c = lineup([
+    let c = standings_lineup([
         "Tristan Vukcevic",
         "Ricky Council IV",
         "Kyle Lowry",

@@ -142,3 +142,15 @@ pub fn tree(dir: &Path) -> Vec<String> {
 pub fn json_file(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// A lineup in DK standings text: players for C, F, G, PF, PG, SF, SG, UTIL,
+/// the slot labels in alphabetical order as DraftKings writes them.
+pub fn standings_lineup(players: [&str; 8]) -> String {
+    let slots = ["C", "F", "G", "PF", "PG", "SF", "SG", "UTIL"];
+    slots
+        .iter()
+        .zip(players)
+        .map(|(slot, name)| format!("{slot} {name}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

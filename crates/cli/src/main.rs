@@ -10,8 +10,8 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use orchestrator::{
-    ContestImport, FieldCompareRequest, Home, OptimizeRequest, RunRequest, SlateImport,
-    comparison_table, export_schemas, summary_table,
+    BacktestRequest, ContestImport, FieldCompareRequest, Home, OptimizeRequest, RunRequest,
+    SlateImport, comparison_table, export_schemas, summary_table,
 };
 use serde_json::json;
 
@@ -160,6 +160,16 @@ enum RunsCommand {
     /// Show one run.
     Show {
         run_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score a run's exported entries on a real contest's actual points and
+    /// pay them among its real field: the realized ROI next to the simulated.
+    Backtest {
+        run_id: String,
+        /// Contest-standings CSV of the slate (FINAL export).
+        #[arg(long)]
+        standings: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -378,6 +388,18 @@ fn dispatch(cli: Cli) -> Result<()> {
                 if let Some(e) = &r.error {
                     println!("error        {e}");
                 }
+            }
+        }
+        Command::Runs(RunsCommand::Backtest {
+            run_id,
+            standings,
+            json,
+        }) => {
+            let b = orchestrator::backtest(&home, &BacktestRequest { run_id, standings })?;
+            if json {
+                print_json(&b)?;
+            } else {
+                print!("{}", orchestrator::backtest_table(&b));
             }
         }
         Command::Field(FieldCommand::Compare {

@@ -116,7 +116,7 @@ pub struct ScoreQuantiles {
 
 impl ScoreQuantiles {
     /// The quantiles of `(score, entries)` pairs; all 0 when there are none.
-    fn of(mut scores: Vec<(f64, u64)>) -> Self {
+    pub(crate) fn of(mut scores: Vec<(f64, u64)>) -> Self {
         scores.sort_by(|a, b| a.0.total_cmp(&b.0));
         let total: u64 = scores.iter().map(|s| s.1).sum();
         let at = |q: f64| {

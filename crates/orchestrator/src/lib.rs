@@ -6,6 +6,7 @@
 //! its JSON Schema, and writes artifacts. The CLI and the HTTP API both call
 //! it; neither does pipeline work of its own.
 
+mod backtest;
 mod catalog;
 mod error;
 mod field_compare;
@@ -13,6 +14,7 @@ mod pipeline;
 mod report;
 mod validate;
 
+pub use backtest::{Backtest, BacktestRequest, backtest, backtest_table};
 pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };

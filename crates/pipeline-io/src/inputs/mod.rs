@@ -32,6 +32,7 @@ mod slate;
 mod sport;
 mod standings;
 mod table;
+mod upload;
 
 pub use correlation::{
     builtin_correlation_sports, builtin_correlations, load_correlations, parse_correlations,
@@ -49,3 +50,4 @@ pub use standings::{
     DraftedPlayer, LOCKED, STANDINGS_SLOT_LABELS, Standings, StandingsEntry, StandingsSlot,
     read_standings,
 };
+pub use upload::{UploadEntry, read_dk_upload};

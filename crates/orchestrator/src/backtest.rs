@@ -1,0 +1,248 @@
+//! `backtest`: what a run's exported entries would really have won.
+//!
+//! The run's upload file (`optimizer/dk_export.csv`, the entries a user
+//! submits) is scored on the players' actual points from a DraftKings
+//! contest-standings export (FINAL), and the entries join the real field of
+//! that export: every real entry with its points, ours with theirs. Each tie
+//! group, ours and real together, is paid the average of the prizes of the
+//! places it spans, by the run's contest table. The realized ROI stands next
+//! to the run's simulated one: one real contest is one draw, so a single
+//! backtest says little, but many of them tell whether the simulated ROI can
+//! be believed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use gpp_sim::pay_iteration;
+use pipeline_io::inputs::{normalise_name, read_dk_upload, read_standings};
+use serde::Serialize;
+
+use crate::OrchestratorError;
+use crate::catalog::Home;
+use crate::field_compare::ScoreQuantiles;
+
+/// What to backtest.
+#[derive(Debug, Clone)]
+pub struct BacktestRequest {
+    /// A finished run.
+    pub run_id: String,
+    /// A DraftKings contest-standings CSV of the slate (FINAL: no `LOCKED` cells).
+    pub standings: PathBuf,
+}
+
+/// A run's entries in a real contest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub run_id: String,
+    pub standings: String,
+    pub contest_id: String,
+    /// Our entries in the upload file.
+    pub entries: u32,
+    /// Real entries with a full lineup: the field ours join.
+    pub real_entries: u64,
+    /// Total entry fees of ours.
+    pub fees: f64,
+    /// What ours won in all.
+    pub winnings: f64,
+    /// `winnings / fees - 1`.
+    pub realized_roi: f64,
+    /// Our entries that won a prize.
+    pub cashed: u32,
+    /// Best place one of ours took (1 = first; ties take the best place they span).
+    pub best_place: u64,
+    /// The run's simulated ROI (mean and median over its iterations).
+    pub simulated_roi_mean: Option<f64>,
+    pub simulated_roi_p50: Option<f64>,
+    /// Our players whom no real entry drafted: the standings do not give
+    /// their points, and they count 0.
+    pub unknown_players: Vec<String>,
+    /// Our entries' actual scores.
+    pub ours: ScoreQuantiles,
+    /// The real field's scores.
+    pub field: ScoreQuantiles,
+}
+
+/// Fantasy points to the cent, as DraftKings shows them: sums of a lineup's
+/// players then compare equal to DraftKings' own totals.
+fn to_score(points: f64) -> f32 {
+    ((points * 100.0).round() / 100.0) as f32
+}
+
+/// Scores a run's exported entries on a real contest's actual points and pays
+/// them among the real field.
+pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, OrchestratorError> {
+    let run = home.run_record(&req.run_id)?;
+    let upload = PathBuf::from(&run.root).join("optimizer/dk_export.csv");
+    if !upload.is_file() {
+        return Err(OrchestratorError::Request(format!(
+            "run {} has no upload file ({}): only a finished run can be backtested",
+            run.run_id,
+            upload.display()
+        )));
+    }
+    let ours = read_dk_upload(&upload)?;
+    let slate_rec = home
+        .registry()
+        .slate(&run.slate_id)?
+        .ok_or_else(|| OrchestratorError::Request(format!("slate {} is gone", run.slate_id)))?;
+    let contest_rec = home
+        .registry()
+        .contest(&run.contest_id)?
+        .ok_or_else(|| OrchestratorError::Request(format!("contest {} is gone", run.contest_id)))?;
+    let (slate, _) = home.load_slate(&slate_rec)?;
+    let (contest, _) = home.load_contest(&contest_rec)?;
+
+    let standings = read_standings(&req.standings)?;
+    let locked = standings.locked_slots();
+    if locked > 0 {
+        return Err(OrchestratorError::Request(format!(
+            "{}: {locked} lineup cells read LOCKED: a mid-slate snapshot hides players' \
+             points; backtest against a FINAL export",
+            req.standings.display()
+        )));
+    }
+    let fpts: BTreeMap<String, f64> = standings
+        .players
+        .iter()
+        .map(|p| (normalise_name(&p.name), p.fpts))
+        .collect();
+    let by_id: BTreeMap<i64, usize> = slate
+        .players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.dk_id, i))
+        .collect();
+    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    // A player no real entry drafted is not in the standings' table: his
+    // points are unknown; he counts 0 and is named in the report.
+    let unknown = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let actual = |id: i64| -> Result<f64, OrchestratorError> {
+        let &i = by_id.get(&id).ok_or_else(|| {
+            OrchestratorError::Request(format!(
+                "{}: DraftKings id {id} is not on slate {}",
+                upload.display(),
+                slate.id
+            ))
+        })?;
+        let p = &slate.players[i];
+        let (person, factor) = match p.captain_of {
+            Some(b) => (&slate.players[b as usize], multiplier),
+            None => (p, 1.0),
+        };
+        match fpts.get(&normalise_name(&person.name)) {
+            Some(&points) => Ok(factor * points),
+            None => {
+                unknown.borrow_mut().insert(person.name.clone());
+                Ok(0.0)
+            }
+        }
+    };
+    let mut our_points = Vec::with_capacity(ours.len());
+    for entry in &ours {
+        let mut sum = 0.0;
+        for &id in entry {
+            sum += actual(id)?;
+        }
+        our_points.push(sum);
+    }
+    let unknown = unknown.into_inner();
+    let distinct: std::collections::BTreeSet<i64> = ours.iter().flatten().copied().collect();
+    if 2 * unknown.len() > distinct.len() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: {} of the run's {} players are not in its table of drafted players: \
+             is it the standings of slate {}?",
+            req.standings.display(),
+            unknown.len(),
+            distinct.len(),
+            slate.id
+        )));
+    }
+    let real: Vec<f64> = standings
+        .entries
+        .iter()
+        .filter(|e| e.is_complete())
+        .map(|e| e.points)
+        .collect();
+    if real.is_empty() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: no entry has a filled lineup",
+            req.standings.display()
+        )));
+    }
+
+    // Everyone in one contest: the real field, then ours.
+    let scores: Vec<f32> = real
+        .iter()
+        .chain(&our_points)
+        .map(|&p| to_score(p))
+        .collect();
+    let copies = vec![1u32; scores.len()];
+    let placings = pay_iteration(&contest.ladder(), &scores, &copies);
+    let ours_placed = &placings[real.len()..];
+    let winnings: f64 = ours_placed.iter().map(|p| p.payout).sum();
+    let fees = contest.entry_fee * ours.len() as f64;
+    let head = run.metrics_head.as_ref();
+    Ok(Backtest {
+        run_id: run.run_id.clone(),
+        standings: req.standings.display().to_string(),
+        contest_id: run.contest_id.clone(),
+        entries: ours.len() as u32,
+        real_entries: real.len() as u64,
+        fees,
+        winnings,
+        realized_roi: if fees > 0.0 {
+            winnings / fees - 1.0
+        } else {
+            0.0
+        },
+        cashed: ours_placed.iter().filter(|p| p.payout > 0.0).count() as u32,
+        best_place: ours_placed.iter().map(|p| p.better + 1).min().unwrap_or(0),
+        simulated_roi_mean: head.map(|h| h.roi_mean),
+        simulated_roi_p50: head.map(|h| h.roi_p50),
+        unknown_players: unknown.into_iter().collect(),
+        ours: ScoreQuantiles::of(our_points.iter().map(|&p| (p, 1)).collect()),
+        field: ScoreQuantiles::of(real.iter().map(|&p| (p, 1)).collect()),
+    })
+}
+
+/// The backtest as plain text.
+pub fn backtest_table(b: &Backtest) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let pct = |x: f64| format!("{:+.1}%", 100.0 * x);
+    let _ = writeln!(out, "run {} in {}", b.run_id, b.standings);
+    let _ = writeln!(
+        out,
+        "entries            {} of ours among {} real",
+        b.entries, b.real_entries
+    );
+    let _ = writeln!(
+        out,
+        "realized ROI       {} ({:.2} won on {:.2} in fees; {} cashed, best place {})",
+        pct(b.realized_roi),
+        b.winnings,
+        b.fees,
+        b.cashed,
+        b.best_place
+    );
+    let sim = |x: Option<f64>| x.map_or("-".to_string(), pct);
+    let _ = writeln!(
+        out,
+        "simulated ROI      {} mean, {} median (the run's own figures)",
+        sim(b.simulated_roi_mean),
+        sim(b.simulated_roi_p50)
+    );
+    let _ = writeln!(
+        out,
+        "scores             ours median {:.2}, best {:.2}; field median {:.2}, p99 {:.2}, best {:.2}",
+        b.ours.p50, b.ours.max, b.field.p50, b.field.p99, b.field.max
+    );
+    if !b.unknown_players.is_empty() {
+        let _ = writeln!(
+            out,
+            "unknown            no real entry drafted {} (counted 0)",
+            b.unknown_players.join(", ")
+        );
+    }
+    out
+}

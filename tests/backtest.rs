@@ -1,0 +1,193 @@
+//! `dfs runs backtest`: a run's exported entries scored on a real contest's
+//! actual points and paid among its real field, against a full-sort oracle.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+/// Prize of each place (index 0 = first) of the sample contest, from its payout file.
+fn prizes() -> Vec<f64> {
+    let text = std::fs::read_to_string(
+        workspace().join("data/nba-2025-01-12/payout_20K_Four_Point_Play.csv"),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().skip(1) {
+        let mut cells = line.split(',');
+        let place = cells.next().unwrap();
+        let prize: f64 = cells.next().unwrap().parse().unwrap();
+        let (a, b) = match place.split_once('-') {
+            Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
+            None => (place.parse().unwrap(), place.parse().unwrap()),
+        };
+        assert_eq!(a, out.len() + 1);
+        out.extend(std::iter::repeat_n(prize, b - a + 1));
+    }
+    out
+}
+
+/// What each of `ours` wins when it joins `field` (everyone one entry): the
+/// average prize of the places its tie group spans, by counting everyone.
+fn oracle(field: &[f64], ours: &[f64], prizes: &[f64]) -> Vec<f64> {
+    let all: Vec<f64> = field.iter().chain(ours).copied().collect();
+    ours.iter()
+        .map(|&s| {
+            let better = all.iter().filter(|&&x| x > s).count();
+            let tied = all.iter().filter(|&&x| x == s).count();
+            (better..better + tied)
+                .map(|p| prizes.get(p).copied().unwrap_or(0.0))
+                .sum::<f64>()
+                / tied as f64
+        })
+        .collect()
+}
+
+/// The names in each row of an upload file (`Name (id)` cells).
+fn upload_names(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .map(|c| c[..c.rfind(" (").unwrap()].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Quarter points from a name: a deterministic stand-in for a box score.
+fn fpts(name: &str) -> f64 {
+    5.0 + f64::from(name.bytes().map(u32::from).sum::<u32>() % 160) * 0.25
+}
+
+#[test]
+fn backtest_pays_the_exported_entries_among_the_real_field() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = small_configs(root.path());
+    let summary = sample_run(root.path(), &cfg, 5, &[]);
+    let run_id = summary["run_id"].as_str().unwrap();
+    let dir = Path::new(summary["artifact_path"].as_str().unwrap());
+    let ours = upload_names(&dir.join("optimizer/dk_export.csv"));
+    assert!(!ours.is_empty());
+    let ours_points: Vec<f64> = ours
+        .iter()
+        .map(|e| e.iter().map(|n| fpts(n)).sum())
+        .collect();
+    let drafted: BTreeMap<&str, f64> = ours
+        .iter()
+        .flatten()
+        .map(|n| (n.as_str(), fpts(n)))
+        .collect();
+
+    // A real field of 2,000 entries from 40 points below our worst to just
+    // below our best, and one tied with our best: it shares first place with
+    // ours, where every place pays differently. Lineups name our first
+    // entry's players (the points are the file's, as DraftKings totals them).
+    let best = ours_points.iter().copied().fold(f64::MIN, f64::max);
+    let worst = ours_points.iter().copied().fold(f64::MAX, f64::min);
+    let steps = ((best - worst + 40.0) * 4.0) as usize;
+    let field: Vec<f64> = (0..2000)
+        .map(|i| {
+            if i == 0 {
+                best
+            } else {
+                best - 0.25 - ((i * 37) % steps) as f64 * 0.25
+            }
+        })
+        .collect();
+    let names: [&str; 8] = std::array::from_fn(|k| ours[0][k].as_str());
+    let text = standings_lineup(names);
+    let players: Vec<(&&str, &f64)> = drafted.iter().collect();
+    let mut csv = String::from(
+        "Rank,EntryId,EntryName,TimeRemaining,Points,Lineup,,Player,Roster Position,%Drafted,FPTS\r\n",
+    );
+    for (i, points) in field.iter().enumerate() {
+        let right = players
+            .get(i)
+            .map(|(n, f)| format!("{n},UTIL,10.00%,{f}"))
+            .unwrap_or_else(|| ",,,".into());
+        csv.push_str(&format!(
+            "1,{},user{i},0,{points},{text},,{right}\r\n",
+            5000 + i
+        ));
+    }
+    let standings = root.path().join("standings.csv");
+    std::fs::write(&standings, csv).unwrap();
+
+    let out = dfs_ok(
+        root.path(),
+        &[
+            "runs",
+            "backtest",
+            run_id,
+            "--standings",
+            standings.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let expect = oracle(&field, &ours_points, &prizes());
+    let won: f64 = expect.iter().sum();
+    let fees = 4.0 * ours.len() as f64;
+    assert_eq!(v["entries"], ours.len());
+    assert_eq!(v["real_entries"], 2000);
+    assert!((v["winnings"].as_f64().unwrap() - won).abs() < 1e-9, "{v}");
+    assert!((v["realized_roi"].as_f64().unwrap() - (won / fees - 1.0)).abs() < 1e-12);
+    assert_eq!(
+        v["cashed"],
+        expect.iter().filter(|&&w| w > 0.0).count(),
+        "{v}"
+    );
+    assert_eq!(v["unknown_players"], serde_json::json!([]));
+    assert_eq!(v["simulated_roi_mean"], summary["metrics_head"]["roi_mean"]);
+    assert_eq!(v["ours"]["max"].as_f64().unwrap(), best);
+    assert_eq!(v["best_place"], 1, "our best ties the field's best");
+
+    // The text report says the same.
+    let table = dfs_ok(
+        root.path(),
+        &[
+            "runs",
+            "backtest",
+            run_id,
+            "--standings",
+            standings.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        table.contains("realized ROI") && table.contains("simulated ROI"),
+        "{table}"
+    );
+
+    // Standings of another slate: refused, naming the file.
+    let other = root.path().join("other.csv");
+    std::fs::write(
+        &other,
+        format!(
+            "Rank,EntryId,EntryName,TimeRemaining,Points,Lineup,,Player,Roster Position,%Drafted,FPTS\r\n\
+             1,1,x,0,200,{text},,Nobody Here,UTIL,10.00%,20\r\n"
+        ),
+    )
+    .unwrap();
+    let out = dfs(
+        root.path(),
+        &[
+            "runs",
+            "backtest",
+            run_id,
+            "--standings",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("other.csv") && err.contains("players"),
+        "{err}"
+    );
+}
