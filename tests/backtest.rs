@@ -119,18 +119,20 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
     let standings = root.path().join("standings.csv");
     std::fs::write(&standings, csv).unwrap();
 
-    let out = dfs_ok(
-        root.path(),
-        &[
+    let backtest = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
             "runs",
             "backtest",
             run_id,
             "--standings",
-            standings.to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        dfs(root.path(), &args)
+    };
+    let out = backtest(&standings, &["--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let expect = oracle(&field, &ours_points, &prizes());
     let won: f64 = expect.iter().sum();
     let fees = 4.0 * ours.len() as f64;
@@ -149,16 +151,7 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
     assert_eq!(v["best_place"], 1, "our best ties the field's best");
 
     // The text report says the same.
-    let table = dfs_ok(
-        root.path(),
-        &[
-            "runs",
-            "backtest",
-            run_id,
-            "--standings",
-            standings.to_str().unwrap(),
-        ],
-    );
+    let table = String::from_utf8(backtest(&standings, &[]).stdout).unwrap();
     assert!(
         table.contains("realized ROI") && table.contains("simulated ROI"),
         "{table}"
@@ -174,16 +167,7 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
         ),
     )
     .unwrap();
-    let out = dfs(
-        root.path(),
-        &[
-            "runs",
-            "backtest",
-            run_id,
-            "--standings",
-            other.to_str().unwrap(),
-        ],
-    );
+    let out = backtest(&other, &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
