@@ -8,6 +8,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "common/standings.rs"]
+mod standings;
+use standings::{standings_for, upload_names};
+
 /// The server process; killed when dropped.
 struct Server {
     child: Child,
@@ -99,6 +103,29 @@ fn post_a_run_then_get_it() {
     let (status, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Backtest the run's entries in a real contest of three entries.
+    let ours = upload_names(&path.join("optimizer/dk_export.csv"));
+    let standings = root.path().join("standings.csv");
+    std::fs::write(&standings, standings_for(&ours, &[300.0, 250.0, 200.0])).unwrap();
+    let body = serde_json::json!({"standings": standings}).to_string();
+    let backtest = format!("/api/runs/{run_id}/backtest");
+    let (status, b) = request(&server.addr, "POST", &backtest, Some(&body));
+    assert_eq!(status, 200, "{b}");
+    assert_eq!(b["entries"], ours.len());
+    assert_eq!(b["real_entries"], 3);
+    assert_eq!(b["simulated_roi_mean"], run["metrics_head"]["roi_mean"]);
+    let body = serde_json::json!({"standings": root.path().join("missing.csv")}).to_string();
+    let (status, e) = request(&server.addr, "POST", &backtest, Some(&body));
+    assert_eq!(status, 422, "{e}");
+    assert!(e["detail"].as_str().unwrap().contains("missing.csv"), "{e}");
+    let (status, _) = request(
+        &server.addr,
+        "POST",
+        "/api/runs/20250101-000000-deadbeef/backtest",
+        Some(&body),
+    );
+    assert_eq!(status, 404);
 }
 
 #[test]

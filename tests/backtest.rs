@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
@@ -46,25 +45,6 @@ fn oracle(field: &[f64], ours: &[f64], prizes: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// The names in each row of an upload file (`Name (id)` cells).
-fn upload_names(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.split(',')
-                .map(|c| c[..c.rfind(" (").unwrap()].to_string())
-                .collect()
-        })
-        .collect()
-}
-
-/// Quarter points from a name: a deterministic stand-in for a box score.
-fn fpts(name: &str) -> f64 {
-    5.0 + f64::from(name.bytes().map(u32::from).sum::<u32>() % 160) * 0.25
-}
-
 #[test]
 fn backtest_pays_the_exported_entries_among_the_real_field() {
     let root = tempfile::tempdir().unwrap();
@@ -76,14 +56,8 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
     assert!(!ours.is_empty());
     let ours_points: Vec<f64> = ours
         .iter()
-        .map(|e| e.iter().map(|n| fpts(n)).sum())
+        .map(|e| e.iter().map(|n| fake_fpts(n)).sum())
         .collect();
-    let drafted: BTreeMap<&str, f64> = ours
-        .iter()
-        .flatten()
-        .map(|n| (n.as_str(), fpts(n)))
-        .collect();
-
     // A real field of 2,000 entries from 40 points below our worst to just
     // below our best, and one tied with our best: it shares first place with
     // ours, where every place pays differently. Lineups name our first
@@ -100,24 +74,8 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
             }
         })
         .collect();
-    let names: [&str; 8] = std::array::from_fn(|k| ours[0][k].as_str());
-    let text = standings_lineup(names);
-    let players: Vec<(&&str, &f64)> = drafted.iter().collect();
-    let mut csv = String::from(
-        "Rank,EntryId,EntryName,TimeRemaining,Points,Lineup,,Player,Roster Position,%Drafted,FPTS\r\n",
-    );
-    for (i, points) in field.iter().enumerate() {
-        let right = players
-            .get(i)
-            .map(|(n, f)| format!("{n},UTIL,10.00%,{f}"))
-            .unwrap_or_else(|| ",,,".into());
-        csv.push_str(&format!(
-            "1,{},user{i},0,{points},{text},,{right}\r\n",
-            5000 + i
-        ));
-    }
     let standings = root.path().join("standings.csv");
-    std::fs::write(&standings, csv).unwrap();
+    std::fs::write(&standings, standings_for(&ours, &field)).unwrap();
 
     let backtest = |file: &Path, extra: &[&str]| {
         let mut args = vec![
@@ -163,7 +121,8 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
         &other,
         format!(
             "Rank,EntryId,EntryName,TimeRemaining,Points,Lineup,,Player,Roster Position,%Drafted,FPTS\r\n\
-             1,1,x,0,200,{text},,Nobody Here,UTIL,10.00%,20\r\n"
+             1,1,x,0,200,{},,Nobody Here,UTIL,10.00%,20\r\n",
+            standings_lineup(std::array::from_fn(|k| ours[0][k].as_str()))
         ),
     )
     .unwrap();

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod standings;
+pub use standings::*;
+
 /// The workspace root (tests/ sits beside crates/).
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -141,16 +144,4 @@ pub fn tree(dir: &Path) -> Vec<String> {
 /// Reads a JSON file.
 pub fn json_file(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// A lineup in DK standings text: players for C, F, G, PF, PG, SF, SG, UTIL,
-/// the slot labels in alphabetical order as DraftKings writes them.
-pub fn standings_lineup(players: [&str; 8]) -> String {
-    let slots = ["C", "F", "G", "PF", "PG", "SF", "SG", "UTIL"];
-    slots
-        .iter()
-        .zip(players)
-        .map(|(slot, name)| format!("{slot} {name}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -10,10 +10,10 @@ use anyhow::Context;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use clap::Parser;
-use orchestrator::{Home, OrchestratorError, RunRequest};
+use orchestrator::{BacktestRequest, Home, OrchestratorError, RunRequest};
 use schemas::NullSink;
 use serde::Deserialize;
 use serde_json::json;
@@ -53,6 +53,14 @@ struct RunBody {
 
 fn default_seed() -> u64 {
     1337
+}
+
+/// `POST /api/runs/{run_id}/backtest` body: mirrors `dfs runs backtest`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BacktestBody {
+    /// A DraftKings contest-standings CSV (FINAL export), a path on the server.
+    standings: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +156,25 @@ async fn get_run(
     Ok(Json(record))
 }
 
+async fn post_backtest(
+    State(state): State<AppState>,
+    Path(run_id): Path<String>,
+    body: Result<Json<BacktestBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        error: "bad_request",
+        detail: e.body_text(),
+    })?;
+    let root = state.root.clone();
+    let req = BacktestRequest {
+        run_id,
+        standings: body.standings,
+    };
+    let backtest = blocking(move || orchestrator::backtest(&Home::open(&root)?, &req)).await?;
+    Ok(Json(backtest))
+}
+
 async fn list_runs(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
@@ -161,6 +188,7 @@ fn app(root: PathBuf) -> Router {
     Router::new()
         .route("/api/runs", get(list_runs).post(post_run))
         .route("/api/runs/{run_id}", get(get_run))
+        .route("/api/runs/{run_id}/backtest", post(post_backtest))
         .layer(TraceLayer::new_for_http())
         .with_state(AppState {
             root: Arc::new(root),
