@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod standings;
+#[allow(unused_imports)]
 pub use standings::*;
 
 /// The workspace root (tests/ sits beside crates/).
