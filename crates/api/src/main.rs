@@ -105,6 +105,17 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A JSON request body, or a 400 saying why it is not one.
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    body.map(|Json(b)| b).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        error: "bad_request",
+        detail: e.body_text(),
+    })
+}
+
 /// Runs blocking orchestrator work off the async executor.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, OrchestratorError> + Send + 'static,
@@ -123,11 +134,7 @@ async fn post_run(
     State(state): State<AppState>,
     body: Result<Json<RunBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        error: "bad_request",
-        detail: e.body_text(),
-    })?;
+    let body = json_body(body)?;
     let req = RunRequest {
         slate: body.slate,
         contest: body.contest,
@@ -161,11 +168,7 @@ async fn post_backtest(
     Path(run_id): Path<String>,
     body: Result<Json<BacktestBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        error: "bad_request",
-        detail: e.body_text(),
-    })?;
+    let body = json_body(body)?;
     let root = state.root.clone();
     let req = BacktestRequest {
         run_id,
