@@ -23,8 +23,8 @@ pub const CHUNK: u32 = 128;
 /// Field lineups scored first in each batch to place its grid of buckets.
 const GRID_SAMPLE: usize = 1024;
 
-/// Draws the iterations `start..end` (at most [`LANES`]) into `batch`, one
-/// lane each, with `points` as scratch.
+/// Draws `iterations` (at most [`LANES`] of them) into `batch`, one lane
+/// each, with `points` as scratch.
 fn draw_batch<M: OutcomeModel + ?Sized>(
     model: &M,
     seed: u64,
