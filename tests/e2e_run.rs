@@ -338,3 +338,29 @@ fn imports_every_salary_file_in_shared_data() {
     }
     assert!(imported >= 12, "imported {imported} salary files");
 }
+
+#[test]
+fn the_run_table_says_what_means_it_simulated_around() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = small_configs(root.path());
+    let table = |sim: &str| {
+        std::fs::write(&cfg.sim, sim).unwrap();
+        let mut args: Vec<String> = ["run", "--slate", SAMPLE_SLATE, "--contest", SAMPLE_CONTEST]
+            .map(String::from)
+            .to_vec();
+        args.extend(cfg.flags());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        dfs_ok(root.path(), &args)
+    };
+    let base = "iterations: 100\nentries: 5\n";
+    let truth = table(base);
+    assert!(
+        truth.contains("means") && truth.contains("projections taken as the truth"),
+        "{truth}"
+    );
+    let blended = table(&format!("{base}projection_weight: 0.62\n"));
+    assert!(
+        blended.contains("0.62 projection, 0.38 salary-implied"),
+        "{blended}"
+    );
+}

@@ -79,6 +79,25 @@ pub fn summary_table(o: &RunOutcome) -> String {
         ("dup p95", format!("{:.1}", m.dup_p95)),
         ("field ROI mean", pct(m.field_roi_mean)),
     ];
+    // How far to trust the ROI: the means it simulated around.
+    let weight = o
+        .manifest
+        .configs
+        .get("sim")
+        .and_then(|c| c.get("projection_weight"))
+        .and_then(Value::as_f64);
+    let mut rows = rows;
+    if let Some(w) = weight {
+        let means = if w >= 1.0 {
+            "projections taken as the truth: the ROI flatters entries built on them".to_string()
+        } else {
+            format!("{w:.2} projection, {:.2} salary-implied", 1.0 - w)
+        };
+        rows.push((
+            "means",
+            format!("{means}; `dfs runs backtest` scores entries on real results"),
+        ));
+    }
     for (k, v) in rows {
         let _ = writeln!(s, "{k:<18} {v}");
     }
