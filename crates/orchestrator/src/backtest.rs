@@ -10,16 +10,16 @@
 //! backtest says little, but many of them tell whether the simulated ROI can
 //! be believed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use gpp_sim::pay_iteration;
-use pipeline_io::inputs::{normalise_name, read_dk_upload, read_standings};
+use pipeline_io::inputs::{read_dk_upload, read_standings};
 use serde::Serialize;
 
 use crate::OrchestratorError;
 use crate::catalog::Home;
-use crate::field_compare::ScoreQuantiles;
+use crate::field_compare::{ActualPoints, ScoreQuantiles};
 
 /// What to backtest.
 #[derive(Debug, Clone)]
@@ -101,52 +101,37 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
             req.standings.display()
         )));
     }
-    let fpts: BTreeMap<String, f64> = standings
-        .players
-        .iter()
-        .map(|p| (normalise_name(&p.name), p.fpts))
-        .collect();
     let by_id: BTreeMap<i64, usize> = slate
         .players
         .iter()
         .enumerate()
         .map(|(i, p)| (p.dk_id, i))
         .collect();
-    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
+    let actual = ActualPoints::new(&slate, &standings);
     // A player no real entry drafted is not in the standings' table: his
     // points are unknown; he counts 0 and is named in the report.
-    let unknown = std::cell::RefCell::new(std::collections::BTreeSet::new());
-    let actual = |id: i64| -> Result<f64, OrchestratorError> {
-        let &i = by_id.get(&id).ok_or_else(|| {
-            OrchestratorError::Request(format!(
-                "{}: DraftKings id {id} is not on slate {}",
-                upload.display(),
-                slate.id
-            ))
-        })?;
-        let p = &slate.players[i];
-        let (person, factor) = match p.captain_of {
-            Some(b) => (&slate.players[b as usize], multiplier),
-            None => (p, 1.0),
-        };
-        match fpts.get(&normalise_name(&person.name)) {
-            Some(&points) => Ok(factor * points),
-            None => {
-                unknown.borrow_mut().insert(person.name.clone());
-                Ok(0.0)
-            }
-        }
-    };
+    let mut unknown = BTreeSet::new();
     let mut our_points = Vec::with_capacity(ours.len());
     for entry in &ours {
         let mut sum = 0.0;
         for &id in entry {
-            sum += actual(id)?;
+            let &i = by_id.get(&id).ok_or_else(|| {
+                OrchestratorError::Request(format!(
+                    "{}: DraftKings id {id} is not on slate {}",
+                    upload.display(),
+                    slate.id
+                ))
+            })?;
+            match actual.of(i) {
+                Ok(points) => sum += points,
+                Err(name) => {
+                    unknown.insert(name.to_string());
+                }
+            }
         }
         our_points.push(sum);
     }
-    let unknown = unknown.into_inner();
-    let distinct: std::collections::BTreeSet<i64> = ours.iter().flatten().copied().collect();
+    let distinct: BTreeSet<i64> = ours.iter().flatten().copied().collect();
     if 2 * unknown.len() > distinct.len() {
         return Err(OrchestratorError::Request(format!(
             "{}: {} of the run's {} players are not in its table of drafted players: \

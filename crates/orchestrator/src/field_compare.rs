@@ -21,8 +21,10 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use field_sampler::{FieldInput, FieldSampler};
-use pipeline_io::inputs::{normalise_name, read_standings};
-use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, Stage, StageContext, stream_seed};
+use pipeline_io::inputs::{Standings, normalise_name, read_standings};
+use schemas::{
+    DupProfile, FieldSamplerConfig, ProgressSink, Slate, Stage, StageContext, stream_seed,
+};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -101,6 +103,44 @@ pub struct LineupProjection {
     pub projected: f64,
     /// By the sampled field's ownership.
     pub sampled: f64,
+}
+
+/// Slate players' actual points, from a standings export's table of drafted
+/// players (matched by normalised name); a captain row scores the captain
+/// multiplier times its person's points.
+pub(crate) struct ActualPoints<'a> {
+    slate: &'a Slate,
+    fpts: BTreeMap<String, f64>,
+    multiplier: f64,
+}
+
+impl<'a> ActualPoints<'a> {
+    pub(crate) fn new(slate: &'a Slate, standings: &Standings) -> Self {
+        ActualPoints {
+            slate,
+            fpts: standings
+                .players
+                .iter()
+                .map(|p| (normalise_name(&p.name), p.fpts))
+                .collect(),
+            multiplier: slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier),
+        }
+    }
+
+    /// The actual points of slate player `i` (an index the slate holds), or
+    /// the name of his person when no real entry drafted him: the table does
+    /// not list him, so his points are unknown.
+    pub(crate) fn of(&self, i: usize) -> Result<f64, &'a str> {
+        let p = &self.slate.players[i];
+        let (person, factor) = match p.captain_of {
+            Some(b) => (&self.slate.players[b as usize], self.multiplier),
+            None => (p, 1.0),
+        };
+        match self.fpts.get(&normalise_name(&person.name)) {
+            Some(&points) => Ok(factor * points),
+            None => Err(&person.name),
+        }
+    }
 }
 
 /// Quantiles of lineup scores over entries (copies counted), nearest rank.
@@ -243,22 +283,7 @@ pub fn field_compare(
         sampled: mean_projection(&|p| sampled_own.get(&p.dk_id).copied().unwrap_or(0.0)),
     };
     // Both fields scored on what the players really scored.
-    let fpts: BTreeMap<String, f64> = standings
-        .players
-        .iter()
-        .map(|p| (normalise_name(&p.name), p.fpts))
-        .collect();
-    let multiplier = slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier);
-    let actual = |i: usize| -> Option<f64> {
-        let p = slate.players.get(i)?;
-        match p.captain_of {
-            Some(b) => {
-                let base = slate.players.get(b as usize)?;
-                Some(multiplier * fpts.get(&normalise_name(&base.name))?)
-            }
-            None => fpts.get(&normalise_name(&p.name)).copied(),
-        }
-    };
+    let actual = ActualPoints::new(&slate, &standings);
     let real_scores = ScoreQuantiles::of(
         standings
             .entries
@@ -270,10 +295,10 @@ pub fn field_compare(
     let mut sampled_unscored = 0;
     let mut scored = Vec::with_capacity(field.entrants.len());
     for e in &field.entrants {
-        let points: Option<f64> = e.players.iter().map(|&i| actual(i as usize)).sum();
+        let points: Result<f64, &str> = e.players.iter().map(|&i| actual.of(i as usize)).sum();
         match points {
-            Some(s) => scored.push((s, u64::from(e.copies))),
-            None => sampled_unscored += u64::from(e.copies),
+            Ok(s) => scored.push((s, u64::from(e.copies))),
+            Err(_) => sampled_unscored += u64::from(e.copies),
         }
     }
     let sampled_scores = ScoreQuantiles::of(scored);
