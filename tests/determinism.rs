@@ -53,13 +53,21 @@ fn same_seed_same_bytes_across_thread_counts() {
     assert_ne!(a["variants/catalog.parquet"], b["variants/catalog.parquet"]);
     assert_ne!(a["sim/metrics.json"], b["sim/metrics.json"]);
 
-    // Manifests agree on everything but time.
+    // Manifests agree on everything but time and the summary, which names the run.
     let manifest = |r: &serde_json::Value| {
         let mut m =
             json_file(&Path::new(r["artifact_path"].as_str().unwrap()).join("manifest.json"));
         for k in ["run_id", "created_at", "timings"] {
             m.as_object_mut().unwrap().remove(k);
         }
+        let artifacts = m["artifacts"].as_array_mut().unwrap();
+        let before = artifacts.len();
+        artifacts.retain(|a| a["path"] != "export/summary.md");
+        assert_eq!(
+            artifacts.len() + 1,
+            before,
+            "the manifest lists the summary"
+        );
         m
     };
     assert_eq!(manifest(&one), manifest(&two));

@@ -3,17 +3,34 @@
 
 mod progress;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use orchestrator::{
-    BacktestRequest, ContestImport, FieldCompareRequest, Home, OptimizeRequest, RunRequest,
-    SlateImport, comparison_table, export_schemas, summary_table,
+    BacktestRequest, ContestImport, ErrorKind, FieldCompareRequest, Home, OptimizeRequest,
+    OrchestratorError, RunRequest, SlateImport, comparison_table, export_schemas, summary_table,
 };
 use serde_json::json;
+
+/// Writes a line to stdout, passing a write error (a closed pipe) up as an
+/// error instead of panicking as `println!` does.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
+/// Writes to stdout without a newline; see [`outln`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 
 /// DraftKings GPP toolkit: variants, exact optimizer, field sampler, contest simulator.
 #[derive(Debug, Parser)]
@@ -47,6 +64,22 @@ enum Command {
     /// Field-sampler checks against real contests.
     #[command(subcommand)]
     Field(FieldCommand),
+    /// The registry database (dfs.sqlite).
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Re-create the registry from the folders under the root: slates and
+    /// contests from their record files, runs from their verified manifests.
+    Rebuild {
+        /// Replace a registry that still has rows (kept beside as a .bak file).
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +196,13 @@ enum RunsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Check finished runs' files against the sizes and SHA-256 their
+    /// manifests record (every succeeded run when no id is given).
+    Verify {
+        run_id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a run's exported entries on a real contest's actual points and
     /// pay them among its real field: the realized ROI next to the simulated.
     Backtest {
@@ -184,32 +224,131 @@ enum SchemasCommand {
     },
 }
 
+impl Command {
+    /// True when the command was asked for JSON output: errors are JSON too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Run(a) => a.json,
+            Command::Slates(SlatesCommand::List { json })
+            | Command::Contests(ContestsCommand::List { json })
+            | Command::Runs(
+                RunsCommand::List { json, .. }
+                | RunsCommand::Show { json, .. }
+                | RunsCommand::Verify { json, .. }
+                | RunsCommand::Backtest { json, .. },
+            )
+            | Command::Field(FieldCommand::Compare { json, .. })
+            | Command::Registry(RegistryCommand::Rebuild { json, .. }) => *json,
+            Command::Optimize(_)
+            | Command::Slates(SlatesCommand::Import { .. })
+            | Command::Contests(ContestsCommand::Import { .. })
+            | Command::Schemas(_) => false,
+        }
+    }
+}
+
+/// A command that ran but found problems (`dfs runs verify`): exit code only,
+/// the report is already printed.
+#[derive(Debug)]
+struct Reported(ErrorKind);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.as_str())
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// The kind of an error anywhere in the chain; anything unknown is internal.
+fn kind_of(e: &anyhow::Error) -> ErrorKind {
+    e.chain()
+        .find_map(|c| {
+            c.downcast_ref::<OrchestratorError>()
+                .map(OrchestratorError::kind)
+                .or_else(|| c.downcast_ref::<Reported>().map(|r| r.0))
+        })
+        .unwrap_or(ErrorKind::Internal)
+}
+
+/// True when the error is a write to a closed stdout (`dfs ... | head -1`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.command.json();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away: whatever was done (a run saved) stays done.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            let kind = kind_of(&e);
+            if e.downcast_ref::<Reported>().is_none() {
+                if json {
+                    let body = json!({"error": kind.as_str(), "detail": format!("{e:#}")});
+                    let _ = writeln!(std::io::stdout().lock(), "{body}");
+                } else {
+                    eprintln!("error: {e:#}");
+                }
+            }
+            ExitCode::from(kind.exit_code())
         }
     }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+/// The cancel flag the stages watch, raised by Ctrl-C (SIGINT) or SIGTERM;
+/// a second signal ends the process at once (exit 130).
+fn cancel_on_signals() -> Result<Arc<AtomicBool>> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, cancel.clone())
+            .context("cannot install the signal handler")?;
+        signal_hook::flag::register(signal, cancel.clone())
+            .context("cannot install the signal handler")?;
+    }
+    Ok(cancel)
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
     if let Command::Schemas(SchemasCommand::Export { dir }) = &cli.command {
         for path in export_schemas(dir)? {
-            println!("{}", path.display());
+            outln!("{}", path.display());
         }
         return Ok(());
     }
+    if let Command::Registry(RegistryCommand::Rebuild { force, json }) = &cli.command {
+        let r = orchestrator::rebuild_registry(&cli.root, *force)?;
+        if *json {
+            print_json(&r)?;
+        } else {
+            if let Some(previous) = &r.previous {
+                outln!("previous registry kept as {previous}");
+            }
+            outln!(
+                "registry rebuilt: {} slates, {} contests, {} runs",
+                r.slates.len(),
+                r.contests.len(),
+                r.runs.len()
+            );
+            for s in &r.skipped {
+                outln!("  skipped {s}");
+            }
+        }
+        return Ok(());
+    }
+    let cancel = cancel_on_signals()?;
     let home = Home::open(&cli.root)
         .with_context(|| format!("cannot open data root {}", cli.root.display()))?;
-    let cancel = AtomicBool::new(false);
     match cli.command {
         Command::Run(a) => {
             let req = RunRequest {
@@ -228,7 +367,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             if a.json {
                 print_json(&outcome.summary)?;
             } else {
-                print!("{}", summary_table(&outcome));
+                out!("{}", summary_table(&outcome));
             }
         }
         Command::Optimize(a) => {
@@ -241,7 +380,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let bars = progress::Bars::new(true);
             let pool = orchestrator::optimize(&home, &req, &bars, &cancel)?;
             bars.finish();
-            println!(
+            outln!(
                 "{} lineups written to {}",
                 pool.lineups.len(),
                 req.out.display()
@@ -259,12 +398,14 @@ fn dispatch(cli: Cli) -> Result<()> {
                 projections,
                 sport,
             })?;
-            println!(
+            outln!(
                 "slate {} imported: {} players, sport {}",
-                record.id, record.players, record.sport
+                record.id,
+                record.players,
+                record.sport
             );
             if record.projections_path.is_some() {
-                println!(
+                outln!(
                     "projections: {} rows matched ({} by id, {} by name + team, {} by name, {} defenses)",
                     report.matched(),
                     report.by_id,
@@ -273,7 +414,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                     report.by_defense_team
                 );
                 for u in &report.unmatched_projections {
-                    println!(
+                    outln!(
                         "  unmatched projection row {}: {} ({}): {}",
                         u.row,
                         u.name,
@@ -282,9 +423,12 @@ fn dispatch(cli: Cli) -> Result<()> {
                     );
                 }
                 for p in &report.players_without_projection {
-                    println!(
+                    outln!(
                         "  no projection for salary row {}: {} ({}, {}): AvgPointsPerGame used",
-                        p.row, p.name, p.team, p.dk_id
+                        p.row,
+                        p.name,
+                        p.team,
+                        p.dk_id
                     );
                 }
             }
@@ -294,11 +438,14 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&slates)?;
             } else {
-                println!("{:<24} {:<12} {:>7}  imported", "id", "sport", "players");
+                outln!("{:<24} {:<12} {:>7}  imported", "id", "sport", "players");
                 for s in slates {
-                    println!(
+                    outln!(
                         "{:<24} {:<12} {:>7}  {}",
-                        s.id, s.sport, s.players, s.imported_at
+                        s.id,
+                        s.sport,
+                        s.players,
+                        s.imported_at
                     );
                 }
             }
@@ -315,9 +462,13 @@ fn dispatch(cli: Cli) -> Result<()> {
                 name,
                 max_entries,
             })?;
-            println!(
+            outln!(
                 "contest {} imported: {} entries at ${:.2}, prize pool ${:.2}, max {} entries",
-                c.id, c.field_size, c.entry_fee, c.prize_pool, c.max_entries
+                c.id,
+                c.field_size,
+                c.entry_fee,
+                c.prize_pool,
+                c.max_entries
             );
         }
         Command::Contests(ContestsCommand::List { json }) => {
@@ -325,14 +476,23 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&contests)?;
             } else {
-                println!(
+                outln!(
                     "{:<28} {:>8} {:>8} {:>11} {:>5}  name",
-                    "id", "entries", "fee", "prize pool", "max"
+                    "id",
+                    "entries",
+                    "fee",
+                    "prize pool",
+                    "max"
                 );
                 for c in contests {
-                    println!(
+                    outln!(
                         "{:<28} {:>8} {:>8.2} {:>11.2} {:>5}  {}",
-                        c.id, c.field_size, c.entry_fee, c.prize_pool, c.max_entries, c.name
+                        c.id,
+                        c.field_size,
+                        c.entry_fee,
+                        c.prize_pool,
+                        c.max_entries,
+                        c.name
                     );
                 }
             }
@@ -342,9 +502,14 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&runs)?;
             } else {
-                println!(
+                outln!(
                     "{:<26} {:<18} {:<24} {:<10} {:>9} {:>9}  tag",
-                    "run_id", "slate", "contest", "status", "roi_mean", "dup_p95"
+                    "run_id",
+                    "slate",
+                    "contest",
+                    "status",
+                    "roi_mean",
+                    "dup_p95"
                 );
                 for r in runs {
                     let (roi, dup) = r
@@ -352,7 +517,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                         .as_ref()
                         .map(|m| (format!("{:+.3}", m.roi_mean), format!("{:.1}", m.dup_p95)))
                         .unwrap_or_default();
-                    println!(
+                    outln!(
                         "{:<26} {:<18} {:<24} {:<10} {:>9} {:>9}  {}",
                         r.run_id,
                         r.slate_id,
@@ -365,28 +530,46 @@ fn dispatch(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Runs(RunsCommand::Verify { run_id, json }) => {
+            let checks = home.verify_runs(run_id.as_deref())?;
+            let damaged = checks.iter().filter(|c| c.problem.is_some()).count();
+            if json {
+                print_json(&checks)?;
+            } else {
+                for c in &checks {
+                    match &c.problem {
+                        None => outln!("ok       {} ({} files)", c.run_id, c.artifacts),
+                        Some(p) => outln!("DAMAGED  {p}"),
+                    }
+                }
+                outln!("{} runs checked, {damaged} damaged", checks.len());
+            }
+            if damaged > 0 {
+                return Err(Reported(ErrorKind::Conflict).into());
+            }
+        }
         Command::Runs(RunsCommand::Show { run_id, json }) => {
-            let r = home.run_record(&run_id)?;
+            let r = home.verified_run(&run_id)?;
             if json {
                 print_json(&r)?;
             } else {
                 let head = r.metrics_head.as_ref().map(
                     |m| json!({"roi_mean": m.roi_mean, "roi_p50": m.roi_p50, "dup_p95": m.dup_p95}),
                 );
-                println!("run_id       {}", r.run_id);
-                println!("slate        {}", r.slate_id);
-                println!("contest      {}", r.contest_id);
-                println!("status       {}", r.status.as_str());
-                println!("seed         {}", r.seed);
-                println!("tag          {}", r.tag.as_deref().unwrap_or("-"));
-                println!("artifacts    {}", r.root);
-                println!("started      {}", r.started_at);
-                println!("finished     {}", r.finished_at.as_deref().unwrap_or("-"));
+                outln!("run_id       {}", r.run_id);
+                outln!("slate        {}", r.slate_id);
+                outln!("contest      {}", r.contest_id);
+                outln!("status       {}", r.status.as_str());
+                outln!("seed         {}", r.seed);
+                outln!("tag          {}", r.tag.as_deref().unwrap_or("-"));
+                outln!("artifacts    {}", r.root);
+                outln!("started      {}", r.started_at);
+                outln!("finished     {}", r.finished_at.as_deref().unwrap_or("-"));
                 if let Some(h) = head {
-                    println!("metrics_head {h}");
+                    outln!("metrics_head {h}");
                 }
                 if let Some(e) = &r.error {
-                    println!("error        {e}");
+                    outln!("error        {e}");
                 }
             }
         }
@@ -399,7 +582,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&b)?;
             } else {
-                print!("{}", orchestrator::backtest_table(&b));
+                out!("{}", orchestrator::backtest_table(&b));
             }
         }
         Command::Field(FieldCommand::Compare {
@@ -423,10 +606,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             if json {
                 print_json(&comparison)?;
             } else {
-                print!("{}", comparison_table(&comparison));
+                out!("{}", comparison_table(&comparison));
             }
         }
-        Command::Schemas(_) => {}
+        Command::Schemas(_) | Command::Registry(_) => {}
     }
     Ok(())
 }

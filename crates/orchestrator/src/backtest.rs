@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use gpp_sim::pay_iteration;
-use pipeline_io::inputs::{read_dk_upload, read_standings};
+use pipeline_io::inputs::{read_dk_upload, read_standings_in};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -71,7 +71,7 @@ fn to_score(points: f64) -> f32 {
 /// Scores a run's exported entries on a real contest's actual points and pays
 /// them among the real field.
 pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, OrchestratorError> {
-    let run = home.run_record(&req.run_id)?;
+    let run = home.verified_run(&req.run_id)?;
     let upload = PathBuf::from(&run.root).join("optimizer/dk_export.csv");
     if !upload.is_file() {
         return Err(OrchestratorError::Request(format!(
@@ -81,6 +81,12 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
         )));
     }
     let ours = read_dk_upload(&upload)?;
+    if ours.is_empty() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: the upload file holds no entries",
+            upload.display()
+        )));
+    }
     let slate_rec = home
         .registry()
         .slate(&run.slate_id)?
@@ -92,7 +98,7 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
     let (slate, _) = home.load_slate(&slate_rec)?;
     let (contest, _) = home.load_contest(&contest_rec)?;
 
-    let standings = read_standings(&req.standings)?;
+    let standings = read_standings_in(&req.standings, home.scope())?;
     let locked = standings.locked_slots();
     if locked > 0 {
         return Err(OrchestratorError::Request(format!(

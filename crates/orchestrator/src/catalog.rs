@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use pipeline_io::inputs::{self, MatchReport};
-use pipeline_io::outputs::{copy_file, write_atomic, write_text};
+use pipeline_io::inputs::{self, MatchReport, PathScope};
+use pipeline_io::outputs::{copy_file, write_atomic, write_json, write_text};
 use registry::{ContestRecord, Registry, RunRecord, SlateRecord};
 use schemas::contracts::contracts;
 use schemas::{Contest, InputFile, Slate};
@@ -40,28 +40,63 @@ pub struct ContestImport {
     pub max_entries: Option<u32>,
 }
 
+/// File of a slate's registry record, beside its inputs (what `dfs registry rebuild` reads).
+pub(crate) const SLATE_RECORD: &str = "slate.json";
+/// File of a contest's registry record, beside its payout table.
+pub(crate) const CONTEST_RECORD: &str = "contest.json";
+
 /// The data root (`--root`, `DFS_HOME`): `dfs.sqlite`, `slates/`, `contests/`, `runs/`.
 #[derive(Debug)]
 pub struct Home {
     root: PathBuf,
     registry: Registry,
+    scope: PathScope,
 }
 
 impl Home {
-    /// Opens the data root, creating it and its registry when needed; the shipped
-    /// sample slate and contest are registered on first use.
+    /// Opens the data root for a user at the command line, who may name files
+    /// anywhere. Creates the root and its registry when needed; the shipped
+    /// sample slate and contest are registered on first use; runs left
+    /// `running` by processes that are gone are ended (`failed`) and their
+    /// staging folders removed.
     pub fn open(root: &Path) -> Result<Home, OrchestratorError> {
-        std::fs::create_dir_all(root).map_err(|e| pipeline_io::IoError::io(root, e))?;
+        Home::open_scoped(root, false)
+    }
+
+    /// Opens the data root for a server: every file a request names must lie
+    /// inside the root.
+    pub fn open_confined(root: &Path) -> Result<Home, OrchestratorError> {
+        Home::open_scoped(root, true)
+    }
+
+    fn open_scoped(root: &Path, confined: bool) -> Result<Home, OrchestratorError> {
+        std::fs::create_dir_all(root).map_err(|e| pipeline_io::IoError::write(root, e))?;
         let root = std::path::absolute(root).map_err(|e| pipeline_io::IoError::io(root, e))?;
+        check_registry_present(&root)?;
         let registry = Registry::open_in(&root)?;
-        let home = Home { root, registry };
+        let scope = if confined {
+            PathScope::Within(root.clone())
+        } else {
+            PathScope::Anywhere
+        };
+        let home = Home {
+            root,
+            registry,
+            scope,
+        };
         home.ensure_sample()?;
+        crate::integrity::end_dead_runs(&home)?;
         Ok(home)
     }
 
     /// The data root, absolute.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Where files named in requests may be read from.
+    pub fn scope(&self) -> &PathScope {
+        &self.scope
     }
 
     /// The registry.
@@ -154,6 +189,10 @@ impl Home {
             imported_at: now(),
         };
         self.registry.put_slate(&record)?;
+        write_json(
+            &self.root.join("slates").join(&slate.id).join(SLATE_RECORD),
+            &record,
+        )?;
         Ok(record)
     }
 
@@ -185,6 +224,14 @@ impl Home {
             imported_at: now(),
         };
         self.registry.put_contest(&record)?;
+        write_json(
+            &self
+                .root
+                .join("contests")
+                .join(&contest.id)
+                .join(CONTEST_RECORD),
+            &record,
+        )?;
         Ok(record)
     }
 
@@ -268,12 +315,22 @@ impl Home {
         Ok(self.registry.runs(slate)?)
     }
 
-    /// One run.
+    /// One run, as the registry records it.
     pub fn run_record(&self, run_id: &str) -> Result<RunRecord, OrchestratorError> {
         Ok(self.registry.run(run_id)?)
     }
 
-    fn relative(&self, path: &Path) -> String {
+    /// One run, its folder checked against its manifest when it succeeded:
+    /// a run whose files are missing or changed is refused, naming the file.
+    pub fn verified_run(&self, run_id: &str) -> Result<RunRecord, OrchestratorError> {
+        let record = self.registry.run(run_id)?;
+        if record.status == schemas::RunStatus::Succeeded {
+            crate::integrity::verify_folder(&record)?;
+        }
+        Ok(record)
+    }
+
+    pub(crate) fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
             .unwrap_or(path)
             .to_string_lossy()
@@ -281,8 +338,35 @@ impl Home {
     }
 }
 
+/// A registry that is missing or empty while the root holds slates, contests
+/// or runs was lost, not new: opening it would silently forget them all.
+fn check_registry_present(root: &Path) -> Result<(), OrchestratorError> {
+    let db = root.join(registry::DB_FILE);
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    let state = match size(&db) {
+        None => "missing",
+        // SQLite keeps a new database's first pages in the write-ahead log until a checkpoint.
+        Some(0) if size(&root.join(format!("{}-wal", registry::DB_FILE))).unwrap_or(0) == 0 => {
+            "empty (0 bytes)"
+        }
+        Some(_) => return Ok(()),
+    };
+    let has_data = ["slates", "contests", "runs"]
+        .iter()
+        .any(|d| std::fs::read_dir(root.join(d)).is_ok_and(|mut entries| entries.next().is_some()));
+    if has_data {
+        return Err(OrchestratorError::Conflict(format!(
+            "{}: the registry is {state} but {} holds slates, contests or runs; \
+             `dfs registry rebuild` re-creates it from their folders",
+            db.display(),
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Reads salaries (and projections) into a checked slate.
-fn build(
+pub(crate) fn build(
     id: &str,
     salaries: &Path,
     projections: Option<&Path>,

@@ -29,36 +29,110 @@ pub enum OrchestratorError {
     /// A request that cannot be served as asked (bad id, bad number).
     #[error("{0}")]
     Request(String),
+    /// The run was stopped on request (Ctrl-C, SIGTERM, a server shutting down).
+    #[error("run {run_id} cancelled; nothing was kept")]
+    Cancelled { run_id: String },
+    /// A finished run's files are missing or differ from its manifest.
+    #[error("run {run_id} is damaged: {source}; `dfs runs verify` checks every run")]
+    Damaged {
+        run_id: String,
+        #[source]
+        source: pipeline_io::IoError,
+    },
+    /// The data root's state forbids the call (a registry lost next to its
+    /// data, no free run id): nothing was changed.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// What kind of failure an error is, for exit codes and HTTP statuses: a
+/// program can act on the kind without reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The user's file, config or request is at fault (exit 3, HTTP 422).
+    InvalidInput,
+    /// No such slate, contest or run (exit 4, HTTP 404).
+    NotFound,
+    /// The data root's state disagrees: a damaged run, a folder or id taken,
+    /// a lost registry (exit 5, HTTP 409).
+    Conflict,
+    /// The registry stayed locked by other writers (exit 5, HTTP 503).
+    Busy,
+    /// Stopped on request (exit 130, as after Ctrl-C; HTTP 503).
+    Cancelled,
+    /// Our own fault or the machine's: a bug, a full disk (exit 1, HTTP 500).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The name programs see: `{"error": kind, ...}`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Busy => "busy",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The process exit code of `dfs` (README: exit codes). 2 is clap's, for usage.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::InvalidInput => 3,
+            ErrorKind::NotFound => 4,
+            ErrorKind::Conflict | ErrorKind::Busy => 5,
+            ErrorKind::Cancelled => 130,
+            ErrorKind::Internal => 1,
+        }
+    }
 }
 
 impl OrchestratorError {
-    /// True when the caller's input is at fault (a 4xx), false for our own faults (a 5xx).
-    pub fn is_user_error(&self) -> bool {
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        use pipeline_io::IoError;
+        use registry::RegistryError;
         match self {
-            OrchestratorError::Io(e) => !matches!(e, pipeline_io::IoError::Parquet { .. }),
-            OrchestratorError::Registry(e) => matches!(
-                e,
-                registry::RegistryError::UnknownSlate { .. }
-                    | registry::RegistryError::UnknownContest { .. }
-                    | registry::RegistryError::UnknownRun(_)
-            ),
+            OrchestratorError::Io(e) => match e {
+                IoError::Write { .. } | IoError::Parquet { .. } => ErrorKind::Internal,
+                IoError::Io { .. } | IoError::Field { .. } | IoError::File { .. } => {
+                    ErrorKind::InvalidInput
+                }
+            },
+            OrchestratorError::Registry(e) => match e {
+                RegistryError::UnknownSlate { .. }
+                | RegistryError::UnknownContest { .. }
+                | RegistryError::UnknownRun(_) => ErrorKind::NotFound,
+                RegistryError::RunEnded(_) | RegistryError::TooNew { .. } => ErrorKind::Conflict,
+                e if e.is_busy() => ErrorKind::Busy,
+                RegistryError::Sqlite { .. } | RegistryError::Corrupt { .. } => ErrorKind::Internal,
+            },
+            OrchestratorError::Stage(schemas::StageError::Cancelled { .. })
+            | OrchestratorError::Cancelled { .. } => ErrorKind::Cancelled,
+            OrchestratorError::Stage(schemas::StageError::Internal { .. })
+            | OrchestratorError::Boundary { .. } => ErrorKind::Internal,
             OrchestratorError::Stage(_)
             | OrchestratorError::Contract(_)
             | OrchestratorError::InputChanged { .. }
-            | OrchestratorError::Request(_) => true,
-            OrchestratorError::Boundary { .. } => false,
+            | OrchestratorError::Request(_) => ErrorKind::InvalidInput,
+            OrchestratorError::Damaged { .. } | OrchestratorError::Conflict(_) => {
+                ErrorKind::Conflict
+            }
         }
+    }
+
+    /// True when the caller's input is at fault (a 4xx), false for our own faults (a 5xx).
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict
+        )
     }
 
     /// True when the error is "no such thing" (a 404).
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self,
-            OrchestratorError::Registry(
-                registry::RegistryError::UnknownSlate { .. }
-                    | registry::RegistryError::UnknownContest { .. }
-                    | registry::RegistryError::UnknownRun(_)
-            )
-        )
+        self.kind() == ErrorKind::NotFound
     }
 }

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use field_sampler::{FieldInput, FieldSampler};
-use pipeline_io::inputs::{Standings, normalise_name, read_standings};
+use pipeline_io::inputs::{Standings, normalise_name, read_standings_in};
 use schemas::{
     DupProfile, FieldSamplerConfig, ProgressSink, Slate, Stage, StageContext, stream_seed,
 };
@@ -189,8 +189,8 @@ pub fn field_compare(
     cancel: &AtomicBool,
 ) -> Result<FieldComparison, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
-    let config: FieldSamplerConfig = load(req.sampler_config.as_deref())?;
-    let standings = read_standings(&req.standings)?;
+    let config: FieldSamplerConfig = load(req.sampler_config.as_deref(), home.scope())?;
+    let standings = read_standings_in(&req.standings, home.scope())?;
     let locked = standings.locked_slots();
     if locked > 0 {
         return Err(OrchestratorError::Request(format!(

@@ -10,6 +10,7 @@ mod backtest;
 mod catalog;
 mod error;
 mod field_compare;
+mod integrity;
 mod pipeline;
 mod report;
 mod validate;
@@ -18,11 +19,12 @@ pub use backtest::{Backtest, BacktestRequest, backtest, backtest_table};
 pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
-pub use error::OrchestratorError;
+pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{
     FieldCompareRequest, FieldComparison, LineupProjection, ScoreQuantiles, comparison_table,
     field_compare,
 };
+pub use integrity::{Rebuild, RunCheck, rebuild_registry};
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
 pub use report::summary_table;

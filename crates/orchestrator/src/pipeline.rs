@@ -3,19 +3,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use field_sampler::{FieldInput, FieldSampler};
 use gpp_sim::{GppSim, SimInput};
 use optimizer::{Optimizer, OptimizerInput};
-use pipeline_io::config::read_config;
-use pipeline_io::inputs::{builtin_correlations, load_correlations, sha256_file};
+use pipeline_io::config::read_config_in;
+use pipeline_io::inputs::{PathScope, builtin_correlations, load_correlations_in, sha256_file};
 use pipeline_io::outputs::{
-    RunFolder, write_catalog, write_dk_export, write_entrants, write_json, write_jsonl,
-    write_lineups, write_results, write_text,
+    RunFolder, RunLock, hash_artifacts, write_catalog, write_dk_export, write_entrants, write_json,
+    write_jsonl, write_lineups, write_results, write_text,
 };
-use registry::RunRecord;
+use registry::{RunEnd, RunRecord};
 use schemas::{
     CorrelationSource, CorrelationTable, Diagnostics, DiagnosticsReport, Event, EventSink,
     FieldSamplerConfig, FieldSamplerOutput, InputFile, MetricsHead, OptimizerConfig,
@@ -29,6 +29,7 @@ use variants::Variants;
 
 use crate::OrchestratorError;
 use crate::catalog::{Home, now};
+use crate::integrity;
 use crate::report;
 use crate::validate::{check_contract, check_field, check_lineups};
 
@@ -75,9 +76,10 @@ struct Configs {
 /// A stage config from its YAML file, or its defaults when no file is given.
 pub(crate) fn load<T: DeserializeOwned + Default>(
     path: Option<&Path>,
+    scope: &PathScope,
 ) -> Result<T, OrchestratorError> {
     Ok(match path {
-        Some(p) => read_config(p)?,
+        Some(p) => read_config_in(p, scope)?,
         None => T::default(),
     })
 }
@@ -125,6 +127,9 @@ impl StageRunner<'_> {
         input: S::Input<'_>,
         config: &S::Config,
     ) -> Result<(S::Output, Vec<Event>), OrchestratorError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(schemas::StageError::Cancelled { stage: S::NAME }.into());
+        }
         let seed = stream_seed(self.seed, S::NAME, 0);
         let log = EventLog::default();
         let ctx = StageContext {
@@ -147,8 +152,11 @@ impl StageRunner<'_> {
     }
 }
 
-/// Runs the whole pipeline and records it. On any error the registry row is
-/// marked `failed` with the message and no run folder is left behind.
+/// Runs the whole pipeline and records it. The run id is reserved in the
+/// registry under a run lock held until the end, so concurrent runs never share
+/// an id or a folder. Every run ends in a final state: `succeeded` with its
+/// folder in place, or `failed` / `cancelled` (the cancel flag was raised) with
+/// its staging folder removed.
 pub fn run(
     home: &Home,
     req: &RunRequest,
@@ -156,19 +164,24 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<RunOutcome, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
+    let scope = home.scope();
     let mut configs = Configs {
-        variants: load(req.variants_config.as_deref())?,
-        optimizer: load(req.optimizer_config.as_deref())?,
-        field_sampler: load(req.sampler_config.as_deref())?,
-        sim: load(req.sim_config.as_deref())?,
+        variants: load(req.variants_config.as_deref(), scope)?,
+        optimizer: load(req.optimizer_config.as_deref(), scope)?,
+        field_sampler: load(req.sampler_config.as_deref(), scope)?,
+        sim: load(req.sim_config.as_deref(), scope)?,
         correlations: None,
     };
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;
     inputs.push(payouts);
     contest.validate()?;
-    let (correlations, table_file) =
-        correlation_table(&configs.sim, req.sim_config.as_deref(), &slate.rules.sport)?;
+    let (correlations, table_file) = correlation_table(
+        &configs.sim,
+        req.sim_config.as_deref(),
+        &slate.rules.sport,
+        scope,
+    )?;
     configs.correlations = correlations;
     inputs.extend(table_file);
 
@@ -180,91 +193,119 @@ pub fn run(
     let fingerprint = hash_json(&(req.seed, &config_hashes, &inputs));
 
     let started_at = now();
-    let (run_id, folder) = claim_run_id(home, req, &fingerprint, &started_at)?;
-    let result =
-        execute(req, &slate, &contest, &configs, &folder, progress, cancel).and_then(|done| {
-            let manifest = RunManifest {
-                run_id: run_id.clone(),
-                slate_id: slate.id.clone(),
-                contest_id: contest.id.clone(),
-                tag: req.tag.clone(),
-                seed: req.seed,
-                created_at: started_at.clone(),
-                git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
-                versions: versions(),
-                seeds: done.seeds,
-                config_hashes,
-                configs: config_values,
-                inputs,
-                paths: artifact_paths(),
-                timings: done.timings,
-            };
-            check_contract("run_manifest", &manifest)?;
-            write_json(&folder.path("manifest.json"), &manifest)?;
-            let outcome = RunOutcome {
-                summary: RunSummary {
+    let (run_id, lock) = claim_run_id(home, req, &fingerprint, &started_at)?;
+    let mut folder = None;
+    let result = RunFolder::create(lock)
+        .map_err(OrchestratorError::from)
+        .and_then(|f| {
+            let f = folder.insert(f);
+            execute(req, &slate, &contest, &configs, f, progress, cancel).and_then(|done| {
+                let manifest = RunManifest {
                     run_id: run_id.clone(),
-                    artifact_path: folder.target().to_string_lossy().into_owned(),
+                    slate_id: slate.id.clone(),
+                    contest_id: contest.id.clone(),
+                    tag: req.tag.clone(),
+                    seed: req.seed,
+                    created_at: started_at.clone(),
+                    git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
+                    versions: versions(),
+                    seeds: done.seeds,
+                    config_hashes,
+                    configs: config_values,
+                    inputs,
+                    paths: artifact_paths(),
+                    timings: done.timings,
                     metrics_head: MetricsHead {
                         roi_mean: done.metrics.roi_mean,
                         roi_p50: done.metrics.roi_p50,
                         dup_p95: done.metrics.dup_p95,
                     },
-                },
-                manifest,
-                metrics: done.metrics,
-                candidates: done.candidates,
-                field_unique: done.field_unique,
-                ownership_mae: done.ownership_mae,
-            };
-            write_text(
-                &folder.path("export/summary.md"),
-                &report::summary_markdown(&outcome, &slate, &contest),
-            )?;
-            Ok(outcome)
+                    artifacts: Vec::new(),
+                };
+                let mut outcome = RunOutcome {
+                    summary: RunSummary {
+                        run_id: run_id.clone(),
+                        artifact_path: f.target().to_string_lossy().into_owned(),
+                        metrics_head: manifest.metrics_head.clone(),
+                    },
+                    manifest,
+                    metrics: done.metrics,
+                    candidates: done.candidates,
+                    field_unique: done.field_unique,
+                    ownership_mae: done.ownership_mae,
+                };
+                write_text(
+                    &f.path("export/summary.md"),
+                    &report::summary_markdown(&outcome, &slate, &contest),
+                )?;
+                // The manifest comes last: it records every other file's size and hash.
+                outcome.manifest.artifacts = hash_artifacts(f.staging(), "manifest.json")?;
+                check_contract("run_manifest", &outcome.manifest)?;
+                write_json(&f.path("manifest.json"), &outcome.manifest)?;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(schemas::StageError::Cancelled { stage: "export" }.into());
+                }
+                f.commit()?;
+                Ok(outcome)
+            })
         });
+    // The row is ended while the run lock is still held (the folder holds it),
+    // so a sweep for dead owners never sees a finished run as abandoned.
+    let ended = match &result {
+        Ok(outcome) => home.registry().finish_run(
+            &run_id,
+            RunEnd::Succeeded(&outcome.summary.metrics_head),
+            &now(),
+        ),
+        Err(e) if cancelled(e, cancel) => {
+            home.registry()
+                .finish_run(&run_id, RunEnd::Cancelled(&e.to_string()), &now())
+        }
+        Err(e) => home
+            .registry()
+            .finish_run(&run_id, RunEnd::Failed(&e.to_string()), &now()),
+    };
+    drop(folder);
     match result {
         Ok(outcome) => {
-            folder.commit()?;
-            home.registry()
-                .finish_run(&run_id, Ok(&outcome.summary.metrics_head), &now())?;
+            ended?;
             Ok(outcome)
         }
-        Err(e) => {
-            drop(folder);
-            // The run's own error is what the caller needs; a registry failure here is secondary.
-            let _ = home
-                .registry()
-                .finish_run(&run_id, Err(&e.to_string()), &now());
-            Err(e)
-        }
+        // The run's own error is what the caller needs; a registry failure here is secondary.
+        Err(e) if cancelled(&e, cancel) => Err(OrchestratorError::Cancelled { run_id }),
+        Err(e) => Err(e),
     }
 }
 
-/// Picks `YYYYMMDD-HHMMSS-<hash>` and records the run as running. The hash is of
-/// seed, configs and inputs; a second identical run in the same second gets the
-/// hash of the same with an attempt number, so ids never collide.
+/// True when a run stopped because it was asked to.
+fn cancelled(e: &OrchestratorError, cancel: &AtomicBool) -> bool {
+    cancel.load(Ordering::Relaxed) || e.kind() == crate::ErrorKind::Cancelled
+}
+
+/// Picks `YYYYMMDD-HHMMSS-<hash>`, takes its run lock and reserves it in the
+/// registry as `running` with this process's pid and host. The hash is of
+/// seed, configs and inputs; when the id is taken (an identical run in the
+/// same second, in this process or another), the next attempt hashes the same
+/// with an attempt number. The registry's primary key decides between
+/// processes; the lock tells later sweeps that the owner is alive.
 fn claim_run_id(
     home: &Home,
     req: &RunRequest,
     fingerprint: &str,
     started_at: &str,
-) -> Result<(String, RunFolder), OrchestratorError> {
+) -> Result<(String, RunLock), OrchestratorError> {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
-    let mut last_error = None;
-    for attempt in 0u32..64 {
+    let runs_dir = home.runs_dir();
+    let host = integrity::host_name();
+    for attempt in 0u32..256 {
         let hash = if attempt == 0 {
             fingerprint[..8].to_string()
         } else {
             hash_json(&(fingerprint, attempt))[..8].to_string()
         };
         let run_id = format!("{stamp}-{hash}");
-        let folder = match RunFolder::create(&home.runs_dir(), &req.slate, &run_id) {
-            Ok(f) => f,
-            Err(e) => {
-                last_error = Some(OrchestratorError::from(e));
-                continue;
-            }
+        let Some(lock) = RunLock::try_acquire(&runs_dir, &req.slate, &run_id)? else {
+            continue;
         };
         let record = RunRecord {
             run_id: run_id.clone(),
@@ -273,18 +314,21 @@ fn claim_run_id(
             tag: req.tag.clone(),
             seed: req.seed,
             status: RunStatus::Running,
-            root: folder.target().to_string_lossy().into_owned(),
+            root: lock.target().to_string_lossy().into_owned(),
             metrics_head: None,
             started_at: started_at.to_string(),
             finished_at: None,
             error: None,
+            pid: Some(std::process::id()),
+            host: host.clone(),
         };
-        match home.registry().start_run(&record) {
-            Ok(()) => return Ok((run_id, folder)),
-            Err(e) => last_error = Some(e.into()),
+        if home.registry().reserve_run(&record)? {
+            return Ok((run_id, lock));
         }
     }
-    Err(last_error.unwrap_or_else(|| OrchestratorError::Request("no free run id".into())))
+    Err(OrchestratorError::Conflict(format!(
+        "no free run id for stamp {stamp} after 256 attempts"
+    )))
 }
 
 /// What the stages leave for the manifest and the summary.
@@ -305,6 +349,7 @@ fn correlation_table(
     config: &SimConfig,
     config_path: Option<&Path>,
     sport: &str,
+    scope: &PathScope,
 ) -> Result<(Option<CorrelationTable>, Option<InputFile>), OrchestratorError> {
     Ok(match &config.correlations {
         CorrelationSource::Builtin => (builtin_correlations(sport), None),
@@ -314,7 +359,7 @@ fn correlation_table(
                 Some(dir) if file.is_relative() => dir.join(file),
                 _ => file.clone(),
             };
-            let table = load_correlations(&path)?;
+            let table = load_correlations_in(&path, scope)?;
             let input = InputFile {
                 role: "correlations".into(),
                 path: path.to_string_lossy().into_owned(),
@@ -536,7 +581,7 @@ pub fn optimize(
         }
     })?;
     let (slate, _) = home.load_slate(&record)?;
-    let mut config: OptimizerConfig = load(req.optimizer_config.as_deref())?;
+    let mut config: OptimizerConfig = load(req.optimizer_config.as_deref(), home.scope())?;
     config.lineups_per_variant = req.lineups;
     let ctx_seed = 0;
     let mut runner = StageRunner {
@@ -579,13 +624,18 @@ mod tests {
     #[test]
     fn correlation_tables_resolve_builtin_none_and_files() {
         let mut config = SimConfig::default();
-        let (table, file) = correlation_table(&config, None, "NFL").unwrap();
+        let (table, file) = correlation_table(&config, None, "NFL", &PathScope::Anywhere).unwrap();
         assert_eq!(table.unwrap().sport, "NFL");
         assert!(file.is_none());
-        let (table, _) = correlation_table(&config, None, "MLB").unwrap();
+        let (table, _) = correlation_table(&config, None, "MLB", &PathScope::Anywhere).unwrap();
         assert!(table.is_none(), "no builtin table: independent");
         config.correlations = CorrelationSource::Independent;
-        assert!(correlation_table(&config, None, "NFL").unwrap().0.is_none());
+        assert!(
+            correlation_table(&config, None, "NFL", &PathScope::Anywhere)
+                .unwrap()
+                .0
+                .is_none()
+        );
 
         // A relative file is taken from the sim config's folder.
         let dir = tempfile::tempdir().unwrap();
@@ -594,7 +644,8 @@ mod tests {
         std::fs::write(dir.path().join("tables/mine.yaml"), yaml).unwrap();
         config.correlations = CorrelationSource::File("tables/mine.yaml".into());
         let sim_yaml = dir.path().join("sim.yaml");
-        let (table, file) = correlation_table(&config, Some(&sim_yaml), "NFL").unwrap();
+        let (table, file) =
+            correlation_table(&config, Some(&sim_yaml), "NFL", &PathScope::Anywhere).unwrap();
         let table = table.unwrap();
         assert_eq!(
             table.coefficient(schemas::PairKind::SameTeam, "WR", "QB"),
@@ -609,7 +660,7 @@ mod tests {
 
         // A missing file is an error naming it.
         config.correlations = CorrelationSource::File("tables/absent.yaml".into());
-        let err = correlation_table(&config, Some(&sim_yaml), "NFL")
+        let err = correlation_table(&config, Some(&sim_yaml), "NFL", &PathScope::Anywhere)
             .unwrap_err()
             .to_string();
         assert!(err.contains("absent.yaml"), "{err}");

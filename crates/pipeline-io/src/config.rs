@@ -5,11 +5,19 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::IoError;
+use crate::inputs::open::utf8;
+use crate::inputs::{FileRole, PathScope, read_input};
 
 /// Reads a YAML config; unknown keys are errors that name the key and the file.
 pub fn read_config<T: DeserializeOwned>(path: &Path) -> Result<T, IoError> {
-    let text = std::fs::read_to_string(path).map_err(|e| IoError::io(path, e))?;
-    parse_config(path, &text)
+    read_config_in(path, &PathScope::Anywhere)
+}
+
+/// [`read_config`] for a file that must lie within `scope` (the HTTP server's data
+/// root); see [`crate::inputs::read_input`].
+pub fn read_config_in<T: DeserializeOwned>(path: &Path, scope: &PathScope) -> Result<T, IoError> {
+    let bytes = read_input(path, FileRole::Config, scope)?;
+    parse_config(path, &utf8(path, FileRole::Config, bytes)?)
 }
 
 /// Parses YAML config text; `path` is only used in errors. An empty document means defaults.

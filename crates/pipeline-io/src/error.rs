@@ -19,6 +19,13 @@ pub enum IoError {
         field: String,
         message: String,
     },
+    /// Writing our own output failed (disk full, permissions): not the user's input at fault.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
     #[error("{path}: parquet: {message}")]
@@ -28,6 +35,13 @@ pub enum IoError {
 impl IoError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         IoError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        IoError::Write {
             path: path.into(),
             source,
         }

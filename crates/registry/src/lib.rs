@@ -54,6 +54,30 @@ const MIGRATIONS: &[&str] = &[
         error TEXT
     );
     CREATE INDEX runs_by_slate ON runs(slate_id, started_at);",
+    // 2: runs can end `cancelled`; a running row names the process that owns it.
+    "CREATE TABLE runs_v2 (
+        run_id TEXT PRIMARY KEY,
+        slate_id TEXT NOT NULL REFERENCES slates(id),
+        contest_id TEXT NOT NULL REFERENCES contests(id),
+        tag TEXT,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+        root TEXT NOT NULL,
+        metrics_head TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        error TEXT,
+        pid INTEGER,
+        host TEXT
+    );
+    INSERT INTO runs_v2 (run_id, slate_id, contest_id, tag, seed, status, root, metrics_head,
+        started_at, finished_at, error)
+        SELECT run_id, slate_id, contest_id, tag, seed, status, root, metrics_head,
+        started_at, finished_at, error FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v2 RENAME TO runs;
+    CREATE INDEX runs_by_slate ON runs(slate_id, started_at);
+    CREATE INDEX runs_by_status ON runs(status);",
 ];
 
 /// Why the registry could not answer.
@@ -71,6 +95,9 @@ pub enum RegistryError {
     UnknownContest { id: String, known: String },
     #[error("unknown run {0:?}")]
     UnknownRun(String),
+    /// The run is no longer `running`: someone else ended it.
+    #[error("run {0:?} has already ended")]
+    RunEnded(String),
     #[error("registry {path}: database version {found} is newer than this build knows ({known})")]
     TooNew {
         path: PathBuf,
@@ -128,6 +155,34 @@ pub struct RunRecord {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
+    /// Process id of the run's owner (while it runs; kept after for the record).
+    pub pid: Option<u32>,
+    /// Host name of the run's owner.
+    pub host: Option<String>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy)]
+pub enum RunEnd<'a> {
+    Succeeded(&'a MetricsHead),
+    Failed(&'a str),
+    Cancelled(&'a str),
+}
+
+impl RegistryError {
+    /// True when the database stayed locked by another writer past the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            RegistryError::Sqlite {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        )
+    }
 }
 
 /// An open registry database.
@@ -342,13 +397,17 @@ impl Registry {
         Ok((slate, contest))
     }
 
-    /// Records a run that has started (status `running`).
-    pub fn start_run(&self, r: &RunRecord) -> Result<(), RegistryError> {
-        self.conn
+    /// Reserves a run id and records the run as `running`; `false` when the id
+    /// is taken. The primary key makes this the one arbiter between processes
+    /// that pick the same id.
+    pub fn reserve_run(&self, r: &RunRecord) -> Result<bool, RegistryError> {
+        let inserted = self
+            .conn
             .execute(
                 "INSERT INTO runs (run_id, slate_id, contest_id, tag, seed, status, root,
-                    metrics_head, started_at, finished_at, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, NULL, ?7, NULL, NULL)",
+                    metrics_head, started_at, finished_at, error, pid, host)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, NULL, ?7, NULL, NULL, ?8, ?9)
+                 ON CONFLICT(run_id) DO NOTHING",
                 params![
                     r.run_id,
                     r.slate_id,
@@ -356,33 +415,70 @@ impl Registry {
                     r.tag,
                     r.seed as i64,
                     r.root,
-                    r.started_at
+                    r.started_at,
+                    r.pid,
+                    r.host
                 ],
             )
-            .map(drop)
-            .map_err(|e| self.sql(e))
+            .map_err(|e| self.sql(e))?;
+        Ok(inserted == 1)
     }
 
-    /// Moves a running run to `succeeded` (with its metrics) or `failed` (with its error).
+    /// Records a finished run as it is (a registry rebuilt from run folders);
+    /// `false` when the id is already there.
+    pub fn put_run(&self, r: &RunRecord) -> Result<bool, RegistryError> {
+        let head = r
+            .metrics_head
+            .as_ref()
+            .map(|h| self.encode_head(h))
+            .transpose()?;
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT INTO runs (run_id, slate_id, contest_id, tag, seed, status, root,
+                    metrics_head, started_at, finished_at, error, pid, host)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT(run_id) DO NOTHING",
+                params![
+                    r.run_id,
+                    r.slate_id,
+                    r.contest_id,
+                    r.tag,
+                    r.seed as i64,
+                    r.status.as_str(),
+                    r.root,
+                    head,
+                    r.started_at,
+                    r.finished_at,
+                    r.error,
+                    r.pid,
+                    r.host
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(inserted == 1)
+    }
+
+    fn encode_head(&self, head: &MetricsHead) -> Result<String, RegistryError> {
+        serde_json::to_string(head).map_err(|e| RegistryError::Corrupt {
+            path: self.path.clone(),
+            what: "metrics_head".into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Moves a running run to its final state. Only a `running` row moves, so
+    /// an owner and a sweep for dead owners never both end one run.
     pub fn finish_run(
         &self,
         run_id: &str,
-        outcome: Result<&MetricsHead, &str>,
+        end: RunEnd<'_>,
         finished_at: &str,
     ) -> Result<(), RegistryError> {
-        let (status, head, error) = match outcome {
-            Ok(head) => (
-                RunStatus::Succeeded,
-                Some(
-                    serde_json::to_string(head).map_err(|e| RegistryError::Corrupt {
-                        path: self.path.clone(),
-                        what: "metrics_head".into(),
-                        message: e.to_string(),
-                    })?,
-                ),
-                None,
-            ),
-            Err(message) => (RunStatus::Failed, None, Some(message.to_string())),
+        let (status, head, error) = match end {
+            RunEnd::Succeeded(head) => (RunStatus::Succeeded, Some(self.encode_head(head)?), None),
+            RunEnd::Failed(message) => (RunStatus::Failed, None, Some(message.to_string())),
+            RunEnd::Cancelled(message) => (RunStatus::Cancelled, None, Some(message.to_string())),
         };
         let changed = self
             .conn
@@ -393,9 +489,25 @@ impl Registry {
             )
             .map_err(|e| self.sql(e))?;
         if changed == 0 {
-            return Err(RegistryError::UnknownRun(run_id.to_string()));
+            return Err(match self.run(run_id) {
+                Ok(_) => RegistryError::RunEnded(run_id.to_string()),
+                Err(e) => e,
+            });
         }
         Ok(())
+    }
+
+    /// Runs still marked `running`, oldest first.
+    pub fn running_runs(&self) -> Result<Vec<RunRecord>, RegistryError> {
+        let raw = self.query(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'
+                 ORDER BY started_at, run_id"
+            ),
+            [],
+            raw_run_row,
+        )?;
+        raw.into_iter().map(|r| self.decode_run(r)).collect()
     }
 
     /// The run with this id.
@@ -456,6 +568,7 @@ impl Registry {
             "running" => RunStatus::Running,
             "succeeded" => RunStatus::Succeeded,
             "failed" => RunStatus::Failed,
+            "cancelled" => RunStatus::Cancelled,
             other => return Err(corrupt("status", format!("unknown status {other:?}"))),
         };
         let metrics_head = raw
@@ -476,6 +589,8 @@ impl Registry {
             started_at: raw.started_at,
             finished_at: raw.finished_at,
             error: raw.error,
+            pid: raw.pid,
+            host: raw.host,
         })
     }
 }
@@ -523,7 +638,7 @@ fn contest_row(r: &Row<'_>) -> rusqlite::Result<ContestRecord> {
 }
 
 const RUN_COLUMNS: &str = "run_id, slate_id, contest_id, tag, seed, status, root, metrics_head, \
-    started_at, finished_at, error";
+    started_at, finished_at, error, pid, host";
 
 /// A runs row before its status and metrics are decoded.
 struct RawRun {
@@ -538,6 +653,8 @@ struct RawRun {
     started_at: String,
     finished_at: Option<String>,
     error: Option<String>,
+    pid: Option<u32>,
+    host: Option<String>,
 }
 
 fn raw_run_row(r: &Row<'_>) -> rusqlite::Result<RawRun> {
@@ -553,5 +670,7 @@ fn raw_run_row(r: &Row<'_>) -> rusqlite::Result<RawRun> {
         started_at: r.get(8)?,
         finished_at: r.get(9)?,
         error: r.get(10)?,
+        pid: r.get(11)?,
+        host: r.get(12)?,
     })
 }

@@ -1,4 +1,4 @@
-use registry::{ContestRecord, Registry, RegistryError, RunRecord, SlateRecord};
+use registry::{ContestRecord, Registry, RegistryError, RunEnd, RunRecord, SlateRecord};
 use schemas::{MetricsHead, RunStatus};
 
 fn slate(id: &str) -> SlateRecord {
@@ -41,6 +41,8 @@ fn run(id: &str, started: &str) -> RunRecord {
         started_at: started.into(),
         finished_at: None,
         error: None,
+        pid: Some(4242),
+        host: Some("box".into()),
     }
 }
 
@@ -48,11 +50,11 @@ fn run(id: &str, started: &str) -> RunRecord {
 fn migrates_once_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let r = Registry::open_in(dir.path()).unwrap();
-    assert_eq!(r.schema_version().unwrap(), 1);
+    assert_eq!(r.schema_version().unwrap(), 2);
     r.put_slate(&slate("s1")).unwrap();
     drop(r);
     let r = Registry::open_in(dir.path()).unwrap();
-    assert_eq!(r.schema_version().unwrap(), 1);
+    assert_eq!(r.schema_version().unwrap(), 2);
     assert_eq!(r.slate("s1").unwrap(), Some(slate("s1")));
 }
 
@@ -90,23 +92,49 @@ fn import_again_replaces() {
 }
 
 #[test]
-fn run_lifecycle_running_then_succeeded_or_failed() {
+fn run_lifecycle_running_then_succeeded_failed_or_cancelled() {
     let dir = tempfile::tempdir().unwrap();
     let r = Registry::open_in(dir.path()).unwrap();
     r.put_slate(&slate("s1")).unwrap();
     r.put_contest(&contest("c1")).unwrap();
-    r.start_run(&run("a", "2026-11-29T00:00:01Z")).unwrap();
-    r.start_run(&run("b", "2026-11-29T00:00:02Z")).unwrap();
+    assert!(r.reserve_run(&run("a", "2026-11-29T00:00:01Z")).unwrap());
+    assert!(r.reserve_run(&run("b", "2026-11-29T00:00:02Z")).unwrap());
+    assert!(r.reserve_run(&run("c", "2026-11-29T00:00:03Z")).unwrap());
+    assert!(
+        !r.reserve_run(&run("a", "2026-11-29T00:00:04Z")).unwrap(),
+        "a taken id is refused"
+    );
     assert_eq!(r.run("a").unwrap().status, RunStatus::Running);
+    assert_eq!(r.run("a").unwrap().started_at, "2026-11-29T00:00:01Z");
+    assert_eq!(r.run("a").unwrap().pid, Some(4242));
+    let running: Vec<String> = r
+        .running_runs()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.run_id)
+        .collect();
+    assert_eq!(running, ["a", "b", "c"]);
     let head = MetricsHead {
         roi_mean: -0.12,
         roi_p50: -1.0,
         dup_p95: 3.0,
     };
-    r.finish_run("a", Ok(&head), "2026-11-29T00:01:00Z")
+    r.finish_run("a", RunEnd::Succeeded(&head), "2026-11-29T00:01:00Z")
         .unwrap();
-    r.finish_run("b", Err("sim: invalid iterations"), "2026-11-29T00:01:00Z")
-        .unwrap();
+    r.finish_run(
+        "b",
+        RunEnd::Failed("sim: invalid iterations"),
+        "2026-11-29T00:01:00Z",
+    )
+    .unwrap();
+    r.finish_run(
+        "c",
+        RunEnd::Cancelled("interrupted"),
+        "2026-11-29T00:01:00Z",
+    )
+    .unwrap();
+    assert_eq!(r.run("c").unwrap().status, RunStatus::Cancelled);
+    assert!(r.running_runs().unwrap().is_empty());
     let a = r.run("a").unwrap();
     assert_eq!(a.status, RunStatus::Succeeded);
     assert_eq!(a.metrics_head, Some(head.clone()));
@@ -121,10 +149,14 @@ fn run_lifecycle_running_then_succeeded_or_failed() {
         .into_iter()
         .map(|r| r.run_id)
         .collect();
-    assert_eq!(ids, ["b", "a"]);
+    assert_eq!(ids, ["c", "b", "a"]);
     assert!(r.runs(Some("other")).unwrap().is_empty());
     assert!(matches!(
-        r.finish_run("a", Ok(&head), "x"),
+        r.finish_run("a", RunEnd::Succeeded(&head), "x"),
+        Err(RegistryError::RunEnded(_))
+    ));
+    assert!(matches!(
+        r.finish_run("zzz", RunEnd::Failed("x"), "x"),
         Err(RegistryError::UnknownRun(_))
     ));
     assert!(matches!(r.run("zzz"), Err(RegistryError::UnknownRun(_))));
@@ -134,7 +166,7 @@ fn run_lifecycle_running_then_succeeded_or_failed() {
 fn a_run_needs_a_known_slate() {
     let dir = tempfile::tempdir().unwrap();
     let r = Registry::open_in(dir.path()).unwrap();
-    assert!(r.start_run(&run("a", "t")).is_err(), "foreign keys hold");
+    assert!(r.reserve_run(&run("a", "t")).is_err(), "foreign keys hold");
 }
 
 #[test]
@@ -152,9 +184,12 @@ fn concurrent_writers_lose_nothing() {
                 let r = Registry::open_in(&root).unwrap();
                 for i in 0..25 {
                     let id = format!("{t}-{i}");
-                    r.start_run(&run(&id, &format!("2026-11-29T00:{t:02}:{i:02}Z")))
+                    assert!(
+                        r.reserve_run(&run(&id, &format!("2026-11-29T00:{t:02}:{i:02}Z")))
+                            .unwrap()
+                    );
+                    r.finish_run(&id, RunEnd::Failed("x"), "2026-11-29T01:00:00Z")
                         .unwrap();
-                    r.finish_run(&id, Err("x"), "2026-11-29T01:00:00Z").unwrap();
                 }
             })
         })
@@ -166,4 +201,65 @@ fn concurrent_writers_lose_nothing() {
     let runs = r.runs(Some("s1")).unwrap();
     assert_eq!(runs.len(), 100);
     assert!(runs.iter().all(|r| r.status == RunStatus::Failed));
+}
+
+#[test]
+fn a_version_1_database_migrates_keeping_its_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(registry::DB_FILE);
+    {
+        // The version-1 schema as it shipped, with one finished run.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE slates (id TEXT PRIMARY KEY, sport TEXT NOT NULL,
+                salaries_path TEXT NOT NULL, salaries_sha256 TEXT NOT NULL,
+                projections_path TEXT, projections_sha256 TEXT, players INTEGER NOT NULL,
+                imported_at TEXT NOT NULL);
+             CREATE TABLE contests (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+                payouts_path TEXT NOT NULL, payouts_sha256 TEXT NOT NULL, entry_fee REAL NOT NULL,
+                field_size INTEGER NOT NULL, max_entries INTEGER NOT NULL,
+                prize_pool REAL NOT NULL, imported_at TEXT NOT NULL);
+             CREATE TABLE runs (run_id TEXT PRIMARY KEY,
+                slate_id TEXT NOT NULL REFERENCES slates(id),
+                contest_id TEXT NOT NULL REFERENCES contests(id), tag TEXT,
+                seed INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+                root TEXT NOT NULL, metrics_head TEXT, started_at TEXT NOT NULL,
+                finished_at TEXT, error TEXT);
+             CREATE INDEX runs_by_slate ON runs(slate_id, started_at);
+             INSERT INTO slates VALUES ('s1', 'nba_classic', 'a', 'b', NULL, NULL, 1, 't');
+             INSERT INTO contests VALUES ('c1', 'n', 'p', 'h', 4.0, 10, 1, 20.0, 't');
+             INSERT INTO runs VALUES ('old', 's1', 'c1', NULL, 7, 'failed', '/r', NULL, 't', 't', 'boom');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let r = Registry::open(&path).unwrap();
+    assert_eq!(r.schema_version().unwrap(), 2);
+    let old = r.run("old").unwrap();
+    assert_eq!(old.status, RunStatus::Failed);
+    assert_eq!((old.error.as_deref(), old.pid), (Some("boom"), None));
+    assert!(r.reserve_run(&run("new", "t2")).unwrap());
+    r.finish_run("new", RunEnd::Cancelled("stopped"), "t3")
+        .unwrap();
+    assert_eq!(r.run("new").unwrap().status, RunStatus::Cancelled);
+}
+
+#[test]
+fn a_rebuilt_run_is_put_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Registry::open_in(dir.path()).unwrap();
+    r.put_slate(&slate("s1")).unwrap();
+    r.put_contest(&contest("c1")).unwrap();
+    let mut done = run("a", "t");
+    done.status = RunStatus::Succeeded;
+    done.metrics_head = Some(MetricsHead {
+        roi_mean: 0.5,
+        roi_p50: -1.0,
+        dup_p95: 1.0,
+    });
+    done.finished_at = Some("t2".into());
+    assert!(r.put_run(&done).unwrap());
+    assert!(!r.put_run(&done).unwrap());
+    assert_eq!(r.run("a").unwrap(), done);
 }

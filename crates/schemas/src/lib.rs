@@ -31,7 +31,8 @@ pub use outputs::{
     SimOutput, Variant, VariantCatalog,
 };
 pub use run::{
-    DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary, StageTiming,
+    ArtifactFile, DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary,
+    StageTiming,
 };
 pub use seed::stream_seed;
 pub use slate::{Game, MAX_SALARY, Player, Slate};

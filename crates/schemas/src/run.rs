@@ -18,6 +18,19 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// One file of a finished run folder, with its size and content hash, so a
+/// damaged or missing artifact is noticed before it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactFile {
+    /// Path relative to the run folder, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
 /// Wall time of one stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +64,12 @@ pub struct RunManifest {
     /// Artifact name -> path relative to the run folder.
     pub paths: BTreeMap<String, String>,
     pub timings: Vec<StageTiming>,
+    /// The run's headline figures, as the registry lists them (a lost registry
+    /// is rebuilt from manifests).
+    pub metrics_head: MetricsHead,
+    /// Every file of the folder but `manifest.json`, by path: what `dfs runs
+    /// verify` checks.
+    pub artifacts: Vec<ArtifactFile>,
 }
 
 /// `diagnostics.json`: each module's diagnostics.
@@ -86,6 +105,8 @@ pub enum RunStatus {
     Running,
     Succeeded,
     Failed,
+    /// Stopped on request (Ctrl-C, SIGTERM, a server shutting down); nothing was kept.
+    Cancelled,
 }
 
 impl RunStatus {
@@ -94,6 +115,7 @@ impl RunStatus {
             RunStatus::Running => "running",
             RunStatus::Succeeded => "succeeded",
             RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
         }
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use schemas::CorrelationTable;
 
+use super::open::{FileRole, PathScope, read_input, utf8};
 use crate::IoError;
 
 /// The tables shipped in `configs/correlations/`, embedded so that the binary
@@ -23,9 +24,14 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Reads and validates a correlation table from a YAML file. Errors name the
 /// file, and the line or the field (`same_team.QB.WR`) at fault.
 pub fn load_correlations(path: impl AsRef<Path>) -> Result<CorrelationTable, IoError> {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| IoError::io(path, e))?;
-    parse_correlations(path, &text)
+    load_correlations_in(path.as_ref(), &PathScope::Anywhere)
+}
+
+/// [`load_correlations`] for a file that must lie within `scope` (the HTTP server's
+/// data root); see [`super::read_input`].
+pub fn load_correlations_in(path: &Path, scope: &PathScope) -> Result<CorrelationTable, IoError> {
+    let bytes = read_input(path, FileRole::Correlations, scope)?;
+    parse_correlations(path, &utf8(path, FileRole::Correlations, bytes)?)
 }
 
 /// Parses correlation table YAML; `path` is only used in errors.

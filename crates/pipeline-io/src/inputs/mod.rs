@@ -5,6 +5,9 @@
 //!
 //! Every error names the file, and where it applies the 1-based row and the field,
 //! so that a user can open the file and fix it. Nothing here panics on user input.
+//! Every file is read through [`read_input`]: regular files only, under a size cap
+//! per [`FileRole`], and, for the `*_in` variants the HTTP server calls, only inside
+//! its data root ([`PathScope`]).
 //!
 //! Typical use:
 //!
@@ -25,6 +28,7 @@ mod correlation;
 mod hash;
 mod matching;
 pub mod models;
+pub(crate) mod open;
 mod payouts;
 mod projections;
 mod salaries;
@@ -35,19 +39,21 @@ mod table;
 mod upload;
 
 pub use correlation::{
-    builtin_correlation_sports, builtin_correlations, load_correlations, parse_correlations,
+    builtin_correlation_sports, builtin_correlations, load_correlations, load_correlations_in,
+    parse_correlations,
 };
 pub use hash::{sha256_file, sha256_hex};
 pub use matching::{MatchReport, PlayerWithoutProjection, UnmatchedProjection, normalise_name};
+pub use open::{FileRole, PathScope, read_input};
 pub use payouts::{DEFAULT_MAX_ENTRIES, read_payouts};
 pub use projections::{
     OwnershipScale, PROJECTION_ALIASES, ProjField, ProjectionFile, ProjectionRow, read_projections,
 };
 pub use salaries::{GameInfo, SalaryFile, SalaryLayout, SalaryRow, read_salaries};
-pub use slate::build_slate;
+pub use slate::{MIN_PROJECTION_MATCH_SHARE, build_slate};
 pub use sport::{builtin_sport, builtin_sport_names, detect_sport, load_sport_rules};
 pub use standings::{
     DraftedPlayer, LOCKED, STANDINGS_SLOT_LABELS, Standings, StandingsEntry, StandingsSlot,
-    read_standings,
+    read_standings, read_standings_in,
 };
 pub use upload::{UploadEntry, read_dk_upload};

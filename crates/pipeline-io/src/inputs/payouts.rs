@@ -4,6 +4,7 @@ use std::path::Path;
 
 use schemas::{Contest, PayoutTier};
 
+use super::open::{FileRole, PathScope};
 use super::table::{self, Header, Row};
 use crate::IoError;
 
@@ -41,7 +42,7 @@ pub fn read_payouts(
     max_entries: Option<u32>,
 ) -> Result<Contest, IoError> {
     let path = path.as_ref();
-    let rows = table::read_rows(path)?;
+    let rows = table::read_rows(path, FileRole::Payouts, &PathScope::Anywhere)?;
     let Some((header_row, data)) = rows.split_first() else {
         return Err(IoError::file(path, "the file is empty"));
     };

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::open::{FileRole, PathScope};
 use super::table::{self, Header, Row};
 use crate::IoError;
 
@@ -201,7 +202,7 @@ fn aliases_of(field: ProjField) -> String {
 /// showdown captain-ownership column (`CptOwn%`) shares the ownership column's scale.
 pub fn read_projections(path: impl AsRef<Path>) -> Result<ProjectionFile, IoError> {
     let path = path.as_ref();
-    let rows = table::read_rows(path)?;
+    let rows = table::read_rows(path, FileRole::Projections, &PathScope::Anywhere)?;
     let Some((header_row, data)) = rows.split_first() else {
         return Err(IoError::file(path, "the file is empty"));
     };

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::open::{FileRole, PathScope};
 use super::table::{self, Header, Row};
 use crate::IoError;
 
@@ -33,7 +34,14 @@ pub enum SalaryLayout {
     EntriesPool,
 }
 
+/// Words DraftKings may print in `Game Info` for a game that will not be played as
+/// scheduled. None occurs in the real files; they are kept as [`GameInfo::Other`].
+const NOT_PLAYED: &[&str] = &["Postponed", "Cancelled", "Canceled", "Suspended"];
+
 /// A game as the `Game Info` column describes it.
+///
+/// Every `Game Info` cell in the real salary and `DKEntries.csv` files is
+/// `AWAY@HOME MM/DD/YYYY hh:mmPM ET`, `In Progress` or `Final` (none blank).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GameInfo {
     /// `AWAY@HOME MM/DD/YYYY hh:mmPM ET`: teams known, not started.
@@ -47,34 +55,106 @@ pub enum GameInfo {
     InProgress,
     /// `Final`: over; the opponent is no longer printed.
     Final,
-    /// Anything else DraftKings may print (e.g. `Postponed`), kept verbatim.
+    /// A game that will not be played as scheduled: `Postponed`, `Cancelled`,
+    /// `Canceled` or `Suspended` (spelled so, whatever the cell's case).
     Other(String),
 }
 
 impl GameInfo {
-    /// Parses a `Game Info` cell.
-    pub fn parse(raw: &str) -> GameInfo {
+    /// Parses a `Game Info` cell: `AWAY@HOME MM/DD/YYYY hh:mmAM ET` (or `PM`),
+    /// `In Progress`, `Final`, or one of the not-played words (`Postponed`, ...).
+    /// Anything else, a blank cell included, is an error saying what is expected.
+    pub fn parse(raw: &str) -> Result<GameInfo, String> {
         let s = raw.trim();
-        match s {
-            "In Progress" => return GameInfo::InProgress,
-            "Final" => return GameInfo::Final,
-            _ => {}
+        if s.eq_ignore_ascii_case("In Progress") {
+            return Ok(GameInfo::InProgress);
         }
-        let (teams, start) = s.split_once(char::is_whitespace).unwrap_or((s, ""));
-        match teams.split_once('@') {
-            Some((away, home)) if !away.is_empty() && !home.is_empty() => GameInfo::Scheduled {
-                away: away.to_owned(),
-                home: home.to_owned(),
-                start: start.trim().to_owned(),
-            },
-            _ => GameInfo::Other(s.to_owned()),
+        if s.eq_ignore_ascii_case("Final") {
+            return Ok(GameInfo::Final);
         }
+        if let Some(word) = NOT_PLAYED.iter().find(|w| s.eq_ignore_ascii_case(w)) {
+            return Ok(GameInfo::Other((*word).to_owned()));
+        }
+        parse_scheduled(s).ok_or_else(|| {
+            let shown: String = s.chars().take(40).collect();
+            let more = if shown.len() < s.len() { "..." } else { "" };
+            format!(
+                "{shown:?}{more} is not a game (expected `AWAY@HOME MM/DD/YYYY hh:mmPM ET`, \
+                 `In Progress`, `Final`, or {})",
+                NOT_PLAYED.join("/")
+            )
+        })
     }
 
     /// True once the game has started (`In Progress` or `Final`).
     pub fn started(&self) -> bool {
         matches!(self, GameInfo::InProgress | GameInfo::Final)
     }
+}
+
+/// `AWAY@HOME MM/DD/YYYY hh:mm(AM|PM) ET`, with `hh:mm PM` (a space) taken too.
+fn parse_scheduled(s: &str) -> Option<GameInfo> {
+    let mut words = s.split_whitespace();
+    let (away, home) = words.next()?.split_once('@')?;
+    let team = |t: &str| (1..=5).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric());
+    if !team(away) || !team(home) || away == home {
+        return None;
+    }
+    let date = words.next()?;
+    let time = words.next()?;
+    let mut zone = words.next()?;
+    let (clock, half) = match time.get(time.len().saturating_sub(2)..) {
+        Some(h) if is_half(h) => (&time[..time.len() - 2], h),
+        _ => {
+            let half = zone;
+            zone = words.next()?;
+            (time, half)
+        }
+    };
+    if words.next().is_some() || !is_half(half) || !zone.eq_ignore_ascii_case("ET") {
+        return None;
+    }
+    if !is_date(date) || !is_clock(clock) {
+        return None;
+    }
+    Some(GameInfo::Scheduled {
+        away: away.to_owned(),
+        home: home.to_owned(),
+        start: s[s.find(char::is_whitespace)?..].trim().to_owned(),
+    })
+}
+
+fn is_half(s: &str) -> bool {
+    s.eq_ignore_ascii_case("AM") || s.eq_ignore_ascii_case("PM")
+}
+
+/// A number of 1..=`width` ASCII digits within `range`.
+fn number_in(s: &str, width: usize, range: std::ops::RangeInclusive<u32>) -> bool {
+    (1..=width).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && s.parse().is_ok_and(|n| range.contains(&n))
+}
+
+/// `MM/DD/YYYY`.
+fn is_date(s: &str) -> bool {
+    let mut parts = s.split('/');
+    let (Some(m), Some(d), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    number_in(m, 2, 1..=12)
+        && number_in(d, 2, 1..=31)
+        && y.len() == 4
+        && number_in(y, 4, 1900..=2999)
+}
+
+/// `hh:mm` on a 12-hour clock.
+fn is_clock(s: &str) -> bool {
+    let Some((h, m)) = s.split_once(':') else {
+        return false;
+    };
+    number_in(h, 2, 1..=12) && m.len() == 2 && number_in(m, 2, 0..=59)
 }
 
 /// One player row of a salary table, as DraftKings wrote it.
@@ -159,7 +239,7 @@ impl Columns {
 /// and extra columns. Every error names the file, the 1-based row and the field.
 pub fn read_salaries(path: impl AsRef<Path>) -> Result<SalaryFile, IoError> {
     let path = path.as_ref();
-    let rows = table::read_rows(path)?;
+    let rows = table::read_rows(path, FileRole::Salaries, &PathScope::Anywhere)?;
     let header_at = rows.iter().position(is_header).ok_or_else(|| {
         IoError::file(
             path,
@@ -228,7 +308,8 @@ fn read_row(path: &Path, cols: &Columns, row: &Row) -> Result<SalaryRow, IoError
             "value is missing",
         ));
     }
-    let game = GameInfo::parse(row.cell(cols.game_info));
+    let game = GameInfo::parse(row.cell(cols.game_info))
+        .map_err(|m| IoError::field(path, row.line, "Game Info", m))?;
     let avg_points = match cols.avg_points {
         Some(i) => table::parse_f64(row.cell(i), "a number of points")
             .map_err(|m| IoError::field(path, row.line, "AvgPointsPerGame", m))?,
@@ -285,19 +366,45 @@ mod tests {
     fn game_info_forms() {
         assert_eq!(
             GameInfo::parse("OKC@WAS 01/12/2025 06:00PM ET"),
-            GameInfo::Scheduled {
+            Ok(GameInfo::Scheduled {
                 away: "OKC".into(),
                 home: "WAS".into(),
                 start: "01/12/2025 06:00PM ET".into()
-            }
+            })
         );
-        assert_eq!(GameInfo::parse(" In Progress "), GameInfo::InProgress);
-        assert_eq!(GameInfo::parse("Final"), GameInfo::Final);
+        assert_eq!(
+            GameInfo::parse("NO@GS 1/2/2025 9:30 am ET"),
+            Ok(GameInfo::Scheduled {
+                away: "NO".into(),
+                home: "GS".into(),
+                start: "1/2/2025 9:30 am ET".into()
+            })
+        );
+        assert_eq!(GameInfo::parse(" In Progress "), Ok(GameInfo::InProgress));
+        assert_eq!(GameInfo::parse("Final"), Ok(GameInfo::Final));
         assert_eq!(
             GameInfo::parse("Postponed"),
-            GameInfo::Other("Postponed".into())
+            Ok(GameInfo::Other("Postponed".into()))
         );
         assert!(GameInfo::Final.started());
+        for bad in [
+            "",
+            "garbage",
+            "OKC@WAS",
+            "OKC@ 01/12/2025 06:00PM ET",
+            "OKC@OKC 01/12/2025 06:00PM ET",
+            "OKC@WAS 13/12/2025 06:00PM ET",
+            "OKC@WAS 01/12/2025 06:61PM ET",
+            "OKC@WAS 01/12/2025 06:00XM ET",
+            "OKC@WAS 01/12/2025 06:00PM",
+            "OKC@WAS 01/12/2025 06:00PM ET extra",
+            "OKC@WAS tomorrow 06:00PM ET",
+        ] {
+            let err = GameInfo::parse(bad).unwrap_err();
+            assert!(err.contains("is not a game"), "{bad:?}: {err}");
+        }
+        let long = "x".repeat(500);
+        assert!(GameInfo::parse(&long).unwrap_err().len() < 200);
     }
 
     #[test]

@@ -12,6 +12,15 @@ use super::{
 };
 use crate::IoError;
 
+/// The least share of a projection file's rows that must match a slate player.
+///
+/// Fewer means the file is for another slate, date or sport. Every real salary +
+/// projection pair in the shared data (21 pairs, NBA and NFL, 70-720 rows) matches
+/// 98.6-100% of its rows, but provider files may also hold players of games off
+/// the slate (a whole day's projections used for a showdown or a late slate), so
+/// the floor sits well below: a quarter.
+pub const MIN_PROJECTION_MATCH_SHARE: f64 = 0.25;
+
 /// Builds the slate: one [`Player`] per salary row, projections attached.
 ///
 /// - Projections are matched by DraftKings id, else normalised name + team, else
@@ -51,6 +60,9 @@ use crate::IoError;
 /// Without an ownership column, the model's captain rows share the captain slots'
 /// 100% and base rows the other slots' 500%.
 ///
+/// Fails, naming the projection file, when no projection row matches a slate player
+/// or fewer than [`MIN_PROJECTION_MATCH_SHARE`] of its rows do.
+///
 /// Fails, naming the salary file, when a player fits no roster slot of `rules` or the
 /// slate breaks its contract (e.g. a DraftKings id twice); naming the file and row
 /// when a captain row has no base row; and when captain rows and the rules disagree
@@ -64,7 +76,11 @@ pub fn build_slate(
     let captain_row = captain_rows(salaries, &rules)?;
     let label = rules.captain.as_ref().map(|c| c.slot.as_str());
     let (assigned, report) = match projections {
-        Some(file) => match_projections(salaries, file, &captain_row, label),
+        Some(file) => {
+            let matched = match_projections(salaries, file, &captain_row, label);
+            check_match_share(salaries, file, &matched.1)?;
+            matched
+        }
         None => no_projections(salaries, &captain_row),
     };
     let proj_of = |i: usize| -> Option<&ProjectionRow> {
@@ -134,6 +150,41 @@ pub fn build_slate(
         .validate()
         .map_err(|e| IoError::file(&salaries.path, e.to_string()))?;
     Ok((slate, report))
+}
+
+/// Refuses a projection file that does not fit the slate: no row matches, or fewer
+/// than [`MIN_PROJECTION_MATCH_SHARE`] of its rows do.
+fn check_match_share(
+    salaries: &SalaryFile,
+    file: &ProjectionFile,
+    report: &MatchReport,
+) -> Result<(), IoError> {
+    let total = file.rows.len();
+    let matched = report.matched();
+    let slate = salaries.path.display();
+    if total == 0 {
+        return Err(IoError::file(&file.path, "the file has no projection rows"));
+    }
+    if matched == 0 {
+        return Err(IoError::file(
+            &file.path,
+            format!(
+                "no projection row matches a player of the slate in {slate} (0 of {total} rows \
+                 match by DraftKings id, or name and team): projections for another slate or sport?"
+            ),
+        ));
+    }
+    if (matched as f64) < MIN_PROJECTION_MATCH_SHARE * total as f64 {
+        return Err(IoError::file(
+            &file.path,
+            format!(
+                "only {matched} of {total} projection rows match a player of the slate in {slate}; \
+                 at least {:.0}% must: projections for another slate or sport?",
+                MIN_PROJECTION_MATCH_SHARE * 100.0
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Which rows are captain rows, after checking the file and the rules agree on it.

@@ -12,6 +12,7 @@
 
 use std::path::Path;
 
+use super::open::{FileRole, PathScope};
 use super::table::{self, Header, Row};
 use crate::IoError;
 
@@ -129,8 +130,13 @@ struct Columns {
 
 /// Reads a DraftKings contest-standings CSV. Every error names the file, row and field.
 pub fn read_standings(path: impl AsRef<Path>) -> Result<Standings, IoError> {
-    let path = path.as_ref();
-    let rows = table::read_rows(path)?;
+    read_standings_in(path.as_ref(), &PathScope::Anywhere)
+}
+
+/// [`read_standings`] for a file that must lie within `scope` (the HTTP server's data
+/// root); see [`super::read_input`].
+pub fn read_standings_in(path: &Path, scope: &PathScope) -> Result<Standings, IoError> {
+    let rows = table::read_rows(path, FileRole::Standings, scope)?;
     let Some((header_row, data)) = rows.split_first() else {
         return Err(IoError::file(path, "the file is empty"));
     };

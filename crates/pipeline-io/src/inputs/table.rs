@@ -3,7 +3,14 @@
 
 use std::path::Path;
 
+use super::open::{FileRole, PathScope, read_input};
 use crate::IoError;
+
+/// The longest cell accepted, in characters. The longest real cells are the
+/// standings' `Lineup` cells, at most 179 characters in the real exports (NBA
+/// classic, 8 slots); names, ids and numbers are far shorter. A longer cell is not
+/// DraftKings data, and refusing it keeps a wrong file from flooding reports.
+pub(crate) const MAX_CELL_CHARS: usize = 1_024;
 
 /// One CSV record and the 1-based row (line) it starts on, as a spreadsheet shows it.
 #[derive(Debug)]
@@ -28,24 +35,64 @@ impl Row {
 /// rows of any length (the readers check lengths themselves, naming the row).
 /// Files that are not UTF-8 are decoded as Latin-1, which is what Windows
 /// spreadsheet exports of DraftKings files are when they are not UTF-8.
-pub(crate) fn read_rows(path: &Path) -> Result<Vec<Row>, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::io(path, e))?;
-    let text = decode(&bytes);
+///
+/// The file is read through [`read_input`] with `role`'s size cap and `scope`, and
+/// a cell longer than [`MAX_CELL_CHARS`] is an error naming its row and column.
+pub(crate) fn read_rows(
+    path: &Path,
+    role: FileRole,
+    scope: &PathScope,
+) -> Result<Vec<Row>, IoError> {
+    let bytes = read_input(path, role, scope)?;
+    let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut lines = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &text, &e))?;
         let byte = record.position().map_or(0, csv::Position::byte);
+        let line = lines.line_at(&text, byte);
+        check_cell_lengths(path, rows.first(), line, &record)?;
         rows.push(Row {
-            line: lines.line_at(&text, byte),
+            line,
             cells: record.iter().map(str::to_owned).collect(),
         });
     }
     Ok(rows)
+}
+
+/// Refuses a cell over [`MAX_CELL_CHARS`], naming the column by the first row's
+/// name for it when there is one, else by its 1-based number.
+fn check_cell_lengths(
+    path: &Path,
+    first: Option<&Row>,
+    line: u64,
+    record: &csv::StringRecord,
+) -> Result<(), IoError> {
+    for (i, cell) in record.iter().enumerate() {
+        // A cell's characters are at most its bytes: count only the long ones.
+        if cell.len() <= MAX_CELL_CHARS {
+            continue;
+        }
+        let chars = cell.chars().count();
+        if chars <= MAX_CELL_CHARS {
+            continue;
+        }
+        let column = first
+            .map(|r| r.cell(i))
+            .filter(|name| !name.is_empty())
+            .map_or_else(|| format!("column {}", i + 1), str::to_owned);
+        return Err(IoError::field(
+            path,
+            line,
+            column,
+            format!("the cell is {chars} characters long; a cell may be at most {MAX_CELL_CHARS}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Turns a record's byte offset into the 1-based line its content starts on.
@@ -73,11 +120,13 @@ impl LineCounter {
     }
 }
 
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+fn decode(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
     }
 }
 
@@ -239,14 +288,18 @@ mod tests {
         for text in ["a,b\r\nc,d\r\n\r\ne,f\r\n", "a,b\nc,d\n\ne,f"] {
             let path = dir.path().join("x.csv");
             std::fs::write(&path, text).unwrap();
-            let lines: Vec<u64> = read_rows(&path).unwrap().iter().map(|r| r.line).collect();
+            let lines: Vec<u64> = read_rows(&path, FileRole::Salaries, &PathScope::Anywhere)
+                .unwrap()
+                .iter()
+                .map(|r| r.line)
+                .collect();
             assert_eq!(lines, [1, 2, 4], "{text:?}");
         }
     }
 
     #[test]
     fn bom_is_stripped_and_latin1_decoded() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), "a,b");
-        assert_eq!(decode(b"Jos\xE9"), "José");
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b".to_vec()), "a,b");
+        assert_eq!(decode(b"Jos\xE9".to_vec()), "José");
     }
 }

@@ -7,7 +7,7 @@
 mod folder;
 mod tables;
 
-pub use folder::{RunFolder, write_atomic};
+pub use folder::{RunFolder, RunLock, hash_artifacts, staged_runs, verify_artifacts, write_atomic};
 pub use tables::{write_catalog, write_entrants, write_lineups, write_results};
 
 use std::path::Path;
