@@ -1,201 +1,98 @@
 //! `dfs-api`: the HTTP face of the pipeline (axum). Parses requests, calls the
 //! orchestrator on a blocking thread, answers JSON. No pipeline logic lives here.
+//!
+//! Every request opens the data root confined (`Home::open_confined`): the files
+//! a request names must lie inside the root. Errors are `{"error", "detail"}`
+//! (`error.rs`). On SIGTERM or Ctrl-C the server stops accepting, cancels the
+//! runs in flight (they end `cancelled`, their staging folders removed), waits
+//! for every open request to be answered, and exits 0.
+
+mod error;
+mod routes;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use clap::Parser;
-use orchestrator::{BacktestRequest, Home, OrchestratorError, RunRequest};
-use schemas::NullSink;
-use serde::Deserialize;
-use serde_json::json;
-use tower_http::trace::TraceLayer;
+use orchestrator::Home;
+
+use crate::routes::{AppState, app};
 
 /// HTTP API of the dfs pipeline.
 #[derive(Debug, Parser)]
 #[command(name = "dfs-api", version, about)]
 struct Cli {
-    /// Data root holding dfs.sqlite, slates/, contests/ and runs/.
+    /// Data root holding dfs.sqlite, slates/, contests/ and runs/. Every file a
+    /// request names must lie inside it; relative names are taken from it.
     #[arg(long, env = "DFS_HOME", default_value = ".")]
     root: PathBuf,
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Largest request body accepted, in bytes; a bigger one is answered 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    body_limit: usize,
 }
 
-#[derive(Debug, Clone)]
-struct AppState {
-    root: Arc<PathBuf>,
+/// SIGTERM and SIGINT, listened for from start-up so that neither can kill the
+/// process once the address is printed.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
 }
 
-/// `POST /api/runs` body: mirrors `dfs run`'s flags.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunBody {
-    slate: String,
-    contest: String,
-    #[serde(default = "default_seed")]
-    seed: u64,
-    variants_config: Option<PathBuf>,
-    optimizer_config: Option<PathBuf>,
-    sampler_config: Option<PathBuf>,
-    sim_config: Option<PathBuf>,
-    tag: Option<String>,
-}
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+                int: signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
+        }
+    }
 
-fn default_seed() -> u64 {
-    1337
-}
-
-/// `POST /api/runs/{run_id}/backtest` body: mirrors `dfs runs backtest`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BacktestBody {
-    /// A DraftKings contest-standings CSV (FINAL export), a path on the server.
-    standings: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-struct ListQuery {
-    slate: Option<String>,
-}
-
-/// An error answer: `{error, detail}` with the right status.
-struct ApiError {
-    status: StatusCode,
-    error: &'static str,
-    detail: String,
-}
-
-impl From<OrchestratorError> for ApiError {
-    fn from(e: OrchestratorError) -> Self {
-        let (status, error) = if e.is_not_found() {
-            (StatusCode::NOT_FOUND, "not_found")
-        } else if e.is_user_error() {
-            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input")
-        } else {
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-        };
-        ApiError {
-            status,
-            error,
-            detail: e.to_string(),
+    /// The next signal's name.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
         }
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        if self.status.is_server_error() {
-            tracing::error!(detail = %self.detail, "request failed");
-        }
-        (
-            self.status,
-            Json(json!({"error": self.error, "detail": self.detail})),
-        )
-            .into_response()
-    }
-}
-
-/// A JSON request body, or a 400 saying why it is not one.
-fn json_body<T>(
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        error: "bad_request",
-        detail: e.body_text(),
-    })
-}
-
-/// Runs blocking orchestrator work off the async executor.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, OrchestratorError> + Send + 'static,
-) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(e) => Err(ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            error: "internal",
-            detail: format!("worker failed: {e}"),
-        }),
-    }
-}
-
-async fn post_run(
-    State(state): State<AppState>,
-    body: Result<Json<RunBody>, axum::extract::rejection::JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let body = json_body(body)?;
-    let req = RunRequest {
-        slate: body.slate,
-        contest: body.contest,
-        seed: body.seed,
-        variants_config: body.variants_config,
-        optimizer_config: body.optimizer_config,
-        sampler_config: body.sampler_config,
-        sim_config: body.sim_config,
-        tag: body.tag,
-    };
-    let root = state.root.clone();
-    let outcome = blocking(move || {
-        let home = Home::open(&root)?;
-        orchestrator::run(&home, &req, &NullSink, &AtomicBool::new(false))
-    })
-    .await?;
-    Ok((StatusCode::CREATED, Json(outcome.summary)))
-}
-
-async fn get_run(
-    State(state): State<AppState>,
-    Path(run_id): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
-    let root = state.root.clone();
-    let record = blocking(move || Home::open(&root)?.run_record(&run_id)).await?;
-    Ok(Json(record))
-}
-
-async fn post_backtest(
-    State(state): State<AppState>,
-    Path(run_id): Path<String>,
-    body: Result<Json<BacktestBody>, axum::extract::rejection::JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let body = json_body(body)?;
-    let root = state.root.clone();
-    let req = BacktestRequest {
-        run_id,
-        standings: body.standings,
-    };
-    let backtest = blocking(move || orchestrator::backtest(&Home::open(&root)?, &req)).await?;
-    Ok(Json(backtest))
-}
-
-async fn list_runs(
-    State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
-) -> Result<impl IntoResponse, ApiError> {
-    let root = state.root.clone();
-    let runs = blocking(move || Home::open(&root)?.runs(q.slate.as_deref())).await?;
-    Ok(Json(runs))
-}
-
-fn app(root: PathBuf) -> Router {
-    Router::new()
-        .route("/api/runs", get(list_runs).post(post_run))
-        .route("/api/runs/{run_id}", get(get_run))
-        .route("/api/runs/{run_id}/backtest", post(post_backtest))
-        .layer(TraceLayer::new_for_http())
-        .with_state(AppState {
-            root: Arc::new(root),
-        })
+/// Resolves at the first signal, after raising `cancel`. A second signal ends
+/// the process at once (runs still in flight are ended by the next start).
+async fn shutdown(mut signals: Signals, cancel: Arc<AtomicBool>) {
+    let name = signals.next().await;
+    tracing::info!(
+        signal = name,
+        "shutting down: no new connections, runs in flight cancelled"
+    );
+    cancel.store(true, Ordering::SeqCst);
+    tokio::spawn(async move {
+        let name = signals.next().await;
+        tracing::warn!(signal = name, "second signal: exiting without waiting");
+        std::process::exit(130);
+    });
 }
 
 #[tokio::main]
@@ -210,18 +107,24 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     // Open once up front: a bad root fails at start, not on the first request.
-    Home::open(&cli.root)
+    let home = Home::open_confined(&cli.root)
         .with_context(|| format!("cannot open data root {}", cli.root.display()))?;
+    let state = AppState {
+        root: Arc::new(home.root().to_path_buf()),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    drop(home);
+    let signals = Signals::install()?;
     let listener = tokio::net::TcpListener::bind(cli.addr)
         .await
         .with_context(|| format!("cannot listen on {}", cli.addr))?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
-    tracing::info!(%addr, root = %cli.root.display(), "dfs-api started");
-    axum::serve(listener, app(cli.root))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    tracing::info!(%addr, root = %state.root.display(), body_limit = cli.body_limit, "dfs-api started");
+    let cancel = state.cancel.clone();
+    axum::serve(listener, app(state, cli.body_limit))
+        .with_graceful_shutdown(shutdown(signals, cancel))
         .await?;
+    tracing::info!("dfs-api stopped: every request answered");
     Ok(())
 }

@@ -122,17 +122,4 @@ impl OrchestratorError {
             }
         }
     }
-
-    /// True when the caller's input is at fault (a 4xx), false for our own faults (a 5xx).
-    pub fn is_user_error(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict
-        )
-    }
-
-    /// True when the error is "no such thing" (a 404).
-    pub fn is_not_found(&self) -> bool {
-        self.kind() == ErrorKind::NotFound
-    }
 }

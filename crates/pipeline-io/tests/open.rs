@@ -338,3 +338,17 @@ fn errors_never_show_the_files_bytes() {
         assert!(!err.contains(SECRET), "{err}");
     }
 }
+
+#[test]
+fn a_relative_path_is_taken_from_the_root_when_confined() {
+    let f = Fixture::new();
+    let bytes = read_input(Path::new("in.csv"), FileRole::Salaries, &f.within()).unwrap();
+    assert_eq!(bytes, b"a,b\n1,2\n");
+    let err = message(read_input(
+        Path::new("../outside.yaml"),
+        FileRole::Config,
+        &f.within(),
+    ));
+    assert!(err.contains("outside the data root"), "{err}");
+    assert!(!err.contains(SECRET), "{err}");
+}

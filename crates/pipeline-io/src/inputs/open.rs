@@ -90,13 +90,22 @@ pub enum PathScope {
 /// under `Within(root)` only when its canonical path (symlinks resolved) lies inside
 /// the canonical root.
 ///
-/// `path` is taken as given (a relative path is relative to the working directory;
-/// a server joins its callers' names onto the root itself). The file type is checked
+/// Under `Anywhere` a relative path is relative to the working directory; under
+/// `Within(root)` it is relative to the root, which is where a server's callers
+/// name files from. The file type is checked
 /// before the file is opened, so a FIFO or a device never blocks or streams, and again
 /// on the opened handle. Errors name the path, the role and the problem, never any of
 /// the file's bytes.
 pub fn read_input(path: &Path, role: FileRole, scope: &PathScope) -> Result<Vec<u8>, IoError> {
     let what = role.name();
+    let joined;
+    let path = match scope {
+        PathScope::Within(root) if path.is_relative() => {
+            joined = root.join(path);
+            joined.as_path()
+        }
+        _ => path,
+    };
     let real = std::fs::canonicalize(path).map_err(|e| cannot_open(path, role, &e))?;
     if let PathScope::Within(root) = scope {
         let root = std::fs::canonicalize(root).map_err(|e| {
