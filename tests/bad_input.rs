@@ -211,3 +211,58 @@ fn bad_payout_table_names_row_and_field() {
     let contests = dfs_ok(root.path(), &["contests", "list", "--json"]);
     assert!(!contests.contains("\"c\""), "no registry row");
 }
+
+/// Held-out kinds of bad input: each is refused at import with exit 3, one line
+/// naming the file, row and column, and nothing imported.
+#[test]
+fn garbage_game_info_long_cells_and_unmatched_projections_are_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let import = |id: &str, salaries: &str, projections: Option<&str>| {
+        let mut args = vec!["slates", "import", "--id", id, "--salaries", salaries];
+        if let Some(p) = projections {
+            args.extend(["--projections", p]);
+        }
+        let out = dfs(root.path(), &args);
+        assert_eq!(out.status.code(), Some(3), "{id}: {out:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+        err
+    };
+
+    let garbage = edited_sample(root.path(), "garbage.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let game = lines[4].split(',').nth(6).unwrap().to_string();
+        lines[4] = lines[4].replacen(&game, "garbage", 1);
+        lines.join("\n")
+    });
+    let err = import("garbage", &garbage, None);
+    assert!(err.contains("garbage.csv") && err.contains("row 5"), "{err}");
+    assert!(err.contains("Game Info"), "{err}");
+    assert_slate_not_imported(root.path(), "garbage");
+
+    let long = edited_sample(root.path(), "long.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let name = lines[2].split(',').nth(2).unwrap().to_string();
+        lines[2] = lines[2].replace(&name, &"x".repeat(1 << 20));
+        lines.join("\n")
+    });
+    let err = import("long", &long, None);
+    assert!(err.contains("long.csv") && err.contains("row 3"), "{err}");
+    assert!(err.len() < 1_000, "the cell is not echoed: {} bytes", err.len());
+    assert_slate_not_imported(root.path(), "long");
+
+    let salaries = workspace().join("data/nba-2025-01-12/DKSalaries.csv");
+    let projections = root.path().join("other-slate.csv");
+    std::fs::write(
+        &projections,
+        "Name,Team,Fpts\nTom Brady,TB,20.5\nPatrick Mahomes,KC,24.1\nJosh Allen,BUF,23.0\n",
+    )
+    .unwrap();
+    let err = import(
+        "unmatched",
+        salaries.to_str().unwrap(),
+        Some(projections.to_str().unwrap()),
+    );
+    assert!(err.contains("other-slate.csv") && err.contains("0 of 3"), "{err}");
+    assert_slate_not_imported(root.path(), "unmatched");
+}

@@ -64,12 +64,13 @@ fn leftovers(root: &Path) -> Vec<String> {
     found
 }
 
-/// Configs whose simulation takes long enough to be interrupted mid-run.
-fn slow_configs(root: &Path) -> SmallConfigs {
+/// Configs whose simulation of `iterations` takes long enough to be
+/// interrupted mid-run (400,000: several seconds).
+fn slow_configs(root: &Path, iterations: u32) -> SmallConfigs {
     let cfg = small_configs(root);
     std::fs::write(
         &cfg.sim,
-        "iterations: 400000\nentries: 10\nmax_exposure: 0.8\n",
+        format!("iterations: {iterations}\nentries: 10\nmax_exposure: 0.8\n"),
     )
     .unwrap();
     cfg
@@ -134,7 +135,7 @@ fn sixteen_concurrent_identical_runs_all_succeed_in_their_own_verified_folders()
 #[test]
 fn a_killed_run_is_failed_and_cleaned_by_the_next_command() {
     let root = tempfile::tempdir().unwrap();
-    let cfg = slow_configs(root.path());
+    let cfg = slow_configs(root.path(), 400_000);
     let mut child = start_slow_run(root.path(), &cfg, false);
     // While its owner lives, other commands leave the run alone.
     let live = runs(root.path());
@@ -161,7 +162,7 @@ fn a_killed_run_is_failed_and_cleaned_by_the_next_command() {
 #[test]
 fn sigterm_and_sigint_cancel_a_run_and_remove_its_files() {
     let root = tempfile::tempdir().unwrap();
-    let cfg = slow_configs(root.path());
+    let cfg = slow_configs(root.path(), 400_000);
     for (name, json) in [("TERM", true), ("INT", false)] {
         let child = start_slow_run(root.path(), &cfg, json);
         signal(&child, name);
@@ -343,4 +344,36 @@ fn a_closed_stdout_ends_quietly_and_the_run_is_kept() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["status"], "succeeded");
     dfs_ok(root.path(), &["runs", "verify"]);
+}
+
+#[test]
+fn a_run_whose_folder_appears_meanwhile_fails_and_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = slow_configs(root.path(), 50_000);
+    let child = start_slow_run(root.path(), &cfg, true);
+    let running = runs(root.path());
+    let id = running[0]["run_id"].as_str().unwrap();
+    // Something else puts a folder where the run's will go.
+    let target = Path::new(running[0]["root"].as_str().unwrap());
+    std::fs::create_dir(target).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"], "conflict");
+    let after = runs(root.path());
+    assert_eq!(after[0]["run_id"], id);
+    assert_eq!(after[0]["status"], "failed");
+    assert!(
+        after[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{after:?}"
+    );
+    assert!(
+        leftovers(root.path()).is_empty(),
+        "{:?}",
+        leftovers(root.path())
+    );
+    assert!(target.is_dir(), "the other folder is left alone");
 }

@@ -245,7 +245,11 @@ pub fn run(
                 if cancel.load(Ordering::Relaxed) {
                     return Err(schemas::StageError::Cancelled { stage: "export" }.into());
                 }
-                f.commit()?;
+                // Only this run's owner creates its folder: one already there is a conflict.
+                f.commit().map_err(|e| match e {
+                    pipeline_io::IoError::File { .. } => OrchestratorError::Conflict(e.to_string()),
+                    e => e.into(),
+                })?;
                 Ok(outcome)
             })
         });
