@@ -236,7 +236,10 @@ fn garbage_game_info_long_cells_and_unmatched_projections_are_refused() {
         lines.join("\n")
     });
     let err = import("garbage", &garbage, None);
-    assert!(err.contains("garbage.csv") && err.contains("row 5"), "{err}");
+    assert!(
+        err.contains("garbage.csv") && err.contains("row 5"),
+        "{err}"
+    );
     assert!(err.contains("Game Info"), "{err}");
     assert_slate_not_imported(root.path(), "garbage");
 
@@ -248,7 +251,11 @@ fn garbage_game_info_long_cells_and_unmatched_projections_are_refused() {
     });
     let err = import("long", &long, None);
     assert!(err.contains("long.csv") && err.contains("row 3"), "{err}");
-    assert!(err.len() < 1_000, "the cell is not echoed: {} bytes", err.len());
+    assert!(
+        err.len() < 1_000,
+        "the cell is not echoed: {} bytes",
+        err.len()
+    );
     assert_slate_not_imported(root.path(), "long");
 
     let salaries = workspace().join("data/nba-2025-01-12/DKSalaries.csv");
@@ -263,6 +270,9 @@ fn garbage_game_info_long_cells_and_unmatched_projections_are_refused() {
         salaries.to_str().unwrap(),
         Some(projections.to_str().unwrap()),
     );
-    assert!(err.contains("other-slate.csv") && err.contains("0 of 3"), "{err}");
+    assert!(
+        err.contains("other-slate.csv") && err.contains("0 of 3"),
+        "{err}"
+    );
     assert_slate_not_imported(root.path(), "unmatched");
 }

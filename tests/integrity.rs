@@ -11,25 +11,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// `dfs run` flags on the sample slate and contest, with these configs.
-fn run_args(cfg: &SmallConfigs, seed: u64, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "run",
-        "--slate",
-        SAMPLE_SLATE,
-        "--contest",
-        SAMPLE_CONTEST,
-        "--seed",
-        &seed.to_string(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(cfg.flags());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args
-}
-
 fn spawn_dfs(root: &Path, args: &[String]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_dfs"))
         .arg("--root")

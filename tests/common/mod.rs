@@ -91,14 +91,8 @@ impl SmallConfigs {
 pub const SAMPLE_SLATE: &str = "nba-2025-01-12";
 pub const SAMPLE_CONTEST: &str = "nba-20k-four-point-play";
 
-/// `dfs run --json` on the sample with small configs; returns the parsed summary.
-pub fn sample_run(
-    root: &Path,
-    cfg: &SmallConfigs,
-    seed: u64,
-    env: &[(&str, &str)],
-) -> serde_json::Value {
-    let seed = seed.to_string();
+/// `dfs run` flags on the sample slate and contest with these configs, then `extra`.
+pub fn run_args(cfg: &SmallConfigs, seed: u64, extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = [
         "run",
         "--slate",
@@ -106,13 +100,24 @@ pub fn sample_run(
         "--contest",
         SAMPLE_CONTEST,
         "--seed",
-        &seed,
-        "--json",
+        &seed.to_string(),
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     args.extend(cfg.flags());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// `dfs run --json` on the sample with small configs; returns the parsed summary.
+pub fn sample_run(
+    root: &Path,
+    cfg: &SmallConfigs,
+    seed: u64,
+    env: &[(&str, &str)],
+) -> serde_json::Value {
+    let args = run_args(cfg, seed, &["--json"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = dfs_env(root, &args, env);
     assert!(

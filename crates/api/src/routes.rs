@@ -98,6 +98,7 @@ async fn post_run(
         sampler_config: config(body.sampler_config),
         sim_config: config(body.sim_config),
         tag: body.tag,
+        entries: None,
     };
     let cancel = state.cancel.clone();
     let outcome = with_home(&state, move |home| {

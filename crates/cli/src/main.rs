@@ -67,6 +67,33 @@ enum Command {
     /// The registry database (dfs.sqlite).
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Replay real contests: run the pipeline on each contest folder (salary
+    /// pool, projections, payout table, FINAL standings), then score the
+    /// exported entries and the projection-optimal lineups on actual points
+    /// among the real field, next to what the run predicted.
+    Backtest(BacktestArgs),
+}
+
+#[derive(Debug, Args)]
+struct BacktestArgs {
+    /// Contest folders (files are told apart by their headers).
+    #[arg(long, num_args = 1.., required = true)]
+    contests: Vec<PathBuf>,
+    #[arg(long, default_value_t = 1337)]
+    seed: u64,
+    /// Entries to submit in each contest.
+    #[arg(long, default_value_t = 20)]
+    entries: u32,
+    #[arg(long)]
+    variants_config: Option<PathBuf>,
+    #[arg(long)]
+    optimizer_config: Option<PathBuf>,
+    #[arg(long)]
+    sampler_config: Option<PathBuf>,
+    #[arg(long)]
+    sim_config: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -229,6 +256,7 @@ impl Command {
     fn json(&self) -> bool {
         match self {
             Command::Run(a) => a.json,
+            Command::Backtest(a) => a.json,
             Command::Slates(SlatesCommand::List { json })
             | Command::Contests(ContestsCommand::List { json })
             | Command::Runs(
@@ -360,6 +388,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 sampler_config: a.sampler_config,
                 sim_config: a.sim_config,
                 tag: a.tag,
+                entries: None,
             };
             let bars = progress::Bars::new(!a.json);
             let outcome = orchestrator::run(&home, &req, &bars, &cancel)?;
@@ -607,6 +636,25 @@ fn dispatch(cli: Cli) -> Result<()> {
                 print_json(&comparison)?;
             } else {
                 out!("{}", comparison_table(&comparison));
+            }
+        }
+        Command::Backtest(a) => {
+            let req = orchestrator::ReplayRequest {
+                contests: a.contests,
+                seed: a.seed,
+                variants_config: a.variants_config,
+                optimizer_config: a.optimizer_config,
+                sampler_config: a.sampler_config,
+                sim_config: a.sim_config,
+                entries: a.entries,
+            };
+            let bars = progress::Bars::new(!a.json);
+            let replay = orchestrator::replay(&home, &req, &bars, &cancel)?;
+            bars.finish();
+            if a.json {
+                print_json(&replay)?;
+            } else {
+                out!("{}", orchestrator::replay_table(&replay));
             }
         }
         Command::Schemas(_) | Command::Registry(_) => {}

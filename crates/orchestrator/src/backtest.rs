@@ -11,10 +11,11 @@
 //! be believed.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gpp_sim::pay_iteration;
-use pipeline_io::inputs::{read_dk_upload, read_standings_in};
+use pipeline_io::inputs::{Standings, read_dk_upload, read_standings_in};
+use schemas::{Contest, Slate};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -50,6 +51,10 @@ pub struct Backtest {
     pub cashed: u32,
     /// Best place one of ours took (1 = first; ties take the best place they span).
     pub best_place: u64,
+    /// Mean over our entries of their finish percentile, as the simulator
+    /// counts it: entries above plus half of those tied, over all the other
+    /// entries (0 = first, 1 = last).
+    pub mean_finish_percentile: f64,
     /// The run's simulated ROI (mean and median over its iterations).
     pub simulated_roi_mean: Option<f64>,
     pub simulated_roi_p50: Option<f64>,
@@ -73,20 +78,6 @@ fn to_score(points: f64) -> f32 {
 pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, OrchestratorError> {
     let run = home.verified_run(&req.run_id)?;
     let upload = PathBuf::from(&run.root).join("optimizer/dk_export.csv");
-    if !upload.is_file() {
-        return Err(OrchestratorError::Request(format!(
-            "run {} has no upload file ({}): only a finished run can be backtested",
-            run.run_id,
-            upload.display()
-        )));
-    }
-    let ours = read_dk_upload(&upload)?;
-    if ours.is_empty() {
-        return Err(OrchestratorError::Request(format!(
-            "{}: the upload file holds no entries",
-            upload.display()
-        )));
-    }
     let slate_rec = home
         .registry()
         .slate(&run.slate_id)?
@@ -97,14 +88,85 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
         .ok_or_else(|| OrchestratorError::Request(format!("contest {} is gone", run.contest_id)))?;
     let (slate, _) = home.load_slate(&slate_rec)?;
     let (contest, _) = home.load_contest(&contest_rec)?;
+    let standings = read_final_standings(&req.standings, home)?;
+    let scored = score_upload(&slate, &contest, &standings, &req.standings, &upload)?;
+    let head = run.metrics_head.as_ref();
+    Ok(Backtest {
+        run_id: run.run_id.clone(),
+        standings: req.standings.display().to_string(),
+        contest_id: run.contest_id.clone(),
+        entries: scored.entries,
+        real_entries: scored.real_entries,
+        fees: scored.fees,
+        winnings: scored.winnings,
+        realized_roi: scored.realized_roi,
+        cashed: scored.cashed,
+        best_place: scored.best_place,
+        mean_finish_percentile: scored.mean_finish_percentile,
+        simulated_roi_mean: head.map(|h| h.roi_mean),
+        simulated_roi_p50: head.map(|h| h.roi_p50),
+        unknown_players: scored.unknown_players,
+        ours: scored.ours,
+        field: scored.field,
+    })
+}
 
-    let standings = read_standings_in(&req.standings, home.scope())?;
+/// A FINAL standings export: a mid-slate snapshot (cells reading `LOCKED`) is refused.
+pub(crate) fn read_final_standings(
+    path: &Path,
+    home: &Home,
+) -> Result<Standings, OrchestratorError> {
+    let standings = read_standings_in(path, home.scope())?;
     let locked = standings.locked_slots();
     if locked > 0 {
         return Err(OrchestratorError::Request(format!(
             "{}: {locked} lineup cells read LOCKED: a mid-slate snapshot hides players' \
              points; backtest against a FINAL export",
-            req.standings.display()
+            path.display()
+        )));
+    }
+    Ok(standings)
+}
+
+/// Entries of an upload file, scored among a real contest's field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Scored {
+    pub entries: u32,
+    pub real_entries: u64,
+    pub fees: f64,
+    pub winnings: f64,
+    pub realized_roi: f64,
+    pub cashed: u32,
+    pub best_place: u64,
+    pub mean_finish_percentile: f64,
+    pub unknown_players: Vec<String>,
+    pub ours: ScoreQuantiles,
+    pub field: ScoreQuantiles,
+}
+
+/// Scores the entries of a DraftKings upload file on the actual points of a
+/// FINAL standings export, and pays them among its real field (ties split,
+/// ours and real together) by the contest's table. The one scoring of
+/// entries against a real contest: `dfs runs backtest` and `dfs backtest` both
+/// come here.
+pub(crate) fn score_upload(
+    slate: &Slate,
+    contest: &Contest,
+    standings: &Standings,
+    standings_path: &Path,
+    upload: &Path,
+) -> Result<Scored, OrchestratorError> {
+    if !upload.is_file() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: no upload file to score",
+            upload.display()
+        )));
+    }
+    let ours = read_dk_upload(upload)?;
+    if ours.is_empty() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: the upload file holds no entries",
+            upload.display()
         )));
     }
     let by_id: BTreeMap<i64, usize> = slate
@@ -113,7 +175,7 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
         .enumerate()
         .map(|(i, p)| (p.dk_id, i))
         .collect();
-    let actual = ActualPoints::new(&slate, &standings);
+    let actual = ActualPoints::new(slate, standings);
     // A player no real entry drafted is not in the standings' table: his
     // points are unknown; he counts 0 and is named in the report.
     let mut unknown = BTreeSet::new();
@@ -140,9 +202,9 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
     let distinct: BTreeSet<i64> = ours.iter().flatten().copied().collect();
     if 2 * unknown.len() > distinct.len() {
         return Err(OrchestratorError::Request(format!(
-            "{}: {} of the run's {} players are not in its table of drafted players: \
+            "{}: {} of the entries' {} players are not in its table of drafted players: \
              is it the standings of slate {}?",
-            req.standings.display(),
+            standings_path.display(),
             unknown.len(),
             distinct.len(),
             slate.id
@@ -157,7 +219,7 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
     if real.is_empty() {
         return Err(OrchestratorError::Request(format!(
             "{}: no entry has a filled lineup",
-            req.standings.display()
+            standings_path.display()
         )));
     }
 
@@ -172,11 +234,14 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
     let ours_placed = &placings[real.len()..];
     let winnings: f64 = ours_placed.iter().map(|p| p.payout).sum();
     let fees = contest.entry_fee * ours.len() as f64;
-    let head = run.metrics_head.as_ref();
-    Ok(Backtest {
-        run_id: run.run_id.clone(),
-        standings: req.standings.display().to_string(),
-        contest_id: run.contest_id.clone(),
+    // As the simulator counts it: entries above plus half the others tied, over the others.
+    let others = (scores.len() - 1).max(1) as f64;
+    let mean_finish_percentile = ours_placed
+        .iter()
+        .map(|p| (p.better as f64 + p.tied.saturating_sub(1) as f64 / 2.0) / others)
+        .sum::<f64>()
+        / ours_placed.len() as f64;
+    Ok(Scored {
         entries: ours.len() as u32,
         real_entries: real.len() as u64,
         fees,
@@ -188,8 +253,7 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
         },
         cashed: ours_placed.iter().filter(|p| p.payout > 0.0).count() as u32,
         best_place: ours_placed.iter().map(|p| p.better + 1).min().unwrap_or(0),
-        simulated_roi_mean: head.map(|h| h.roi_mean),
-        simulated_roi_p50: head.map(|h| h.roi_p50),
+        mean_finish_percentile,
         unknown_players: unknown.into_iter().collect(),
         ours: ScoreQuantiles::of(our_points.iter().map(|&p| (p, 1)).collect()),
         field: ScoreQuantiles::of(real.iter().map(|&p| (p, 1)).collect()),
@@ -209,12 +273,13 @@ pub fn backtest_table(b: &Backtest) -> String {
     );
     let _ = writeln!(
         out,
-        "realized ROI       {} ({:.2} won on {:.2} in fees; {} cashed, best place {})",
+        "realized ROI       {} ({:.2} won on {:.2} in fees; {} cashed, best place {}, mean finish percentile {:.3})",
         pct(b.realized_roi),
         b.winnings,
         b.fees,
         b.cashed,
-        b.best_place
+        b.best_place,
+        b.mean_finish_percentile
     );
     let sim = |x: Option<f64>| x.map_or("-".to_string(), pct);
     let _ = writeln!(

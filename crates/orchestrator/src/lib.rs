@@ -12,6 +12,7 @@ mod error;
 mod field_compare;
 mod integrity;
 mod pipeline;
+mod replay;
 mod report;
 mod validate;
 
@@ -27,4 +28,5 @@ pub use field_compare::{
 pub use integrity::{Rebuild, RunCheck, rebuild_registry};
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
+pub use replay::{ContestReplay, Realized, Replay, ReplayRequest, replay, replay_table};
 pub use report::summary_table;

@@ -44,6 +44,9 @@ pub struct RunRequest {
     pub sampler_config: Option<PathBuf>,
     pub sim_config: Option<PathBuf>,
     pub tag: Option<String>,
+    /// Entries to select, overriding the sim config's `entries` (and the
+    /// contest's max entries).
+    pub entries: Option<u32>,
 }
 
 /// A finished run: what the CLI prints and the API returns.
@@ -172,6 +175,9 @@ pub fn run(
         sim: load(req.sim_config.as_deref(), scope)?,
         correlations: None,
     };
+    if let Some(n) = req.entries {
+        configs.sim.entries = Some(n);
+    }
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;
     inputs.push(payouts);

@@ -401,31 +401,17 @@ impl Registry {
     /// is taken. The primary key makes this the one arbiter between processes
     /// that pick the same id.
     pub fn reserve_run(&self, r: &RunRecord) -> Result<bool, RegistryError> {
-        let inserted = self
-            .conn
-            .execute(
-                "INSERT INTO runs (run_id, slate_id, contest_id, tag, seed, status, root,
-                    metrics_head, started_at, finished_at, error, pid, host)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, NULL, ?7, NULL, NULL, ?8, ?9)
-                 ON CONFLICT(run_id) DO NOTHING",
-                params![
-                    r.run_id,
-                    r.slate_id,
-                    r.contest_id,
-                    r.tag,
-                    r.seed as i64,
-                    r.root,
-                    r.started_at,
-                    r.pid,
-                    r.host
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(inserted == 1)
+        self.put_run(&RunRecord {
+            status: RunStatus::Running,
+            metrics_head: None,
+            finished_at: None,
+            error: None,
+            ..r.clone()
+        })
     }
 
-    /// Records a finished run as it is (a registry rebuilt from run folders);
-    /// `false` when the id is already there.
+    /// Records a run as it is (a finished one when a registry is rebuilt from
+    /// run folders); `false` when the id is already there.
     pub fn put_run(&self, r: &RunRecord) -> Result<bool, RegistryError> {
         let head = r
             .metrics_head

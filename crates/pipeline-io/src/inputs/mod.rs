@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+mod contest_folder;
 mod correlation;
 mod hash;
 mod matching;
@@ -38,6 +39,7 @@ mod standings;
 mod table;
 mod upload;
 
+pub use contest_folder::{ContestFolder, detect_contest_folder};
 pub use correlation::{
     builtin_correlation_sports, builtin_correlations, load_correlations, load_correlations_in,
     parse_correlations,

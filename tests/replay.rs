@@ -1,0 +1,165 @@
+//! `dfs backtest`: a contest folder replayed end to end. Its scoring is the one
+//! `dfs runs backtest` uses, and both agree with a full-sort oracle; the
+//! baseline is what `dfs optimize` builds.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// The sample's payout table as prizes by place (index 0 = first).
+fn prizes(path: &Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().skip(1) {
+        let mut cells = line.split(',');
+        let place = cells.next().unwrap();
+        let prize: f64 = cells.next().unwrap().parse().unwrap();
+        let (a, b) = place.split_once('-').unwrap_or((place, place));
+        let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+        out.extend(std::iter::repeat_n(prize, b - a + 1));
+    }
+    out
+}
+
+/// What the entries of an upload file win among `field`, by counting everyone.
+fn oracle_winnings(upload: &Path, field: &[f64], prizes: &[f64]) -> f64 {
+    let ours: Vec<f64> = upload_names(upload)
+        .iter()
+        .map(|e| e.iter().map(|n| fake_fpts(n)).sum())
+        .collect();
+    let all: Vec<f64> = field.iter().chain(&ours).copied().collect();
+    ours.iter()
+        .map(|&s| {
+            let better = all.iter().filter(|&&x| x > s + 1e-9).count();
+            let tied = all.iter().filter(|&&x| (x - s).abs() <= 1e-9).count();
+            (better..better + tied)
+                .map(|p| prizes.get(p).copied().unwrap_or(0.0))
+                .sum::<f64>()
+                / tied as f64
+        })
+        .sum()
+}
+
+#[test]
+fn a_contest_folder_replays_with_one_scoring_and_the_optimizer_as_baseline() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = small_configs(root.path());
+    let sample = workspace().join("data/nba-2025-01-12");
+    let contest = root.path().join("my contest");
+    std::fs::create_dir(&contest).unwrap();
+    std::fs::copy(
+        sample.join("DKSalaries.csv"),
+        contest.join("DKSalaries.csv"),
+    )
+    .unwrap();
+    let payouts = contest.join("20K Four Point Play.csv");
+    std::fs::copy(sample.join("payout_20K_Four_Point_Play.csv"), &payouts).unwrap();
+    // A FINAL standings export: every slate player drafted with his fake
+    // points, and a real field spread across the range our entries reach.
+    let names: Vec<String> = std::fs::read_to_string(contest.join("DKSalaries.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().to_string())
+        .collect();
+    let field: Vec<f64> = (0..600).map(|i| 150.0 + f64::from(i) * 0.25).collect();
+    let standings = contest.join("contest-standings.csv");
+    std::fs::write(&standings, standings_for(&[names], &field)).unwrap();
+
+    let mut args: Vec<String> = ["backtest", "--contests"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(contest.display().to_string());
+    args.extend(["--entries", "5", "--seed", "9", "--json"].map(String::from));
+    args.extend(cfg.flags());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let replay: serde_json::Value = serde_json::from_str(&dfs_ok(root.path(), &args)).unwrap();
+    let c = &replay["contests"][0];
+    let run_id = c["run_id"].as_str().unwrap();
+    assert_eq!(c["slate_id"], "bt-my-contest");
+    assert_eq!(c["real_entries"], 600);
+    // As many baseline lineups as the run selected (up to --entries; its exposure cap may stop it sooner).
+    let entries = c["run"]["entries"].as_u64().unwrap();
+    assert!((1..=5).contains(&entries), "{entries}");
+    assert_eq!(c["projection_optimal"]["entries"], entries);
+
+    // The run's entries score as `dfs runs backtest` scores them.
+    let single: serde_json::Value = serde_json::from_str(&dfs_ok(
+        root.path(),
+        &[
+            "runs",
+            "backtest",
+            run_id,
+            "--standings",
+            standings.to_str().unwrap(),
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(c["run"]["winnings"], single["winnings"]);
+    assert_eq!(c["run"]["roi"], single["realized_roi"]);
+    assert_eq!(
+        c["run"]["mean_finish_percentile"],
+        single["mean_finish_percentile"]
+    );
+
+    // Both portfolios are paid as a full sort of everyone pays them.
+    let prizes = prizes(&payouts);
+    let upload = root
+        .path()
+        .join("runs/bt-my-contest")
+        .join(run_id)
+        .join("optimizer/dk_export.csv");
+    let baseline = root
+        .path()
+        .join("backtests")
+        .join(run_id)
+        .join("projection_optimal.csv");
+    for (file, key) in [(&upload, "run"), (&baseline, "projection_optimal")] {
+        let expected = oracle_winnings(file, &field, &prizes);
+        let got = c[key]["winnings"].as_f64().unwrap();
+        assert!(
+            (got - expected).abs() < 1e-6,
+            "{key}: {got} against {expected}"
+        );
+    }
+    assert!(
+        c["run"]["winnings"].as_f64().unwrap() > 0.0,
+        "the fixture's field lets some entries cash"
+    );
+
+    // The baseline is what `dfs optimize` builds with the same optimizer config.
+    let optimized = root.path().join("optimized.csv");
+    dfs_ok(
+        root.path(),
+        &[
+            "optimize",
+            "--slate",
+            "bt-my-contest",
+            "--lineups",
+            &entries.to_string(),
+            "--optimizer-config",
+            cfg.optimizer.to_str().unwrap(),
+            "--out",
+            optimized.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&optimized).unwrap(),
+        std::fs::read(&baseline).unwrap()
+    );
+
+    // A folder that is not a contest: exit 3, naming what is missing.
+    let empty = root.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dfs(
+        root.path(),
+        &["backtest", "--contests", empty.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no payout table"));
+}
