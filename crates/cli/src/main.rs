@@ -84,6 +84,15 @@ struct BacktestArgs {
     /// Entries to submit in each contest.
     #[arg(long, default_value_t = 20)]
     entries: u32,
+    #[command(flatten)]
+    configs: ConfigFlags,
+    #[arg(long)]
+    json: bool,
+}
+
+/// The stage config files of a run (YAML; defaults where absent).
+#[derive(Debug, Args)]
+struct ConfigFlags {
     #[arg(long)]
     variants_config: Option<PathBuf>,
     #[arg(long)]
@@ -92,8 +101,6 @@ struct BacktestArgs {
     sampler_config: Option<PathBuf>,
     #[arg(long)]
     sim_config: Option<PathBuf>,
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,14 +146,8 @@ struct RunArgs {
     contest: String,
     #[arg(long, default_value_t = 1337)]
     seed: u64,
-    #[arg(long)]
-    variants_config: Option<PathBuf>,
-    #[arg(long)]
-    optimizer_config: Option<PathBuf>,
-    #[arg(long)]
-    sampler_config: Option<PathBuf>,
-    #[arg(long)]
-    sim_config: Option<PathBuf>,
+    #[command(flatten)]
+    configs: ConfigFlags,
     #[arg(long)]
     tag: Option<String>,
     /// Print one JSON object {run_id, artifact_path, metrics_head}.
@@ -383,10 +384,10 @@ fn dispatch(cli: Cli) -> Result<()> {
                 slate: a.slate,
                 contest: a.contest,
                 seed: a.seed,
-                variants_config: a.variants_config,
-                optimizer_config: a.optimizer_config,
-                sampler_config: a.sampler_config,
-                sim_config: a.sim_config,
+                variants_config: a.configs.variants_config,
+                optimizer_config: a.configs.optimizer_config,
+                sampler_config: a.configs.sampler_config,
+                sim_config: a.configs.sim_config,
                 tag: a.tag,
                 entries: None,
             };
@@ -642,10 +643,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             let req = orchestrator::ReplayRequest {
                 contests: a.contests,
                 seed: a.seed,
-                variants_config: a.variants_config,
-                optimizer_config: a.optimizer_config,
-                sampler_config: a.sampler_config,
-                sim_config: a.sim_config,
+                variants_config: a.configs.variants_config,
+                optimizer_config: a.configs.optimizer_config,
+                sampler_config: a.configs.sampler_config,
+                sim_config: a.configs.sim_config,
                 entries: a.entries,
             };
             let bars = progress::Bars::new(!a.json);

@@ -37,34 +37,12 @@ pub struct Backtest {
     pub run_id: String,
     pub standings: String,
     pub contest_id: String,
-    /// Our entries in the upload file.
-    pub entries: u32,
-    /// Real entries with a full lineup: the field ours join.
-    pub real_entries: u64,
-    /// Total entry fees of ours.
-    pub fees: f64,
-    /// What ours won in all.
-    pub winnings: f64,
-    /// `winnings / fees - 1`.
-    pub realized_roi: f64,
-    /// Our entries that won a prize.
-    pub cashed: u32,
-    /// Best place one of ours took (1 = first; ties take the best place they span).
-    pub best_place: u64,
-    /// Mean over our entries of their finish percentile, as the simulator
-    /// counts it: entries above plus half of those tied, over all the other
-    /// entries (0 = first, 1 = last).
-    pub mean_finish_percentile: f64,
+    /// The upload file's entries, scored among the real field.
+    #[serde(flatten)]
+    pub scored: Scored,
     /// The run's simulated ROI (mean and median over its iterations).
     pub simulated_roi_mean: Option<f64>,
     pub simulated_roi_p50: Option<f64>,
-    /// Our players whom no real entry drafted: the standings do not give
-    /// their points, and they count 0.
-    pub unknown_players: Vec<String>,
-    /// Our entries' actual scores.
-    pub ours: ScoreQuantiles,
-    /// The real field's scores.
-    pub field: ScoreQuantiles,
 }
 
 /// Fantasy points to the cent, as DraftKings shows them: sums of a lineup's
@@ -95,19 +73,9 @@ pub fn backtest(home: &Home, req: &BacktestRequest) -> Result<Backtest, Orchestr
         run_id: run.run_id.clone(),
         standings: req.standings.display().to_string(),
         contest_id: run.contest_id.clone(),
-        entries: scored.entries,
-        real_entries: scored.real_entries,
-        fees: scored.fees,
-        winnings: scored.winnings,
-        realized_roi: scored.realized_roi,
-        cashed: scored.cashed,
-        best_place: scored.best_place,
-        mean_finish_percentile: scored.mean_finish_percentile,
+        scored,
         simulated_roi_mean: head.map(|h| h.roi_mean),
         simulated_roi_p50: head.map(|h| h.roi_p50),
-        unknown_players: scored.unknown_players,
-        ours: scored.ours,
-        field: scored.field,
     })
 }
 
@@ -130,17 +98,31 @@ pub(crate) fn read_final_standings(
 
 /// Entries of an upload file, scored among a real contest's field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Scored {
+pub struct Scored {
+    /// Our entries in the upload file.
     pub entries: u32,
+    /// Real entries with a full lineup: the field ours join.
     pub real_entries: u64,
+    /// Total entry fees of ours.
     pub fees: f64,
+    /// What ours won in all.
     pub winnings: f64,
+    /// `winnings / fees - 1`.
     pub realized_roi: f64,
+    /// Our entries that won a prize.
     pub cashed: u32,
+    /// Best place one of ours took (1 = first; ties take the best place they span).
     pub best_place: u64,
+    /// Mean over our entries of their finish percentile, as the simulator
+    /// counts it: entries above plus half of those tied, over all the other
+    /// entries (0 = first, 1 = last).
     pub mean_finish_percentile: f64,
+    /// Our players whom no real entry drafted: the standings do not give
+    /// their points, and they count 0.
     pub unknown_players: Vec<String>,
+    /// Our entries' actual scores.
     pub ours: ScoreQuantiles,
+    /// The real field's scores.
     pub field: ScoreQuantiles,
 }
 
@@ -269,17 +251,17 @@ pub fn backtest_table(b: &Backtest) -> String {
     let _ = writeln!(
         out,
         "entries            {} of ours among {} real",
-        b.entries, b.real_entries
+        b.scored.entries, b.scored.real_entries
     );
     let _ = writeln!(
         out,
         "realized ROI       {} ({:.2} won on {:.2} in fees; {} cashed, best place {}, mean finish percentile {:.3})",
-        pct(b.realized_roi),
-        b.winnings,
-        b.fees,
-        b.cashed,
-        b.best_place,
-        b.mean_finish_percentile
+        pct(b.scored.realized_roi),
+        b.scored.winnings,
+        b.scored.fees,
+        b.scored.cashed,
+        b.scored.best_place,
+        b.scored.mean_finish_percentile
     );
     let sim = |x: Option<f64>| x.map_or("-".to_string(), pct);
     let _ = writeln!(
@@ -291,13 +273,17 @@ pub fn backtest_table(b: &Backtest) -> String {
     let _ = writeln!(
         out,
         "scores             ours median {:.2}, best {:.2}; field median {:.2}, p99 {:.2}, best {:.2}",
-        b.ours.p50, b.ours.max, b.field.p50, b.field.p99, b.field.max
+        b.scored.ours.p50,
+        b.scored.ours.max,
+        b.scored.field.p50,
+        b.scored.field.p99,
+        b.scored.field.max
     );
-    if !b.unknown_players.is_empty() {
+    if !b.scored.unknown_players.is_empty() {
         let _ = writeln!(
             out,
             "unknown            no real entry drafted {} (counted 0)",
-            b.unknown_players.join(", ")
+            b.scored.unknown_players.join(", ")
         );
     }
     out

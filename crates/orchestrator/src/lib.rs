@@ -16,7 +16,7 @@ mod replay;
 mod report;
 mod validate;
 
-pub use backtest::{Backtest, BacktestRequest, backtest, backtest_table};
+pub use backtest::{Backtest, BacktestRequest, Scored, backtest, backtest_table};
 pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
