@@ -178,16 +178,7 @@ impl Home {
         salaries: &Path,
         projections: Option<&Path>,
     ) -> Result<SlateRecord, OrchestratorError> {
-        let record = SlateRecord {
-            id: slate.id.clone(),
-            sport: slate.rules.name.clone(),
-            salaries_path: self.relative(salaries),
-            salaries_sha256: inputs::sha256_file(salaries)?,
-            projections_path: projections.map(|p| self.relative(p)),
-            projections_sha256: projections.map(inputs::sha256_file).transpose()?,
-            players: slate.players.len() as u32,
-            imported_at: now(),
-        };
+        let record = slate_record(&self.root, slate, salaries, projections)?;
         self.registry.put_slate(&record)?;
         write_json(
             &self.root.join("slates").join(&slate.id).join(SLATE_RECORD),
@@ -212,17 +203,7 @@ impl Home {
         contest: &Contest,
         payouts: &Path,
     ) -> Result<ContestRecord, OrchestratorError> {
-        let record = ContestRecord {
-            id: contest.id.clone(),
-            name: contest.name.clone(),
-            payouts_path: self.relative(payouts),
-            payouts_sha256: inputs::sha256_file(payouts)?,
-            entry_fee: contest.entry_fee,
-            field_size: contest.field_size,
-            max_entries: contest.max_entries,
-            prize_pool: contest.prize_pool(),
-            imported_at: now(),
-        };
+        let record = contest_record(&self.root, contest, payouts)?;
         self.registry.put_contest(&record)?;
         write_json(
             &self
@@ -329,13 +310,53 @@ impl Home {
         }
         Ok(record)
     }
+}
 
-    pub(crate) fn relative(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned()
-    }
+/// The registry record of a slate read from `salaries` (and `projections`),
+/// files under `root`: what an import records and a rebuild re-creates.
+pub(crate) fn slate_record(
+    root: &Path,
+    slate: &Slate,
+    salaries: &Path,
+    projections: Option<&Path>,
+) -> Result<SlateRecord, OrchestratorError> {
+    Ok(SlateRecord {
+        id: slate.id.clone(),
+        sport: slate.rules.name.clone(),
+        salaries_path: relative(root, salaries),
+        salaries_sha256: inputs::sha256_file(salaries)?,
+        projections_path: projections.map(|p| relative(root, p)),
+        projections_sha256: projections.map(inputs::sha256_file).transpose()?,
+        players: slate.players.len() as u32,
+        imported_at: now(),
+    })
+}
+
+/// The registry record of a contest read from `payouts`, a file under `root`.
+pub(crate) fn contest_record(
+    root: &Path,
+    contest: &Contest,
+    payouts: &Path,
+) -> Result<ContestRecord, OrchestratorError> {
+    Ok(ContestRecord {
+        id: contest.id.clone(),
+        name: contest.name.clone(),
+        payouts_path: relative(root, payouts),
+        payouts_sha256: inputs::sha256_file(payouts)?,
+        entry_fee: contest.entry_fee,
+        field_size: contest.field_size,
+        max_entries: contest.max_entries,
+        prize_pool: contest.prize_pool(),
+        imported_at: now(),
+    })
+}
+
+/// `path` relative to the data root, as the registry stores it.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// A registry that is missing or empty while the root holds slates, contests

@@ -10,7 +10,9 @@ use schemas::{RunManifest, RunStatus};
 use serde::Serialize;
 
 use crate::OrchestratorError;
-use crate::catalog::{CONTEST_RECORD, Home, SLATE_RECORD, build, now};
+use crate::catalog::{
+    CONTEST_RECORD, Home, SLATE_RECORD, build, contest_record, now, slate_record,
+};
 
 /// Host name of this machine, recorded with a running run beside its pid.
 pub(crate) fn host_name() -> Option<String> {
@@ -26,11 +28,10 @@ pub(crate) fn host_name() -> Option<String> {
 /// lock can be taken. A run that had already renamed its folder into place is
 /// kept as `succeeded` when its folder verifies; any other becomes `failed`
 /// with the reason, and its staging folder is removed. Staging folders with no
-/// live owner and no running row are removed too. Returns the ids it ended.
-pub(crate) fn end_dead_runs(home: &Home) -> Result<Vec<String>, OrchestratorError> {
+/// live owner and no running row are removed too.
+pub(crate) fn end_dead_runs(home: &Home) -> Result<(), OrchestratorError> {
     let runs_dir = home.runs_dir();
     let registry = home.registry();
-    let mut ended = Vec::new();
     for run in registry.running_runs()? {
         let Some(lock) = RunLock::try_acquire(&runs_dir, &run.slate_id, &run.run_id)? else {
             continue; // its owner is alive
@@ -41,10 +42,7 @@ pub(crate) fn end_dead_runs(home: &Home) -> Result<Vec<String>, OrchestratorErro
             _ => "the process that ran it".to_string(),
         };
         let end = if lock.target().is_dir() {
-            match read_manifest(lock.target()).and_then(|m| {
-                verify_artifacts(lock.target(), &m.artifacts)?;
-                Ok(m)
-            }) {
+            match verify_folder(&run) {
                 Ok(manifest) => Ok(manifest.metrics_head),
                 Err(e) => Err(format!(
                     "{owner} ended after writing the run folder, which does not verify: {e}"
@@ -61,8 +59,8 @@ pub(crate) fn end_dead_runs(home: &Home) -> Result<Vec<String>, OrchestratorErro
             Err(reason) => registry.finish_run(&run.run_id, RunEnd::Failed(reason), &now()),
         };
         match result {
-            Ok(()) => ended.push(run.run_id.clone()),
-            Err(registry::RegistryError::RunEnded(_)) => {} // its owner ended it meanwhile
+            // RunEnded: its owner ended it meanwhile.
+            Ok(()) | Err(registry::RegistryError::RunEnded(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -76,7 +74,7 @@ pub(crate) fn end_dead_runs(home: &Home) -> Result<Vec<String>, OrchestratorErro
             }
         }
     }
-    Ok(ended)
+    Ok(())
 }
 
 /// The manifest of a run folder.
@@ -182,12 +180,6 @@ pub struct Rebuild {
 pub fn rebuild_registry(root: &Path, force: bool) -> Result<Rebuild, OrchestratorError> {
     let root = std::path::absolute(root).map_err(|e| pipeline_io::IoError::io(root, e))?;
     let db = root.join(registry::DB_FILE);
-    let sidecars = |base: &Path| -> Vec<PathBuf> {
-        ["-wal", "-shm"]
-            .iter()
-            .map(|s| PathBuf::from(format!("{}{s}", base.display())))
-            .collect()
-    };
     let mut report = Rebuild::default();
     let has_rows = std::fs::metadata(&db).is_ok_and(|m| m.len() > 0)
         && Registry::open(&db).is_ok_and(|r| {
@@ -208,43 +200,47 @@ pub fn rebuild_registry(root: &Path, force: bool) -> Result<Rebuild, Orchestrato
         registry::DB_FILE,
         std::process::id()
     ));
-    for p in std::iter::once(fresh.clone()).chain(sidecars(&fresh)) {
-        let _ = std::fs::remove_file(p);
-    }
+    remove_database(&fresh)?;
     {
         let reg = Registry::open(&fresh)?;
         rebuild_into(&root, &reg, &mut report)?;
     }
-    if db.exists() {
-        if has_rows {
-            let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-            let backup = root.join(format!("{}.{stamp}.bak", registry::DB_FILE));
-            move_file(&db, &backup)?;
-            for (from, to) in sidecars(&db).into_iter().zip(sidecars(&backup)) {
-                if from.exists() {
-                    move_file(&from, &to)?;
-                }
-            }
-            report.previous = Some(backup.display().to_string());
-        } else {
-            for p in std::iter::once(db.clone()).chain(sidecars(&db)) {
-                if p.exists() {
-                    std::fs::remove_file(&p).map_err(|e| pipeline_io::IoError::write(&p, e))?;
-                }
-            }
-        }
+    if has_rows {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let backup = root.join(format!("{}.{stamp}.bak", registry::DB_FILE));
+        move_database(&db, &backup)?;
+        report.previous = Some(backup.display().to_string());
+    } else {
+        remove_database(&db)?;
     }
-    move_file(&fresh, &db)?;
-    for (from, to) in sidecars(&fresh).into_iter().zip(sidecars(&db)) {
-        if from.exists() {
-            move_file(&from, &to)?;
-        }
-    }
+    move_database(&fresh, &db)?;
     Ok(report)
 }
 
-fn move_file(from: &Path, to: &Path) -> Result<(), OrchestratorError> {
-    std::fs::rename(from, to).map_err(|e| pipeline_io::IoError::write(to, e).into())
+/// A SQLite database file and its write-ahead log and shared-memory sidecars.
+fn database_files(base: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| PathBuf::from(format!("{}{suffix}", base.display()));
+    [base.to_path_buf(), with("-wal"), with("-shm")]
+}
+
+/// Moves a database and whichever of its sidecars exist.
+fn move_database(from: &Path, to: &Path) -> Result<(), OrchestratorError> {
+    for (from, to) in database_files(from).iter().zip(database_files(to)) {
+        if from.exists() {
+            std::fs::rename(from, &to).map_err(|e| pipeline_io::IoError::write(&to, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a database and whichever of its sidecars exist.
+fn remove_database(base: &Path) -> Result<(), OrchestratorError> {
+    for p in database_files(base) {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| pipeline_io::IoError::write(&p, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Sorted subfolders of `dir` (none when it does not exist).
@@ -272,16 +268,10 @@ fn rebuild_into(
     reg: &Registry,
     report: &mut Rebuild,
 ) -> Result<(), OrchestratorError> {
-    let relative = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
     for (id, dir) in subfolders(&root.join("slates")) {
         let record = match read_record::<SlateRecord>(&dir.join(SLATE_RECORD)) {
             Some(r) => Ok(r),
-            None => slate_from_inputs(&id, &dir, &relative),
+            None => slate_from_inputs(root, &id, &dir),
         };
         match record {
             Ok(r) => {
@@ -294,7 +284,7 @@ fn rebuild_into(
     for (id, dir) in subfolders(&root.join("contests")) {
         let record = match read_record::<ContestRecord>(&dir.join(CONTEST_RECORD)) {
             Some(r) => Ok(r),
-            None => contest_from_inputs(&id, &dir, &relative),
+            None => contest_from_inputs(root, &id, &dir),
         };
         match record {
             Ok(r) => {
@@ -353,45 +343,21 @@ fn rebuild_into(
     Ok(())
 }
 
-fn slate_from_inputs(
-    id: &str,
-    dir: &Path,
-    relative: &dyn Fn(&Path) -> String,
-) -> Result<SlateRecord, OrchestratorError> {
+/// A slate folder's record from its inputs, when its record file is missing.
+fn slate_from_inputs(root: &Path, id: &str, dir: &Path) -> Result<SlateRecord, OrchestratorError> {
     let salaries = dir.join("DKSalaries.csv");
     let projections = Some(dir.join("Projections.csv")).filter(|p| p.is_file());
     let (slate, _) = build(id, &salaries, projections.as_deref(), None)?;
-    Ok(SlateRecord {
-        id: id.to_string(),
-        sport: slate.rules.name.clone(),
-        salaries_path: relative(&salaries),
-        salaries_sha256: pipeline_io::inputs::sha256_file(&salaries)?,
-        projections_sha256: projections
-            .as_deref()
-            .map(pipeline_io::inputs::sha256_file)
-            .transpose()?,
-        projections_path: projections.as_deref().map(relative),
-        players: slate.players.len() as u32,
-        imported_at: now(),
-    })
+    slate_record(root, &slate, &salaries, projections.as_deref())
 }
 
+/// A contest folder's record from its payout table, when its record file is missing.
 fn contest_from_inputs(
+    root: &Path,
     id: &str,
     dir: &Path,
-    relative: &dyn Fn(&Path) -> String,
 ) -> Result<ContestRecord, OrchestratorError> {
     let payouts = dir.join("payouts.csv");
     let contest = pipeline_io::inputs::read_payouts(&payouts, id, None, None)?;
-    Ok(ContestRecord {
-        id: id.to_string(),
-        name: contest.name.clone(),
-        payouts_path: relative(&payouts),
-        payouts_sha256: pipeline_io::inputs::sha256_file(&payouts)?,
-        entry_fee: contest.entry_fee,
-        field_size: contest.field_size,
-        max_entries: contest.max_entries,
-        prize_pool: contest.prize_pool(),
-        imported_at: now(),
-    })
+    contest_record(root, &contest, &payouts)
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::IoError;
-use crate::inputs::open::utf8;
-use crate::inputs::{FileRole, PathScope, read_input};
+use crate::inputs::open::read_text;
+use crate::inputs::{FileRole, PathScope};
 
 /// Reads a YAML config; unknown keys are errors that name the key and the file.
 pub fn read_config<T: DeserializeOwned>(path: &Path) -> Result<T, IoError> {
@@ -16,8 +16,7 @@ pub fn read_config<T: DeserializeOwned>(path: &Path) -> Result<T, IoError> {
 /// [`read_config`] for a file that must lie within `scope` (the HTTP server's data
 /// root); see [`crate::inputs::read_input`].
 pub fn read_config_in<T: DeserializeOwned>(path: &Path, scope: &PathScope) -> Result<T, IoError> {
-    let bytes = read_input(path, FileRole::Config, scope)?;
-    parse_config(path, &utf8(path, FileRole::Config, bytes)?)
+    parse_config(path, &read_text(path, FileRole::Config, scope)?)
 }
 
 /// Parses YAML config text; `path` is only used in errors. An empty document means defaults.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemas::CorrelationTable;
 
-use super::open::{FileRole, PathScope, read_input, utf8};
+use super::open::{FileRole, PathScope, read_text};
 use crate::IoError;
 
 /// The tables shipped in `configs/correlations/`, embedded so that the binary
@@ -30,8 +30,7 @@ pub fn load_correlations(path: impl AsRef<Path>) -> Result<CorrelationTable, IoE
 /// [`load_correlations`] for a file that must lie within `scope` (the HTTP server's
 /// data root); see [`super::read_input`].
 pub fn load_correlations_in(path: &Path, scope: &PathScope) -> Result<CorrelationTable, IoError> {
-    let bytes = read_input(path, FileRole::Correlations, scope)?;
-    parse_correlations(path, &utf8(path, FileRole::Correlations, bytes)?)
+    parse_correlations(path, &read_text(path, FileRole::Correlations, scope)?)
 }
 
 /// Parses correlation table YAML; `path` is only used in errors.

@@ -206,9 +206,10 @@ fn check_size(path: &Path, role: FileRole, len: u64) -> Result<(), IoError> {
     ))
 }
 
-/// The bytes of a text input (YAML, upload CSV) as UTF-8; the error names the file
-/// and its role, not the bytes.
-pub(crate) fn utf8(path: &Path, role: FileRole, bytes: Vec<u8>) -> Result<String, IoError> {
+/// [`read_input`] of a text input (YAML, upload CSV), decoded as UTF-8; the
+/// error names the file and the offset of the first bad byte, not the bytes.
+pub(crate) fn read_text(path: &Path, role: FileRole, scope: &PathScope) -> Result<String, IoError> {
+    let bytes = read_input(path, role, scope)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         IoError::file(
             path,

@@ -7,7 +7,7 @@ use std::path::Path;
 use schemas::SportRules;
 
 use super::SalaryFile;
-use super::open::{FileRole, PathScope, read_input, utf8};
+use super::open::{FileRole, PathScope, read_text};
 use crate::IoError;
 
 /// The sport files shipped in `configs/sports/`, embedded so that the binary
@@ -42,8 +42,10 @@ const ALIASES: &[(&str, &str)] = &[
 /// Reads and validates sport rules from a YAML file.
 pub fn load_sport_rules(path: impl AsRef<Path>) -> Result<SportRules, IoError> {
     let path = path.as_ref();
-    let bytes = read_input(path, FileRole::SportRules, &PathScope::Anywhere)?;
-    parse_sport_rules(path, &utf8(path, FileRole::SportRules, bytes)?)
+    parse_sport_rules(
+        path,
+        &read_text(path, FileRole::SportRules, &PathScope::Anywhere)?,
+    )
 }
 
 fn parse_sport_rules(path: &Path, text: &str) -> Result<SportRules, IoError> {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::open::{FileRole, PathScope, read_input, utf8};
+use super::open::{FileRole, PathScope, read_text};
 use crate::IoError;
 
 /// One entry of an upload file: the DraftKings id in each slot, in slot order.
@@ -16,8 +16,7 @@ pub type UploadEntry = Vec<i64>;
 /// Errors name the file, the 1-based row and the slot.
 pub fn read_dk_upload(path: impl AsRef<Path>) -> Result<Vec<UploadEntry>, IoError> {
     let path = path.as_ref();
-    let bytes = read_input(path, FileRole::Upload, &PathScope::Anywhere)?;
-    let text = utf8(path, FileRole::Upload, bytes)?;
+    let text = read_text(path, FileRole::Upload, &PathScope::Anywhere)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -3,14 +3,13 @@
 //! operating system drops when the owner dies, and renamed into place whole.
 
 use std::fs::{self, File};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use schemas::ArtifactFile;
-use sha2::{Digest, Sha256};
 
 use crate::IoError;
+use crate::inputs::sha256_file;
 
 /// Per-process counter that makes temporary names unique between threads.
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -258,11 +257,13 @@ pub fn hash_artifacts(dir: &Path, skip: &str) -> Result<Vec<ArtifactFile>, IoErr
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
-            let (size, sha256) = hash_file(&path)?;
+            let size = fs::metadata(&path)
+                .map_err(|e| IoError::io(&path, e))?
+                .len();
             Ok(ArtifactFile {
+                sha256: sha256_file(&path)?,
                 path: rel,
                 size,
-                sha256,
             })
         })
         .collect()
@@ -294,7 +295,7 @@ pub fn verify_artifacts(dir: &Path, artifacts: &[ArtifactFile]) -> Result<(), Io
                 ),
             ));
         }
-        let (_, sha256) = hash_file(&path)?;
+        let sha256 = sha256_file(&path)?;
         if sha256 != a.sha256 {
             return Err(IoError::file(
                 &path,
@@ -325,27 +326,6 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), IoError> {
         }
     }
     Ok(())
-}
-
-fn hash_file(path: &Path) -> Result<(u64, String), IoError> {
-    let mut file = File::open(path).map_err(|e| IoError::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf).map_err(|e| IoError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((size, hex))
 }
 
 #[cfg(test)]
