@@ -1,10 +1,11 @@
-//! Weight calibration: nudge draw weights until sampled ownership matches projected.
+//! Weight calibration: nudge draw weights until sampled ownership matches the target.
 
 use schemas::StageContext;
 
 use crate::field::ownership_mae;
 use crate::pool::Pool;
 use crate::sample::{Plan, pilot};
+use crate::strength::{self, Target};
 use crate::{FieldSamplerError, STAGE};
 
 /// Entrants drawn per calibration round. Fixed rather than tied to the field
@@ -26,20 +27,23 @@ const MIN_WEIGHT: f64 = 1e-12;
 /// Calibrated weights and how calibration went.
 #[derive(Debug)]
 pub(crate) struct Calibration {
+    /// The ownership calibrated to in the last round.
+    pub target: Target,
     /// Draw weight per slate player (0 for players never drawn).
     pub weights: Vec<f64>,
     /// Ownership MAE (points) of each round's pilot, measured before its update.
     pub mae_by_round: Vec<f64>,
 }
 
-/// Starting weights: projected ownership for drawable players, 0 otherwise.
-pub(crate) fn initial_weights(pool: &Pool<'_>) -> Vec<f64> {
+/// Starting weights: the target ownership for drawable players, 0 otherwise.
+pub(crate) fn initial_weights(pool: &Pool<'_>, target: &[f64]) -> Vec<f64> {
     pool.slate
         .players
         .iter()
-        .map(|p| {
-            if p.projection > 0.0 && p.ownership > 0.0 {
-                p.ownership
+        .zip(target)
+        .map(|(p, &t)| {
+            if p.projection > 0.0 && t > 0.0 {
+                t
             } else {
                 0.0
             }
@@ -50,6 +54,9 @@ pub(crate) fn initial_weights(pool: &Pool<'_>) -> Vec<f64> {
 /// The final field's sharp entrants, which calibration takes as given.
 #[derive(Debug)]
 pub(crate) struct Fixed<'a> {
+    /// The mean lineup projection the field should reach (`field_strength`),
+    /// or `None` to calibrate to projected ownership as given.
+    pub goal: Option<f64>,
     /// Entrants of the final field holding each player among the sharp lineups.
     pub sharp_counts: &'a [u64],
     /// Casual entrants of the final field.
@@ -69,7 +76,15 @@ pub(crate) fn calibrate(
     ctx: &StageContext<'_>,
 ) -> Result<Calibration, FieldSamplerError> {
     let players = &pool.slate.players;
-    let mut weights = initial_weights(pool);
+    let slate = pool.slate;
+    // Integral control of the strength: the goal the target is tilted to
+    // moves by what each pilot missed.
+    let mut aim = fixed.goal;
+    let mut target = match aim {
+        Some(g) => strength::tilted_to(slate, g).0,
+        None => strength::projected(slate),
+    };
+    let mut weights = initial_weights(pool, &target.ownership);
     let mut mae_by_round = Vec::with_capacity(rounds as usize);
     let field = fixed.field.max(1) as f64;
     for round in 0..rounds {
@@ -88,7 +103,7 @@ pub(crate) fn calibrate(
             .map(|(&c, &s)| s as f64 + c as f64 * casual)
             .collect();
         let counts: Vec<u64> = expected.iter().map(|e| e.round() as u64).collect();
-        let mae = ownership_mae(pool.slate, &counts, field);
+        let mae = ownership_mae(&target.ownership, &counts, field);
         mae_by_round.push(mae);
         ctx.info(
             STAGE,
@@ -99,17 +114,26 @@ pub(crate) fn calibrate(
             ),
             &[],
         );
-        for ((w, p), &e) in weights.iter_mut().zip(players).zip(&expected) {
+        for ((w, &t), &e) in weights.iter_mut().zip(&target.ownership).zip(&expected) {
             if *w <= 0.0 {
                 continue;
             }
             let sampled = e / field;
             let factor = if sampled > 0.0 {
-                (p.ownership / sampled).powf(ALPHA)
+                (t / sampled).powf(ALPHA)
             } else {
                 MAX_FACTOR
             };
             *w *= factor.clamp(1.0 / MAX_FACTOR, MAX_FACTOR);
+        }
+        if let (Some(goal), Some(a)) = (fixed.goal, aim.as_mut()) {
+            let reached: f64 = players
+                .iter()
+                .zip(&expected)
+                .map(|(p, &e)| p.projection * e / field)
+                .sum();
+            *a += goal - reached;
+            target = strength::tilted_to(slate, *a).0;
         }
         // Sampling is scale-free; keep weights in a comfortable range for many rounds.
         let top = weights.iter().copied().fold(0.0, f64::max);
@@ -121,6 +145,7 @@ pub(crate) fn calibrate(
         }
     }
     Ok(Calibration {
+        target,
         weights,
         mae_by_round,
     })

@@ -10,17 +10,16 @@ use crate::sample::Sampled;
 /// Width of a salary histogram bin, in dollars.
 pub const SALARY_BIN: u32 = 500;
 
-/// Mean absolute error, in points (0..100), of sampled against projected
-/// ownership over the players with projected ownership above 0 (players
-/// projected at 0 are never drawn, so they would only dilute the figure).
-pub(crate) fn ownership_mae(slate: &Slate, counts: &[u64], entrants: f64) -> f64 {
-    let (sum, n) = slate
-        .players
+/// Mean absolute error, in points (0..100), of sampled against target
+/// ownership over the players with a target above 0 (players targeted at 0
+/// are never drawn, so they would only dilute the figure).
+pub(crate) fn ownership_mae(target: &[f64], counts: &[u64], entrants: f64) -> f64 {
+    let (sum, n) = target
         .iter()
         .zip(counts)
-        .filter(|(p, _)| p.ownership > 0.0)
-        .fold((0.0, 0u32), |(sum, n), (p, &c)| {
-            (sum + (p.ownership - c as f64 / entrants).abs(), n + 1)
+        .filter(|(t, _)| **t > 0.0)
+        .fold((0.0, 0u32), |(sum, n), (&t, &c)| {
+            (sum + (t - c as f64 / entrants).abs(), n + 1)
         });
     if n == 0 {
         0.0
@@ -31,9 +30,13 @@ pub(crate) fn ownership_mae(slate: &Slate, counts: &[u64], entrants: f64) -> f64
 
 /// What the output needs besides the field itself.
 #[derive(Debug)]
-pub(crate) struct Summary {
+pub(crate) struct Summary<'a> {
     pub calibration_rounds: u32,
     pub cap: u32,
+    /// Ownership per slate player the field was calibrated to.
+    pub target: &'a [f64],
+    /// Base projection of the sampler's best lineup.
+    pub best: f64,
 }
 
 /// Builds the output: one row per unique lineup (identity = sorted player set,
@@ -42,7 +45,7 @@ pub(crate) struct Summary {
 pub(crate) fn build_output(
     slate: &Slate,
     field: &Sampled,
-    summary: &Summary,
+    summary: &Summary<'_>,
 ) -> FieldSamplerOutput {
     let n = field.len();
     let keys: Vec<Vec<u32>> = field
@@ -74,10 +77,12 @@ pub(crate) fn build_output(
         .players
         .iter()
         .zip(&counts)
-        .map(|(p, &c)| OwnershipRow {
+        .zip(summary.target)
+        .map(|((p, &c), &target)| OwnershipRow {
             player_id: p.dk_id,
             name: p.name.clone(),
             projected: p.ownership,
+            target,
             sampled: c as f64 / size,
         })
         .collect();
@@ -86,7 +91,14 @@ pub(crate) fn build_output(
     let telemetry = FieldTelemetry {
         duplication: dup,
         sharp_share: field.sharp as f64 / size,
-        ownership_mae: ownership_mae(slate, &counts, size),
+        ownership_mae: ownership_mae(summary.target, &counts, size),
+        best_lineup_projection: summary.best,
+        mean_lineup_projection: slate
+            .players
+            .iter()
+            .zip(&counts)
+            .map(|(p, &c)| p.projection * c as f64 / size)
+            .sum(),
         calibration_rounds: summary.calibration_rounds,
         rejection_rate: field.rejected as f64 / size,
         ownership,

@@ -33,6 +33,7 @@ mod field;
 mod pool;
 mod sample;
 mod stack;
+mod strength;
 
 use schemas::{
     Diagnostics, FieldSamplerConfig, FieldSamplerOutput, Slate, Stage, StageContext, StageError,
@@ -119,6 +120,7 @@ impl FieldSampler {
 
         let pool = Pool::new(slate, floor, stack::anchor_slots(slate, config))?;
         let plan = plan(&pool, config, &mut diagnostics);
+        let goal = strength::goal(plan.best, config.field_strength, &mut diagnostics);
         let rounds = config.calibration_rounds;
         ctx.progress.start(
             STAGE,
@@ -131,6 +133,7 @@ impl FieldSampler {
             &pool,
             &plan,
             &calibrate::Fixed {
+                goal,
                 sharp_counts: &sharp_counts,
                 casual: u64::from(field_size) - n_sharp,
                 field: u64::from(field_size),
@@ -151,6 +154,8 @@ impl FieldSampler {
             &Summary {
                 calibration_rounds: rounds,
                 cap,
+                target: &calibration.target.ownership,
+                best: plan.best.unwrap_or(0.0),
             },
         );
 
@@ -166,6 +171,18 @@ impl FieldSampler {
         diagnostics.count("unique_lineups", t.duplication.unique_lineups as f64);
         diagnostics.count("salary_floor", f64::from(floor));
         diagnostics.count("projection_floor_points", plan.min_proj);
+        diagnostics.count("ownership_tilt", calibration.target.tilt);
+        if let Some(g) = goal {
+            let reached = t.mean_lineup_projection;
+            if (reached - g).abs() > 0.01 * g {
+                diagnostics.warn(format!(
+                    "field_strength: the field's mean lineup projection is {reached:.2}, \
+                     the goal {g:.2} (floors, salary and slots bound what casual entrants \
+                     can reach)"
+                ));
+            }
+        }
+        diagnostics.count("mean_lineup_projection", t.mean_lineup_projection);
         diagnostics.count("sharp_entrants", field.sharp as f64);
         diagnostics.count("sharp_repaired", field.sharp_repaired as f64);
         diagnostics.count("sharp_fallbacks", field.sharp_fallbacks as f64);
@@ -182,9 +199,26 @@ impl FieldSampler {
     }
 }
 
+/// The base projection of the slate's best lineup under DraftKings' rules
+/// alone (no user's rules: the field does not share them), by the exact
+/// optimizer; the sharp entrants' search when the optimizer finds none.
+fn best_projection(pool: &Pool<'_>, diagnostics: &mut Diagnostics) -> Option<f64> {
+    let slate = pool.slate;
+    let points: Vec<f64> = slate.players.iter().map(|p| p.projection).collect();
+    match optimizer::solve(slate, &points, &optimizer::SolveRules::default(), &[]) {
+        Ok(Some(s)) => return Some(s.score),
+        Ok(None) => {}
+        Err(e) => diagnostics.warn(format!("best lineup: {e}")),
+    }
+    let mut scratch = Scratch::new(pool);
+    scratch.values.copy_from_slice(&points);
+    pool.build_sharp(pool.floor, None, &mut scratch)
+        .1
+        .map(|l| pool.projection(&l.players))
+}
+
 /// Resolves the config against the slate: the tight salary floor and the
-/// projection floor (a share of the best lineup for the base projection, built
-/// by the same search sharp entrants use).
+/// projection floor (a share of the best lineup's base projection).
 fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnostics) -> Plan {
     let unit = |x: f64, key: &str, diagnostics: &mut Diagnostics| {
         if x.is_finite() && (0.0..=1.0).contains(&x) {
@@ -200,14 +234,7 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         }
     };
     let projection_floor = unit(config.projection_floor, "projection_floor", diagnostics);
-    let mut scratch = Scratch::new(pool);
-    for (v, p) in scratch.values.iter_mut().zip(&pool.slate.players) {
-        *v = p.projection;
-    }
-    let best = pool
-        .build_sharp(pool.floor, None, &mut scratch)
-        .1
-        .map(|l| pool.projection(&l.players));
+    let best = best_projection(pool, diagnostics);
     if best.is_none() && projection_floor > 0.0 {
         diagnostics.warn("no base-projection lineup could be built; projection_floor is off");
     }
@@ -248,5 +275,6 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
             .saturating_sub(config.tight_salary_left)
             .max(pool.floor),
         min_proj: best.map_or(0.0, |b| projection_floor * b),
+        best,
     }
 }

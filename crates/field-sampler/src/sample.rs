@@ -44,6 +44,8 @@ pub(crate) struct Plan {
     pub tight_floor: u32,
     /// Least base projection of a casual lineup.
     pub min_proj: f64,
+    /// Base projection of the best lineup the sharp search finds for the base projection.
+    pub best: Option<f64>,
     /// Stacking habits of casual entrants.
     pub stacks: StackPlan,
 }

@@ -358,3 +358,57 @@ fn sharp_builds_that_break_a_roster_rule_are_repaired_not_redrawn() {
     }
     assert!(sevens > 1_000, "{sevens} of 2,000 hold seven");
 }
+
+#[test]
+fn field_strength_moves_the_field_and_says_when_it_falls_short() {
+    let slate = common::slate(11, 5, 12);
+    let roster = slate.rules.slots.len() as f64;
+    let sample = |strength: Option<f64>| {
+        let config = FieldSamplerConfig {
+            field_strength: strength,
+            ..config(6)
+        };
+        FieldSampler
+            .run(
+                FieldInput {
+                    slate: &slate,
+                    field_size: 8_000,
+                },
+                &config,
+                &StageContext::quiet(3),
+            )
+            .expect("the field samples")
+    };
+    let (plain, _) = sample(None);
+    let t = &plain.telemetry;
+    // Without a strength the target is the projected ownership itself.
+    assert!(t.ownership.iter().all(|r| r.target == r.projected));
+    let best = t.best_lineup_projection;
+    // No lineup of the field beats the best lineup.
+    let strongest = plain.entrants.iter().map(|e| e.proj).fold(0.0, f64::max);
+    assert!(
+        best > 0.0 && strongest <= best + 1e-9,
+        "{strongest} > {best}"
+    );
+    let mut last = t.mean_lineup_projection / best;
+    for step in [0.01, 0.025] {
+        let goal = t.mean_lineup_projection / best + step;
+        let (out, diag) = sample(Some(goal));
+        let u = &out.telemetry;
+        let target_sum: f64 = u.ownership.iter().map(|r| r.target).sum();
+        assert!((target_sum - roster).abs() < 1e-9, "{target_sum}");
+        let ratio = u.mean_lineup_projection / u.best_lineup_projection;
+        eprintln!("goal {goal:.4}: field at {ratio:.4}");
+        // A stronger goal makes a stronger field ...
+        assert!(ratio > last, "{ratio} <= {last}");
+        last = ratio;
+        // ... and a goal missed by more than 1% is reported.
+        let warned = diag.warnings.iter().any(|w| w.contains("field_strength"));
+        assert_eq!(
+            warned,
+            (ratio - goal).abs() > 0.01 * goal,
+            "{:?}",
+            diag.warnings
+        );
+    }
+}

@@ -352,6 +352,24 @@ impl CopulaModel {
         0.0
     }
 
+    /// The same model with duds: each drawn player scores, with probability
+    /// `rate`, uniformly between 0 and [`DUD_SHARE`] of his mean (the lowest
+    /// quantiles, so a dud stays in the copula's order), and otherwise from the
+    /// marginal rescaled so that his mean and std dev are unchanged. Real box
+    /// scores hold such games (a player sits late, leaves hurt, or is
+    /// benched in a blowout) far more often than a log-normal says.
+    pub fn with_dud_rate(mut self, slate: &Slate, marginal: Marginal, rate: f64) -> Self {
+        if rate > 0.0 {
+            let mut values = Vec::with_capacity(self.drawn.len() * TABLE_POINTS);
+            for &i in &self.drawn {
+                let p = &slate.players[i as usize];
+                table_row(marginal, p.projection, p.std_dev, rate, &mut values);
+            }
+            self.transform = Transform::Table(values);
+        }
+        self
+    }
+
     /// Number of players drawn through the copula (projection and std dev > 0).
     pub fn drawn_players(&self) -> usize {
         self.drawn.len()
@@ -382,7 +400,6 @@ fn build_transform(slate: &Slate, drawn: &[u32], marginal: Marginal) -> Transfor
         let p = &slate.players[i as usize];
         (p.projection, p.std_dev)
     });
-    let grid = |k: usize| -Z_MAX + 2.0 * Z_MAX * k as f64 / (TABLE_POINTS - 1) as f64;
     match marginal {
         Marginal::Lognormal => Transform::LogNormal(
             params
@@ -392,42 +409,88 @@ fn build_transform(slate: &Slate, drawn: &[u32], marginal: Marginal) -> Transfor
                 })
                 .collect(),
         ),
-        Marginal::Gamma => {
+        Marginal::Gamma | Marginal::Normal => {
             let mut values = Vec::with_capacity(drawn.len() * TABLE_POINTS);
             for (m, sd) in params {
-                let shape = (m / sd).powi(2);
-                let scale = sd * sd / m;
-                let mut lo = 0.0;
-                for k in 0..TABLE_POINTS {
-                    let z = grid(k);
-                    let (p, q) = norm_cdf_pair(z);
-                    let x = gamma_quantile(shape, p, q, z, lo);
-                    lo = x;
-                    values.push((x * scale) as f32);
-                }
+                table_row(marginal, m, sd, 0.0, &mut values);
             }
             Transform::Table(values)
         }
-        Marginal::Normal => {
-            let mut values = Vec::with_capacity(drawn.len() * TABLE_POINTS);
-            for (m, sd) in params {
+    }
+}
+
+/// The z of the quantile grid's point `k`.
+fn grid(k: usize) -> f64 {
+    -Z_MAX + 2.0 * Z_MAX * k as f64 / (TABLE_POINTS - 1) as f64
+}
+
+/// Share of a player's mean below which a dud scores: a dud scores uniformly
+/// in `[0, DUD_SHARE x mean]` (he sat, left hurt, or barely played).
+pub const DUD_SHARE: f64 = 0.15;
+
+/// Appends one player's `TABLE_POINTS` quantiles: with probability `dud` a
+/// dud (uniform in `[0, DUD_SHARE x m]`, the lowest quantiles), otherwise
+/// `marginal` with the mean and std dev that keep the whole mixture at mean
+/// `m` and std dev `sd`.
+fn table_row(marginal: Marginal, m: f64, sd: f64, dud: f64, values: &mut Vec<f32>) {
+    let top = DUD_SHARE * m;
+    // The rest of the mixture: E[X] and E[X^2] less the dud's part.
+    let (m, sd) = if dud > 0.0 {
+        let rest_mean = (m - dud * top / 2.0) / (1.0 - dud);
+        let second = (m * m + sd * sd - dud * top * top / 3.0) / (1.0 - dud);
+        (rest_mean, (second - rest_mean * rest_mean).max(0.0).sqrt())
+    } else {
+        (m, sd)
+    };
+    let mut lo = 0.0;
+    for k in 0..TABLE_POINTS {
+        let z = grid(k);
+        let (u, v) = norm_cdf_pair(z);
+        if u < dud {
+            values.push((top * u / dud) as f32);
+            continue;
+        }
+        // The rest's own probabilities, in whichever tail keeps precision.
+        let (u, v) = if dud > 0.0 {
+            ((u - dud) / (1.0 - dud), v / (1.0 - dud))
+        } else {
+            (u, v)
+        };
+        let z = if dud > 0.0 {
+            if u < 0.5 {
+                norm_quantile(u)
+            } else {
+                -norm_quantile(v)
+            }
+        } else {
+            z
+        };
+        let x = match marginal {
+            Marginal::Lognormal => {
+                let s2 = (sd / m).powi(2).ln_1p();
+                (m.ln() - s2 / 2.0 + s2.sqrt() * z).exp()
+            }
+            Marginal::Gamma => {
+                let shape = (m / sd).powi(2);
+                let scale = sd * sd / m;
+                let x = gamma_quantile(shape, u, v, z, lo);
+                lo = x;
+                x * scale
+            }
+            Marginal::Normal => {
                 // Normal(m, sd) truncated at 0: the quantile of u = Φ(z) is
                 // m + sd Φ⁻¹(Φ(a) + u (1 - Φ(a))), a = -m / sd, written with
                 // whichever tail keeps its precision.
                 let (pa, qa) = norm_cdf_pair(-m / sd);
-                for k in 0..TABLE_POINTS {
-                    let z = grid(k);
-                    let (u, v) = norm_cdf_pair(z);
-                    let w = if z < 0.0 {
-                        norm_quantile(pa + u * qa)
-                    } else {
-                        -norm_quantile(v * qa)
-                    };
-                    values.push((m + sd * w).max(0.0) as f32);
-                }
+                let w = if z < 0.0 {
+                    norm_quantile(pa + u * qa)
+                } else {
+                    -norm_quantile(v * qa)
+                };
+                (m + sd * w).max(0.0)
             }
-            Transform::Table(values)
-        }
+        };
+        values.push(x as f32);
     }
 }
 

@@ -404,6 +404,14 @@ struct PortfolioTally {
     winnings: Vec<f64>,
     baseline: Vec<f64>,
     hist: Vec<u64>,
+    /// `PERCENTILE_BINS` counts per chosen entry (in `picked` order), flattened.
+    entry_hist: Vec<u64>,
+    /// Entry-iterations that won a prize.
+    cashed: u64,
+    /// Entry-iterations finished in the top 1% of the contest's entries.
+    top1: u64,
+    /// Sum of the entries' finish percentiles over entry-iterations.
+    percentile_sum: f64,
     /// Iterations whose whole paid part was paid out and checked.
     audits: u32,
     /// Largest gap found between the prizes paid to every entrant and the prizes on offer.
@@ -420,6 +428,21 @@ fn lane_desc(scores: &[crate::score::Lanes], lane: usize, out: &mut Vec<f32>) {
     out.clear();
     out.extend(scores.iter().map(|s| s[lane]));
     out.sort_unstable_by(|a, b| b.total_cmp(a));
+}
+
+/// Column `lane` of `scores`, best first, into `out`, and in `order` which
+/// row each of them is (ties in row order, so the result is deterministic).
+fn lane_desc_rows(
+    scores: &[crate::score::Lanes],
+    lane: usize,
+    order: &mut Vec<usize>,
+    out: &mut Vec<f32>,
+) {
+    order.clear();
+    order.extend(0..scores.len());
+    order.sort_by(|&a, &b| scores[b][lane].total_cmp(&scores[a][lane]));
+    out.clear();
+    out.extend(order.iter().map(|&r| scores[r][lane]));
 }
 
 /// Pass B over one chunk: the field plus our chosen entries (and, apart, the
@@ -439,9 +462,11 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         winnings: Vec::with_capacity(range.len()),
         baseline: Vec::with_capacity(range.len()),
         hist: vec![0; PERCENTILE_BINS],
+        entry_hist: vec![0; picked.len() * PERCENTILE_BINS],
         ..PortfolioTally::default()
     };
     let contest_entries = prep.field_total + picked.len() as u64;
+    let top1_places = 0.01 * contest_entries as f64;
     let paid_out = prep.ladder.span_total(0, contest_entries as usize);
     let mut points = vec![0.0f32; prep.players];
     let mut batch = PointsBatch::new(prep.players);
@@ -454,13 +479,15 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
     let mut placed = Vec::with_capacity(picked.len());
     let mut ranks = FieldRanks::default();
     let ours_n = picked.len();
+    // Per lane: which of our entries each of the lane's sorted scores is.
+    let mut rows: Vec<Vec<usize>> = (0..LANES).map(|_| Vec::with_capacity(ours_n)).collect();
     for its in batches(range) {
         draw_batch(model, seed, its.clone(), &mut points, &mut batch);
         picked.score(&batch, &mut ours_lanes);
         baseline.score(&batch, &mut theirs_lanes);
         let queries = &mut queries[..batch.live()];
         for (lane, q) in queries.iter_mut().enumerate() {
-            lane_desc(&ours_lanes, lane, q);
+            lane_desc_rows(&ours_lanes, lane, &mut rows[lane], q);
             lane_desc(&theirs_lanes, lane, &mut theirs);
             q.extend_from_slice(&theirs);
         }
@@ -470,10 +497,15 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             let lane_ranks = ranks.ranks(lane);
             pay_ours(&lane_ranks[..ours_n], &prep.ladder, ours, &mut placed);
             let mut won = 0.0;
-            for &(better, tied, payout) in &placed {
+            for (&(better, tied, payout), &row) in placed.iter().zip(&rows[lane]) {
                 won += payout;
                 let pct = (better as f64 + (tied - 1) as f64 / 2.0) / others;
-                tally.hist[bin_of(pct)] += 1;
+                let bin = bin_of(pct);
+                tally.hist[bin] += 1;
+                tally.entry_hist[row * PERCENTILE_BINS + bin] += 1;
+                tally.cashed += u64::from(payout > 0.0);
+                tally.top1 += u64::from((better as f64) < top1_places);
+                tally.percentile_sum += pct;
             }
             tally.winnings.push(won);
             if it % AUDIT_EVERY == 0 {
@@ -619,6 +651,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     ctx.progress.start(NAME, u64::from(iterations));
     let mut portfolio = PortfolioTally {
         hist: vec![0; PERCENTILE_BINS],
+        entry_hist: vec![0; picked.len() * PERCENTILE_BINS],
         ..PortfolioTally::default()
     };
     let (picked_table, baseline_table) = (prep.cands.rows(&picked), prep.cands.rows(&baseline));
@@ -643,6 +676,12 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
             for (a, b) in portfolio.hist.iter_mut().zip(part.hist) {
                 *a += b;
             }
+            for (a, b) in portfolio.entry_hist.iter_mut().zip(part.entry_hist) {
+                *a += b;
+            }
+            portfolio.cashed += part.cashed;
+            portfolio.top1 += part.top1;
+            portfolio.percentile_sum += part.percentile_sum;
         },
     )?;
 
@@ -696,6 +735,12 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     .into_iter()
     .map(|(k, q)| (k.to_string(), quantile(&portfolio.hist, q)))
     .collect();
+    let entry_iterations = (f64::from(entries) * iters).max(1.0);
+    let entry_finish_deciles = portfolio
+        .entry_hist
+        .chunks_exact(PERCENTILE_BINS)
+        .map(|hist| std::array::from_fn(|d| quantile(hist, (d + 1) as f64 / 10.0)))
+        .collect();
 
     let metrics = PortfolioMetrics {
         roi_mean,
@@ -703,6 +748,10 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         dup_p95,
         profit_probability,
         finish_percentiles,
+        finish_percentile_mean: portfolio.percentile_sum / entry_iterations,
+        cash_rate: portfolio.cashed as f64 / entry_iterations,
+        top1_rate: portfolio.top1 as f64 / entry_iterations,
+        entry_finish_deciles,
         dup_bins,
         field_roi_mean,
         prize_pool: input.contest.prize_pool(),
@@ -718,6 +767,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
             roi_p50: base_p50,
             profit_probability: base_profit,
             shared_entries: baseline.iter().filter(|j| picked.contains(j)).count() as u32,
+            lineups: baseline.iter().map(|&j| results[j].lineup_id).collect(),
         },
     };
     let selected = picked.iter().map(|&j| results[j].lineup_id).collect();

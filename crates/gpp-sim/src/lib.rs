@@ -88,7 +88,7 @@ use schemas::{
     SimConfig, SimOutput, Slate, Stage, StageContext, StageError,
 };
 
-pub use copula::{CopulaModel, Repair, TABLE_POINTS, Z_MAX};
+pub use copula::{CopulaModel, DUD_SHARE, Repair, TABLE_POINTS, Z_MAX};
 pub use engine::{AUDIT_EVERY, CHUNK, portfolio_seed, simulate};
 pub use error::SimError;
 pub use histogram::PERCENTILE_BINS;
@@ -148,6 +148,46 @@ pub fn blend_means(slate: &Slate, weight: f64) -> Slate {
     out
 }
 
+/// The slate with each player's std dev replaced by the spread the simulator
+/// draws with: `sqrt((floor x mean)^2 + (scale x std dev)^2)`, where `mean` is
+/// the slate's mean projection over players projected above 0 (captain rows
+/// left out). A player projected at 0 keeps his std dev (he is not drawn), and
+/// a captain row keeps its multiple of its base row's spread. See
+/// [`SimConfig::std_dev_floor`].
+pub fn spread_std_devs(slate: &Slate, floor: f64, scale: f64) -> Slate {
+    let base: Vec<&schemas::Player> = slate
+        .players
+        .iter()
+        .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
+        .collect();
+    let mean = if base.is_empty() {
+        0.0
+    } else {
+        base.iter().map(|p| p.projection).sum::<f64>() / base.len() as f64
+    };
+    let least = floor * mean;
+    let spread = |p: &schemas::Player| {
+        if p.projection > 0.0 {
+            least.hypot(scale * p.std_dev)
+        } else {
+            p.std_dev
+        }
+    };
+    let mut out = slate.clone();
+    for (i, p) in out.players.iter_mut().enumerate() {
+        p.std_dev = match p.captain_of {
+            Some(b) => match slate.players.get(b as usize) {
+                Some(base) if base.std_dev > 0.0 => {
+                    slate.players[i].std_dev * spread(base) / base.std_dev
+                }
+                _ => spread(&slate.players[i]),
+            },
+            None => spread(&slate.players[i]),
+        };
+    }
+    out
+}
+
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
 
@@ -200,6 +240,14 @@ impl Stage for GppSim {
             )
             .into());
         }
+        let (floor, scale) = (config.std_dev_floor, config.std_dev_scale);
+        for (key, x) in [("std_dev_floor", floor), ("std_dev_scale", scale)] {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(
+                    SimError::invalid(key, format!("must be a number >= 0, got {x}")).into(),
+                );
+            }
+        }
         let blended;
         let slate = if w < 1.0 {
             blended = blend_means(input.slate, w);
@@ -207,7 +255,24 @@ impl Stage for GppSim {
         } else {
             input.slate
         };
-        let model = CopulaModel::new(slate, table, config.marginal)?;
+        let spread;
+        let slate = if floor > 0.0 || scale != 1.0 {
+            spread = spread_std_devs(slate, floor, scale);
+            &spread
+        } else {
+            slate
+        };
+        let dud = config.dud_rate;
+        if !(dud.is_finite() && (0.0..1.0).contains(&dud)) {
+            return Err(
+                SimError::invalid("dud_rate", format!("must be in [0, 1), got {dud}")).into(),
+            );
+        }
+        let model = CopulaModel::new(slate, table, config.marginal)?.with_dud_rate(
+            slate,
+            config.marginal,
+            dud,
+        );
         let (output, mut diag) = simulate(&model, &input, config, ctx)?;
         if table.is_none() && config.correlations != CorrelationSource::Independent {
             diag.warn(format!(

@@ -320,6 +320,54 @@ fn marginals_match_mean_and_std_dev_and_stay_non_negative() {
 }
 
 #[test]
+fn duds_keep_each_players_mean_and_std_dev_and_happen_at_their_rate() {
+    let players = [
+        (0, "AAA", "QB", 20.0, 8.0),
+        (0, "AAA", "WR", 12.0, 9.0),
+        (0, "BBB", "QB", 45.0, 12.0),
+        (1, "CCC", "TE", 30.0, 11.0),
+    ];
+    let s = slate(&players);
+    let n = 200_000u64;
+    let rate = 0.04;
+    for marginal in [Marginal::Lognormal, Marginal::Gamma, Marginal::Normal] {
+        let model = CopulaModel::new(&s, Some(&table()), marginal)
+            .unwrap()
+            .with_dud_rate(&s, marginal, rate);
+        let cols = draws(&model, 5, n);
+        for (k, &(_, _, _, mean, sd)) in players.iter().enumerate() {
+            let (m, s_hat) = moments(&cols[k]);
+            let se = sd / (n as f64).sqrt();
+            // The truncated normal keeps neither moment once its std dev is
+            // large (truncation lifts the mean), with or without duds.
+            let keeps_moments = marginal != Marginal::Normal;
+            assert!(
+                !keeps_moments || (m - mean).abs() < 5.0 * se + 0.01 * mean,
+                "{marginal:?} player {k}: mean {m:.3}, want {mean}"
+            );
+            assert!(
+                !keeps_moments || (s_hat - sd).abs() < 0.06 * sd,
+                "{marginal:?} player {k}: sd {s_hat:.3}, want {sd}"
+            );
+            // At least the duds score under DUD_SHARE of the mean; the rest of
+            // the mixture adds little below it for these players.
+            let low = cols[k]
+                .iter()
+                .filter(|&&x| f64::from(x) < gpp_sim::DUD_SHARE * mean)
+                .count() as f64
+                / n as f64;
+            assert!(low >= rate - 0.003, "{marginal:?} player {k}: {low}");
+            assert!(low < rate + 0.06, "{marginal:?} player {k}: {low}");
+            assert!(cols[k].iter().all(|&x| x >= 0.0 && x.is_finite()));
+        }
+    }
+    // Rate 0 is the plain model, draw for draw.
+    let plain = CopulaModel::new(&s, Some(&table()), Marginal::Gamma).unwrap();
+    let zero = plain.clone().with_dud_rate(&s, Marginal::Gamma, 0.0);
+    assert_eq!(draws(&plain, 3, 100), draws(&zero, 3, 100));
+}
+
+#[test]
 fn normal_marginal_is_the_truncated_normal() {
     // The copula's tabulated quantile against the independent model's
     // rejection sampler: two implementations, one distribution.
@@ -511,6 +559,9 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
         marginal: Marginal::Gamma,
         correlations: CorrelationSource::Builtin,
         projection_weight: 1.0,
+        std_dev_floor: 0.0,
+        std_dev_scale: 1.0,
+        dud_rate: 0.0,
     };
     let run = || {
         let input = SimInput {

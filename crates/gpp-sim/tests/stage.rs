@@ -106,6 +106,37 @@ fn field_roi_matches_the_rake_when_full() {
     assert_eq!(keys, ["p1", "p10", "p50", "p90", "p99"]);
     assert!(m.finish_percentiles["p1"] <= m.finish_percentiles["p99"]);
     assert!((0.0..=1.0).contains(&m.profit_probability));
+    // Per-entry deciles, one row per selected entry, ascending; the pooled
+    // median lies between the entries' smallest and largest medians.
+    assert_eq!(m.entry_finish_deciles.len(), out.selected.len());
+    for d in &m.entry_finish_deciles {
+        assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    }
+    let medians: Vec<f64> = m.entry_finish_deciles.iter().map(|d| d[4]).collect();
+    let (lo, hi) = medians
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    assert!(lo - 0.001 <= m.finish_percentiles["p50"] && m.finish_percentiles["p50"] <= hi + 0.001);
+    assert!((0.0..=1.0).contains(&m.cash_rate) && (0.0..=1.0).contains(&m.top1_rate));
+    assert!((0.0..=1.0).contains(&m.finish_percentile_mean));
+    // The top-N baseline names its lineups, best single-lineup ROI first.
+    assert_eq!(
+        m.top_n_baseline.lineups.len() as u32,
+        m.top_n_baseline.entries
+    );
+    let roi = |id: u32| {
+        out.results
+            .iter()
+            .find(|r| r.lineup_id == id)
+            .unwrap()
+            .roi_mean
+    };
+    assert!(
+        m.top_n_baseline
+            .lineups
+            .windows(2)
+            .all(|w| roi(w[0]) >= roi(w[1]))
+    );
 }
 
 #[test]
@@ -177,6 +208,15 @@ fn candidate_tied_with_field_entries_earns_the_tied_share() {
     assert!((m.field_roi_mean - (c.prize_pool() / 110.0 - 1.0)).abs() < 1e-12);
     // Our finish: 3 others tied with us, (0 + 3/2) / 10.
     assert!((m.finish_percentiles["p50"] - 0.15).abs() <= 0.001);
+    // Exactly, in the mean: 0.15 every iteration; it always cashes; 0 places
+    // above it is within the top 1% of 11 entries.
+    assert!((m.finish_percentile_mean - 0.15).abs() < 1e-12);
+    assert_eq!((m.cash_rate, m.top1_rate), (1.0, 1.0));
+    assert!(
+        m.entry_finish_deciles[0]
+            .iter()
+            .all(|&d| (d - 0.15).abs() <= 0.001)
+    );
     let exposure: BTreeMap<String, f64> = [("1000", 1.0), ("1001", 1.0), ("1002", 1.0)]
         .map(|(k, v)| (k.to_string(), v))
         .into();
@@ -208,6 +248,13 @@ fn dominant_candidate_wins_every_iteration() {
     assert!(best.finish_p90 < 0.001);
     assert_eq!(out.selected, vec![7]);
     assert!((out.metrics.roi_mean - (100.0 / 3.0 - 1.0)).abs() < 1e-12);
+    // First every time: it cashes, finishes in the top 1% and at percentile 0.
+    let m = &out.metrics;
+    assert_eq!(
+        (m.cash_rate, m.top1_rate, m.finish_percentile_mean),
+        (1.0, 1.0, 0.0)
+    );
+    assert!(m.entry_finish_deciles[0].iter().all(|&d| d < 0.001));
     assert_eq!(out.metrics.profit_probability, 1.0);
     assert_eq!(out.metrics.dup_bins.zero, 1);
 }

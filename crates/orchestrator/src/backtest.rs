@@ -13,14 +13,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use gpp_sim::pay_iteration;
-use pipeline_io::inputs::{Standings, read_dk_upload, read_standings_in};
+pub use calibration::Scored;
+use calibration::{lineup_points, score_among_field};
+use pipeline_io::inputs::{Standings, actual_points, read_dk_upload, read_standings_in};
 use schemas::{Contest, Slate};
 use serde::Serialize;
 
 use crate::OrchestratorError;
 use crate::catalog::Home;
-use crate::field_compare::{ActualPoints, ScoreQuantiles};
 
 /// What to backtest.
 #[derive(Debug, Clone)]
@@ -43,12 +43,6 @@ pub struct Backtest {
     /// The run's simulated ROI (mean and median over its iterations).
     pub simulated_roi_mean: Option<f64>,
     pub simulated_roi_p50: Option<f64>,
-}
-
-/// Fantasy points to the cent, as DraftKings shows them: sums of a lineup's
-/// players then compare equal to DraftKings' own totals.
-fn to_score(points: f64) -> f32 {
-    ((points * 100.0).round() / 100.0) as f32
 }
 
 /// Scores a run's exported entries on a real contest's actual points and pays
@@ -96,41 +90,11 @@ pub(crate) fn read_final_standings(
     Ok(standings)
 }
 
-/// Entries of an upload file, scored among a real contest's field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scored {
-    /// Our entries in the upload file.
-    pub entries: u32,
-    /// Real entries with a full lineup: the field ours join.
-    pub real_entries: u64,
-    /// Total entry fees of ours.
-    pub fees: f64,
-    /// What ours won in all.
-    pub winnings: f64,
-    /// `winnings / fees - 1`.
-    pub realized_roi: f64,
-    /// Our entries that won a prize.
-    pub cashed: u32,
-    /// Best place one of ours took (1 = first; ties take the best place they span).
-    pub best_place: u64,
-    /// Mean over our entries of their finish percentile, as the simulator
-    /// counts it: entries above plus half of those tied, over all the other
-    /// entries (0 = first, 1 = last).
-    pub mean_finish_percentile: f64,
-    /// Our players whom no real entry drafted: the standings do not give
-    /// their points, and they count 0.
-    pub unknown_players: Vec<String>,
-    /// Our entries' actual scores.
-    pub ours: ScoreQuantiles,
-    /// The real field's scores.
-    pub field: ScoreQuantiles,
-}
-
 /// Scores the entries of a DraftKings upload file on the actual points of a
 /// FINAL standings export, and pays them among its real field (ties split,
 /// ours and real together) by the contest's table. The one scoring of
 /// entries against a real contest: `dfs runs backtest` and `dfs backtest` both
-/// come here.
+/// come here; the math is [`calibration::score_among_field`].
 pub(crate) fn score_upload(
     slate: &Slate,
     contest: &Contest,
@@ -157,29 +121,33 @@ pub(crate) fn score_upload(
         .enumerate()
         .map(|(i, p)| (p.dk_id, i))
         .collect();
-    let actual = ActualPoints::new(slate, standings);
+    let rows = |entry: &[i64]| -> Result<Vec<usize>, OrchestratorError> {
+        entry
+            .iter()
+            .map(|id| {
+                by_id.get(id).copied().ok_or_else(|| {
+                    OrchestratorError::Request(format!(
+                        "{}: DraftKings id {id} is not on slate {}",
+                        upload.display(),
+                        slate.id
+                    ))
+                })
+            })
+            .collect()
+    };
+    let actual = actual_points(slate, standings);
     // A player no real entry drafted is not in the standings' table: his
     // points are unknown; he counts 0 and is named in the report.
     let mut unknown = BTreeSet::new();
     let mut our_points = Vec::with_capacity(ours.len());
     for entry in &ours {
-        let mut sum = 0.0;
-        for &id in entry {
-            let &i = by_id.get(&id).ok_or_else(|| {
-                OrchestratorError::Request(format!(
-                    "{}: DraftKings id {id} is not on slate {}",
-                    upload.display(),
-                    slate.id
-                ))
-            })?;
-            match actual.of(i) {
-                Ok(points) => sum += points,
-                Err(name) => {
-                    unknown.insert(name.to_string());
-                }
-            }
-        }
-        our_points.push(sum);
+        let (points, missing) = lineup_points(&actual.points, rows(entry)?);
+        unknown.extend(
+            missing
+                .iter()
+                .filter_map(|i| actual.unknown.get(i).cloned()),
+        );
+        our_points.push(points);
     }
     let distinct: BTreeSet<i64> = ours.iter().flatten().copied().collect();
     if 2 * unknown.len() > distinct.len() {
@@ -204,41 +172,9 @@ pub(crate) fn score_upload(
             standings_path.display()
         )));
     }
-
-    // Everyone in one contest: the real field, then ours.
-    let scores: Vec<f32> = real
-        .iter()
-        .chain(&our_points)
-        .map(|&p| to_score(p))
-        .collect();
-    let copies = vec![1u32; scores.len()];
-    let placings = pay_iteration(&contest.ladder(), &scores, &copies);
-    let ours_placed = &placings[real.len()..];
-    let winnings: f64 = ours_placed.iter().map(|p| p.payout).sum();
-    let fees = contest.entry_fee * ours.len() as f64;
-    // As the simulator counts it: entries above plus half the others tied, over the others.
-    let others = (scores.len() - 1).max(1) as f64;
-    let mean_finish_percentile = ours_placed
-        .iter()
-        .map(|p| (p.better as f64 + p.tied.saturating_sub(1) as f64 / 2.0) / others)
-        .sum::<f64>()
-        / ours_placed.len() as f64;
     Ok(Scored {
-        entries: ours.len() as u32,
-        real_entries: real.len() as u64,
-        fees,
-        winnings,
-        realized_roi: if fees > 0.0 {
-            winnings / fees - 1.0
-        } else {
-            0.0
-        },
-        cashed: ours_placed.iter().filter(|p| p.payout > 0.0).count() as u32,
-        best_place: ours_placed.iter().map(|p| p.better + 1).min().unwrap_or(0),
-        mean_finish_percentile,
         unknown_players: unknown.into_iter().collect(),
-        ours: ScoreQuantiles::of(our_points.iter().map(|&p| (p, 1)).collect()),
-        field: ScoreQuantiles::of(real.iter().map(|&p| (p, 1)).collect()),
+        ..score_among_field(contest, &real, &our_points)?
     })
 }
 

@@ -11,6 +11,10 @@ pub enum OrchestratorError {
     Registry(#[from] registry::RegistryError),
     #[error(transparent)]
     Stage(#[from] schemas::StageError),
+    /// Contest-replay figures that the inputs cannot give (an empty field, a
+    /// figure that is not a number).
+    #[error(transparent)]
+    Calibration(#[from] calibration::CalibrationError),
     /// A slate or contest breaks its own contract after loading.
     #[error("{0}")]
     Contract(#[from] schemas::ContractError),
@@ -114,6 +118,7 @@ impl OrchestratorError {
             OrchestratorError::Stage(schemas::StageError::Internal { .. })
             | OrchestratorError::Boundary { .. } => ErrorKind::Internal,
             OrchestratorError::Stage(_)
+            | OrchestratorError::Calibration(_)
             | OrchestratorError::Contract(_)
             | OrchestratorError::InputChanged { .. }
             | OrchestratorError::Request(_) => ErrorKind::InvalidInput,

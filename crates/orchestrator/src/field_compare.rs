@@ -20,11 +20,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
+pub use calibration::{LineupProjection, ScoreQuantiles};
+use calibration::{compare_ownership, field_scores};
 use field_sampler::{FieldInput, FieldSampler};
-use pipeline_io::inputs::{Standings, normalise_name, read_standings_in};
-use schemas::{
-    DupProfile, FieldSamplerConfig, ProgressSink, Slate, Stage, StageContext, stream_seed,
-};
+use pipeline_io::inputs::{actual_points, drafted_rows, read_standings_in};
+use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, Stage, StageContext, stream_seed};
 use serde::Serialize;
 
 use crate::OrchestratorError;
@@ -90,97 +90,6 @@ pub struct FieldComparison {
     pub lineup_projection: LineupProjection,
 }
 
-/// The mean lineup projection of a field, `sum over players of ownership x
-/// projection` (the slate's projections): how strong a field's picks are by
-/// the projections, read from who it owns. Real against projected ownership
-/// says whether the projected ownership (the sampler's calibration target)
-/// sees the real field's strength.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct LineupProjection {
-    /// By the real field's `%Drafted` (over the filled lineups).
-    pub real: f64,
-    /// By the slate's projected ownership.
-    pub projected: f64,
-    /// By the sampled field's ownership.
-    pub sampled: f64,
-}
-
-/// Slate players' actual points, from a standings export's table of drafted
-/// players (matched by normalised name); a captain row scores the captain
-/// multiplier times its person's points.
-pub(crate) struct ActualPoints<'a> {
-    slate: &'a Slate,
-    fpts: BTreeMap<String, f64>,
-    multiplier: f64,
-}
-
-impl<'a> ActualPoints<'a> {
-    pub(crate) fn new(slate: &'a Slate, standings: &Standings) -> Self {
-        ActualPoints {
-            slate,
-            fpts: standings
-                .players
-                .iter()
-                .map(|p| (normalise_name(&p.name), p.fpts))
-                .collect(),
-            multiplier: slate.rules.captain.as_ref().map_or(1.0, |c| c.multiplier),
-        }
-    }
-
-    /// The actual points of slate player `i` (an index the slate holds), or
-    /// the name of his person when no real entry drafted him: the table does
-    /// not list him, so his points are unknown.
-    pub(crate) fn of(&self, i: usize) -> Result<f64, &'a str> {
-        let p = &self.slate.players[i];
-        let (person, factor) = match p.captain_of {
-            Some(b) => (&self.slate.players[b as usize], self.multiplier),
-            None => (p, 1.0),
-        };
-        match self.fpts.get(&normalise_name(&person.name)) {
-            Some(&points) => Ok(factor * points),
-            None => Err(&person.name),
-        }
-    }
-}
-
-/// Quantiles of lineup scores over entries (copies counted), nearest rank.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ScoreQuantiles {
-    pub entries: u64,
-    pub p10: f64,
-    pub p50: f64,
-    pub p90: f64,
-    pub p99: f64,
-    pub max: f64,
-}
-
-impl ScoreQuantiles {
-    /// The quantiles of `(score, entries)` pairs; all 0 when there are none.
-    pub(crate) fn of(mut scores: Vec<(f64, u64)>) -> Self {
-        scores.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let total: u64 = scores.iter().map(|s| s.1).sum();
-        let at = |q: f64| {
-            let target = ((q * total as f64).ceil() as u64).clamp(1, total.max(1));
-            let mut seen = 0;
-            for &(s, n) in &scores {
-                seen += n;
-                if seen >= target {
-                    return s;
-                }
-            }
-            0.0
-        };
-        ScoreQuantiles {
-            entries: total,
-            p10: at(0.10),
-            p50: at(0.50),
-            p90: at(0.90),
-            p99: at(0.99),
-            max: scores.last().map_or(0.0, |s| s.0),
-        }
-    }
-}
-
 /// Samples a field for the slate and compares it with real contest standings.
 pub fn field_compare(
     home: &Home,
@@ -243,47 +152,38 @@ pub fn field_compare(
     let t = &field.telemetry;
     let sampled = t.duplication.clone();
 
-    // Real %Drafted counts empty lineups in the denominator; rescale to filled ones.
-    let scale = standings.entries.len() as f64 / sets.len() as f64;
-    let by_name: BTreeMap<String, usize> = slate
+    // Real players on slate rows (by name, in pipeline-io), for the ownership figures.
+    let mut real_own = Vec::new();
+    let mut unmatched = Vec::new();
+    for (p, row) in standings
         .players
         .iter()
-        .enumerate()
-        .map(|(i, p)| (normalise_name(&p.name), i))
-        .collect();
+        .zip(drafted_rows(&slate, &standings))
+    {
+        match row {
+            Some(i) => real_own.push((i, p.drafted)),
+            None if p.drafted > 0.0 => unmatched.push(p.name.clone()),
+            None => {}
+        }
+    }
     let sampled_own: BTreeMap<i64, f64> = t
         .ownership
         .iter()
         .map(|r| (r.player_id, r.sampled))
         .collect();
-    let (mut vs_real, mut proj_vs_real, mut matched) = (0.0, 0.0, 0u32);
-    let mut unmatched = Vec::new();
-    let mut real_projection = 0.0;
-    for p in &standings.players {
-        match by_name.get(&normalise_name(&p.name)) {
-            Some(&i) => {
-                let player = &slate.players[i];
-                let real_share = p.drafted * scale;
-                real_projection += real_share * player.projection;
-                let s = sampled_own.get(&player.dk_id).copied().unwrap_or(0.0);
-                vs_real += (s - real_share).abs();
-                proj_vs_real += (player.ownership - real_share).abs();
-                matched += 1;
-            }
-            None if p.drafted > 0.0 => unmatched.push(p.name.clone()),
-            None => {}
-        }
-    }
-    let mean_projection = |share: &dyn Fn(&schemas::Player) -> f64| -> f64 {
-        slate.players.iter().map(|p| share(p) * p.projection).sum()
-    };
-    let lineup_projection = LineupProjection {
-        real: real_projection,
-        projected: mean_projection(&|p| p.ownership),
-        sampled: mean_projection(&|p| sampled_own.get(&p.dk_id).copied().unwrap_or(0.0)),
-    };
+    let sampled_by_row: Vec<f64> = slate
+        .players
+        .iter()
+        .map(|p| sampled_own.get(&p.dk_id).copied().unwrap_or(0.0))
+        .collect();
+    let own = compare_ownership(
+        &slate.players,
+        &sampled_by_row,
+        &real_own,
+        standings.entries.len() as u64,
+        sets.len() as u64,
+    )?;
     // Both fields scored on what the players really scored.
-    let actual = ActualPoints::new(&slate, &standings);
     let real_scores = ScoreQuantiles::of(
         standings
             .entries
@@ -292,23 +192,14 @@ pub fn field_compare(
             .map(|e| (e.points, 1))
             .collect(),
     );
-    let mut sampled_unscored = 0;
-    let mut scored = Vec::with_capacity(field.entrants.len());
-    for e in &field.entrants {
-        let points: Result<f64, &str> = e.players.iter().map(|&i| actual.of(i as usize)).sum();
-        match points {
-            Ok(s) => scored.push((s, u64::from(e.copies))),
-            Err(_) => sampled_unscored += u64::from(e.copies),
-        }
-    }
-    let sampled_scores = ScoreQuantiles::of(scored);
-    let mean = |sum: f64| {
-        if matched == 0 {
-            0.0
-        } else {
-            100.0 * sum / f64::from(matched)
-        }
-    };
+    let actual = actual_points(&slate, &standings);
+    let sampled_scores = field_scores(
+        &actual.points,
+        field
+            .entrants
+            .iter()
+            .map(|e| (e.players.as_slice(), e.copies)),
+    );
     Ok(FieldComparison {
         standings: req.standings.display().to_string(),
         slate_id: slate.id.clone(),
@@ -319,16 +210,16 @@ pub fn field_compare(
         real,
         real_as_entered,
         sampled,
-        ownership_mae_vs_real: mean(vs_real),
-        projected_mae_vs_real: mean(proj_vs_real),
+        ownership_mae_vs_real: own.ownership_mae_vs_real,
+        projected_mae_vs_real: own.projected_mae_vs_real,
         ownership_mae_vs_projected: t.ownership_mae,
-        players_matched: matched,
+        players_matched: own.players_matched,
         players_unmatched: unmatched,
         sampled_sharp_share: t.sharp_share,
         real_scores,
-        sampled_scores,
-        sampled_unscored,
-        lineup_projection,
+        sampled_scores: sampled_scores.scored,
+        sampled_unscored: sampled_scores.unscored,
+        lineup_projection: own.lineup_projection,
     })
 }
 

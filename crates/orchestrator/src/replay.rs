@@ -60,6 +60,17 @@ impl From<&Scored> for Realized {
     }
 }
 
+/// A run's predictions for its entries, as [`Realized`] measures them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Predicted {
+    /// The portfolio's simulated ROI (mean over iterations).
+    pub roi: f64,
+    pub cash_rate: f64,
+    pub mean_finish_percentile: f64,
+    /// Share of entries finishing in the top 1% of the contest.
+    pub top1_rate: f64,
+}
+
 /// One contest replayed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContestReplay {
@@ -74,6 +85,8 @@ pub struct ContestReplay {
     pub simulated_roi_p50: f64,
     /// Median of the predicted finish percentiles of the run's entries (0 = first).
     pub predicted_finish_p50: Option<f64>,
+    /// What the run predicted for its entries, figure by figure as `run` reports them.
+    pub predicted: Predicted,
     /// The run's exported entries, as they really did.
     pub run: Realized,
     /// The projection-optimal lineups, as many, as they really did.
@@ -91,6 +104,8 @@ pub struct Replay {
     pub projection_optimal_roi: f64,
     /// Mean over contests.
     pub run_cash_rate: f64,
+    pub predicted_cash_rate: f64,
+    pub predicted_finish_percentile: f64,
     pub run_finish_percentile: f64,
     pub projection_optimal_finish_percentile: f64,
     /// Contests where the run's entries finished better on average than the baseline's.
@@ -150,6 +165,8 @@ pub fn replay(
         run_roi: pooled(&|c| &c.run),
         projection_optimal_roi: pooled(&|c| &c.projection_optimal),
         run_cash_rate: mean(&|c| c.run.cash_rate),
+        predicted_cash_rate: mean(&|c| c.predicted.cash_rate),
+        predicted_finish_percentile: mean(&|c| c.predicted.mean_finish_percentile),
         run_finish_percentile: mean(&|c| c.run.mean_finish_percentile),
         projection_optimal_finish_percentile: mean(&|c| {
             c.projection_optimal.mean_finish_percentile
@@ -245,6 +262,12 @@ fn replay_one(
         simulated_roi_mean: outcome.metrics.roi_mean,
         simulated_roi_p50: outcome.metrics.roi_p50,
         predicted_finish_p50: outcome.metrics.finish_percentiles.get("p50").copied(),
+        predicted: Predicted {
+            roi: outcome.metrics.roi_mean,
+            cash_rate: outcome.metrics.cash_rate,
+            mean_finish_percentile: outcome.metrics.finish_percentile_mean,
+            top1_rate: outcome.metrics.top1_rate,
+        },
         run: Realized::from(&ours),
         projection_optimal: Realized::from(&base),
     })
@@ -257,8 +280,17 @@ pub fn replay_table(r: &Replay) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<34} {:>7} {:>9} {:>9} {:>6} {:>6} {:>6} | {:>9} {:>6}",
-        "contest", "entries", "sim ROI", "real ROI", "cash", "pred%", "real%", "opt ROI", "opt%"
+        "{:<34} {:>7} {:>9} {:>9} {:>6} {:>6} {:>6} {:>6} | {:>9} {:>6}",
+        "contest",
+        "entries",
+        "sim ROI",
+        "real ROI",
+        "p.cash",
+        "cash",
+        "pred%",
+        "real%",
+        "opt ROI",
+        "opt%"
     );
     for c in &r.contests {
         let name = Path::new(&c.folder)
@@ -267,14 +299,14 @@ pub fn replay_table(r: &Replay) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:<34} {:>7} {:>9} {:>9} {:>6.2} {:>6} {:>6.3} | {:>9} {:>6.3}",
+            "{:<34} {:>7} {:>9} {:>9} {:>6.2} {:>6.2} {:>6.3} {:>6.3} | {:>9} {:>6.3}",
             name,
             c.run.entries,
             pct(c.simulated_roi_mean),
             pct(c.run.roi),
+            c.predicted.cash_rate,
             c.run.cash_rate,
-            c.predicted_finish_p50
-                .map_or("-".to_string(), |p| format!("{p:.3}")),
+            c.predicted.mean_finish_percentile,
             c.run.mean_finish_percentile,
             pct(c.projection_optimal.roi),
             c.projection_optimal.mean_finish_percentile,
@@ -282,13 +314,14 @@ pub fn replay_table(r: &Replay) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<34} {:>7} {:>9} {:>9} {:>6.2} {:>6} {:>6.3} | {:>9} {:>6.3}",
+        "{:<34} {:>7} {:>9} {:>9} {:>6.2} {:>6.2} {:>6.3} {:>6.3} | {:>9} {:>6.3}",
         "all",
         "",
         pct(r.simulated_roi_mean),
         pct(r.run_roi),
+        r.predicted_cash_rate,
         r.run_cash_rate,
-        "",
+        r.predicted_finish_percentile,
         r.run_finish_percentile,
         pct(r.projection_optimal_roi),
         r.projection_optimal_finish_percentile,
@@ -296,8 +329,8 @@ pub fn replay_table(r: &Replay) -> String {
     let _ = writeln!(
         out,
         "sim ROI: the run's simulated portfolio ROI (mean); real: its exported entries scored on \
-         actual points among the real field; pred%/real%: predicted median and realized mean \
-         finish percentile (0 = first, 1 = last); opt: the projection-optimal lineups, as many. The run's \
+         actual points among the real field; p.cash/cash: predicted and realized cash rate; \
+         pred%/real%: predicted and realized mean finish percentile (0 = first, 1 = last); opt: the projection-optimal lineups, as many. The run's \
          entries finished better than the baseline's in {} of {} contests.",
         r.run_better_in,
         r.contests.len()

@@ -156,6 +156,8 @@ pub struct OwnershipRow {
     pub player_id: i64,
     pub name: String,
     pub projected: f64,
+    /// The ownership the field was calibrated to (projected, or tilted to `field_strength`).
+    pub target: f64,
     pub sampled: f64,
 }
 
@@ -175,8 +177,12 @@ pub struct FieldTelemetry {
     /// How duplicated the field is, lineup identity = the player set (what ties
     /// and shared prizes depend on); `entries` is the field size.
     pub duplication: DupProfile,
-    /// Mean absolute error of sampled against projected ownership, in points (0..100).
+    /// Mean absolute error of sampled against target ownership, in points (0..100).
     pub ownership_mae: f64,
+    /// Base projection of the best lineup the sampler's search finds (0 when none).
+    pub best_lineup_projection: f64,
+    /// The field's mean lineup projection.
+    pub mean_lineup_projection: f64,
     pub calibration_rounds: u32,
     /// Share of entries built by sharp entrants (optimizer on a noisy projection).
     pub sharp_share: f64,
@@ -232,6 +238,15 @@ pub struct PortfolioMetrics {
     pub profit_probability: f64,
     /// Quantiles of the selected entries' finish percentiles, keyed `p1`, `p10`, `p50`, `p90`, `p99`.
     pub finish_percentiles: BTreeMap<String, f64>,
+    /// Mean finish percentile of the selected entries over the iterations.
+    pub finish_percentile_mean: f64,
+    /// Share of the selected entries' iterations that won a prize.
+    pub cash_rate: f64,
+    /// Share of the selected entries' iterations in the top 1% of the contest's entries.
+    pub top1_rate: f64,
+    /// Per selected entry (in `selected` order), the deciles p10..p90 of its
+    /// finish percentile: what a backtest checks each realized finish against.
+    pub entry_finish_deciles: Vec<[f64; 9]>,
     /// Selected entries by field copies.
     pub dup_bins: DupBins,
     /// Mean ROI over every entrant of the simulated contest (ours and the field's).
@@ -267,6 +282,8 @@ pub struct BaselineMetrics {
     pub profit_probability: f64,
     /// Selected entries it shares with the chosen portfolio.
     pub shared_entries: u32,
+    /// Its lineups, by lineup id, best single-lineup ROI first.
+    pub lineups: Vec<u32>,
 }
 
 /// gpp-sim: per-lineup results, the selection and the portfolio's metrics.

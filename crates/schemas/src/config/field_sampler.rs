@@ -34,8 +34,16 @@ pub struct FieldSamplerConfig {
     pub sharp_sources: u32,
     /// Noise of a source against the public projection, in standard deviations per player.
     pub sharp_source_noise: f64,
-    /// Rounds of weight calibration toward projected ownership.
+    /// Rounds of weight calibration toward the target ownership.
     pub calibration_rounds: u32,
+    /// How strong the field is: its mean lineup projection (the sum over players
+    /// of ownership x projection) as a share (0..1) of the best lineup's base
+    /// projection. Projected ownership is scaled to a full roster and tilted
+    /// toward higher projections until the field is this strong; that is the
+    /// ownership casual entrants are calibrated to. `None` calibrates to
+    /// projected ownership as given. Real fields are stronger than projected
+    /// ownership says (see `configs/field_sampler/default.yaml`).
+    pub field_strength: Option<f64>,
     /// Stacking: positions of the stack's anchor (NFL: `QB`). The anchor's slot
     /// is filled first. Positions the sport does not know are ignored, so a
     /// sport without them (NBA) has no stacking.
@@ -68,6 +76,7 @@ impl Default for FieldSamplerConfig {
             sharp_sources: 30,
             sharp_source_noise: 0.7,
             calibration_rounds: 8,
+            field_strength: None,
             stack_anchor: vec!["QB".into()],
             stack_partners: vec!["WR".into(), "TE".into()],
             stack_bring_back: vec!["RB".into(), "WR".into(), "TE".into()],

@@ -29,6 +29,20 @@ pub struct SimConfig {
     /// something the projections miss, and lineups built on projections alone
     /// are flattered at weight 1.
     pub projection_weight: f64,
+    /// Least spread of a player's outcome around his simulated mean, as a share
+    /// of the slate's mean projection (over players projected above 0). A
+    /// projection is an estimate: minutes, role and matchup are uncertain for
+    /// every player, so a cheap player's outcome spreads far more than his
+    /// provider std dev says. The simulated std dev is
+    /// `sqrt((std_dev_floor x slate mean)^2 + (std_dev_scale x std dev)^2)`.
+    pub std_dev_floor: f64,
+    /// Share of each player's own std dev in his simulated spread (see
+    /// `std_dev_floor`); 1 with a floor of 0 takes the std devs as given.
+    pub std_dev_scale: f64,
+    /// Probability (0..1) that a player has a dud: he scores uniformly between
+    /// 0 and 15% of his mean (sat late, left hurt, benched in a blowout). The
+    /// rest of his distribution is rescaled so his mean and std dev stay.
+    pub dud_rate: f64,
 }
 
 /// The family of a player's fantasy-points distribution.
@@ -100,6 +114,9 @@ impl Default for SimConfig {
             marginal: Marginal::Lognormal,
             correlations: CorrelationSource::Builtin,
             projection_weight: 1.0,
+            std_dev_floor: 0.0,
+            std_dev_scale: 1.0,
+            dud_rate: 0.0,
         }
     }
 }
