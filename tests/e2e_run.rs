@@ -353,7 +353,12 @@ fn the_run_table_says_what_means_it_simulated_around() {
         dfs_ok(root.path(), &args)
     };
     let base = "iterations: 100\nentries: 5\n";
-    let truth = table(base);
+    let fitted = table(base);
+    assert!(
+        fitted.contains("0.74 projection, 0.26 salary-implied"),
+        "the default blend: {fitted}"
+    );
+    let truth = table(&format!("{base}projection_weight: 1.0\n"));
     assert!(
         truth.contains("means") && truth.contains("projections taken as the truth"),
         "{truth}"

@@ -99,6 +99,7 @@ async fn post_run(
         sim_config: config(body.sim_config),
         tag: body.tag,
         entries: None,
+        model: None,
     };
     let cancel = state.cancel.clone();
     let outcome = with_home(&state, move |home| {

@@ -34,6 +34,9 @@ pub enum CalibrationError {
     /// A slate row index past the slate's players.
     #[error("player index {index} is not on the slate ({players} players)")]
     PlayerIndex { index: usize, players: usize },
+    /// The simulator refused a contest's slate while fitting.
+    #[error("contest {contest}: {message}")]
+    Model { contest: usize, message: String },
     /// A confidence level outside (0, 1).
     #[error("confidence level {0} is not between 0 and 1")]
     Level(f64),

@@ -1,106 +1,125 @@
-//! Fitting the simulator's outcome model to real contests.
+//! Fitting the simulator's outcome model and the field's strength to real
+//! contests, in the parametrisation the simulator and the sampler use
+//! (`SimConfig`, `FieldSamplerConfig`):
 //!
-//! A projection is an estimate. What a player really scores is fitted here
-//! from contests whose actual points are known, by the same parametrisation
-//! the simulator draws with (see `SimConfig` and `FieldSamplerConfig`):
-//!
-//! - mean: `w x projection + (1 - w) x salary's worth` (the slate's projected
-//!   points per salary dollar times his salary), `w` by least squares;
-//! - spread: `sqrt((floor x slate mean projection)^2 + (scale x std dev)^2)`,
-//!   with a dud (uniformly between 0 and [`gpp_sim::DUD_SHARE`] of the mean)
-//!   at rate `dud`, the rest log-normal with the mean and std dev that keep the
-//!   mixture's: `floor`, `scale` and `dud` by maximum likelihood on a grid;
-//! - field strength: the real field's mean lineup projection over the best
+//! - `projection_weight`: a player's mean is `w x projection + (1 - w) x
+//!   worth` (his salary at the slate's projected points per dollar); `w` by
+//!   least squares on the players' actual points.
+//! - `dud_rate`: the share of games scored between 0 and
+//!   [`gpp_sim::DUD_SHARE`] of the mean beyond what a log-normal gives, by
+//!   maximum likelihood of the players' actual points.
+//! - `std_dev_scale`: a factor on every std dev such that the simulated real
+//!   field's lineup scores spread as the real ones did (their 99th percentile
+//!   less their median, pooled over contests). A lineup's spread, not a
+//!   player's, decides who reaches the prizes; fitted per player, the spread
+//!   comes out wider than real lineups ever spread.
+//! - `field_strength`: the real field's mean lineup projection over the best
 //!   lineup's, averaged over contests.
 //!
 //! [`leave_one_out`] fits on every contest but one, for each one, so that a
-//! replay of a contest uses a model that never saw it.
+//! replay of a contest can use a model that never saw it.
 
-use gpp_sim::DUD_SHARE;
+use gpp_sim::{CopulaModel, DUD_SHARE, OutcomeModel, blend_means, draw_iteration, scale_std_devs};
+use rayon::prelude::*;
+use schemas::{CorrelationTable, Marginal, Slate};
 use serde::Serialize;
 
-/// One player of a real contest: what was known before lock and what he scored.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PlayerOutcome {
-    pub projection: f64,
-    pub salary: f64,
-    /// The std dev the simulator gets for him (the provider's, or the model's).
-    pub std_dev: f64,
-    /// His actual fantasy points.
-    pub actual: f64,
-}
+use crate::CalibrationError;
 
 /// What one real contest tells about the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContestEvidence {
-    /// Players projected above 0 whose actual points are known.
-    pub players: Vec<PlayerOutcome>,
-    /// The real field's mean lineup projection (sum over players of real
-    /// ownership x projection).
-    pub field_projection: f64,
+    /// The slate as the simulator receives it: projections, std devs, games.
+    pub slate: Slate,
+    /// The sport's correlation table (`None`: players independent).
+    pub correlations: Option<CorrelationTable>,
+    /// Actual points per slate row (`None`: unknown).
+    pub actual: Vec<Option<f64>>,
+    /// The real field's complete lineups, as slate rows.
+    pub field: Vec<Vec<u32>>,
+    /// Their DraftKings points, in the same order.
+    pub field_points: Vec<f64>,
     /// The best lineup's projection under the sport's rules.
     pub best_projection: f64,
 }
 
-/// The fitted model: the sim and field-sampler keys it sets.
+/// The fitted model: the sim and field-sampler keys it sets, and what it saw.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ModelFit {
     pub projection_weight: f64,
-    pub std_dev_floor: f64,
     pub std_dev_scale: f64,
     pub dud_rate: f64,
     pub field_strength: f64,
-    /// Players and contests the fit saw.
+    /// Players (projected above 0, actual points known) and contests seen.
     pub players: usize,
     pub contests: usize,
+    /// Pooled over the contests: the real fields' lineup spread (99th
+    /// percentile less median) and the simulated one at the fitted scale.
+    pub real_spread: f64,
+    pub simulated_spread: f64,
 }
 
-/// Grid of the spread fit: dud rates, floors, scales.
-const DUDS: [f64; 9] = [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08];
-const FLOORS: [f64; 13] = [
-    0.0, 0.06, 0.12, 0.18, 0.24, 0.3, 0.36, 0.42, 0.48, 0.54, 0.6, 0.66, 0.72,
+/// Dud rates tried by the likelihood fit.
+const DUDS: [f64; 11] = [
+    0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06,
 ];
-const SCALES: [f64; 13] = [
-    0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4,
+
+/// Per-player spread factors the dud fit profiles over.
+const PLAYER_SCALES: [f64; 15] = [
+    0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0,
 ];
+
+/// Bracket and bisection steps of the lineup spread fit.
+const SCALE_RANGE: (f64, f64) = (0.2, 2.0);
+const SCALE_STEPS: u32 = 12;
+
+/// Simulated iterations per contest and most field lineups scored in each.
+const ITERATIONS: u64 = 40;
+const MAX_LINEUPS: usize = 5_000;
+
+/// Seed of the fit's draws: fixed, so a fit is a function of its evidence.
+const SEED: u64 = 0x5eed_ca1b;
 
 /// Least actual points a log-normal density is taken at (a player can score 0).
 const MIN_POINTS: f64 = 0.05;
 
-/// A player seen through one contest's slate: mean ingredients and spread base.
+/// A player's mean ingredients, std dev and actual points.
 #[derive(Debug, Clone, Copy)]
 struct Obs {
     projection: f64,
     worth: f64,
     std_dev: f64,
-    slate_mean: f64,
     actual: f64,
 }
 
-fn observations(contests: &[&ContestEvidence]) -> Vec<Obs> {
-    let mut out = Vec::new();
-    for c in contests {
-        let ps: Vec<&PlayerOutcome> = c
+/// Players projected above 0 (base rows) with known actual points.
+fn observations(c: &ContestEvidence) -> Vec<Obs> {
+    let base = || {
+        c.slate
             .players
             .iter()
-            .filter(|p| p.projection > 0.0 && p.actual.is_finite())
-            .collect();
-        let points: f64 = ps.iter().map(|p| p.projection).sum();
-        let dollars: f64 = ps.iter().map(|p| p.salary).sum();
-        if ps.is_empty() || dollars <= 0.0 {
-            continue;
-        }
-        let per_dollar = points / dollars;
-        let slate_mean = points / ps.len() as f64;
-        out.extend(ps.iter().map(|p| Obs {
-            projection: p.projection,
-            worth: per_dollar * p.salary,
-            std_dev: p.std_dev,
-            slate_mean,
-            actual: p.actual,
-        }));
+            .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
+    };
+    let points: f64 = base().map(|p| p.projection).sum();
+    let dollars: f64 = base().map(|p| f64::from(p.salary)).sum();
+    if dollars <= 0.0 {
+        return Vec::new();
     }
-    out
+    c.slate
+        .players
+        .iter()
+        .zip(&c.actual)
+        .filter(|(p, _)| p.captain_of.is_none() && p.projection > 0.0)
+        .filter_map(|(p, a)| {
+            let actual = (*a)?;
+            actual.is_finite().then_some(Obs {
+                projection: p.projection,
+                worth: points / dollars * f64::from(p.salary),
+                std_dev: p.std_dev,
+                actual,
+            })
+        })
+        .collect()
 }
 
 /// `w` minimising the squared error of `w x projection + (1 - w) x worth`, in 0..1.
@@ -116,15 +135,17 @@ fn projection_weight(obs: &[Obs]) -> f64 {
     }
 }
 
-/// Log-likelihood of the actual points under the mixture with these parameters.
-fn log_likelihood(obs: &[Obs], w: f64, floor: f64, scale: f64, dud: f64) -> f64 {
+/// Log-likelihood of the actual points under the dud mixture: a dud uniform
+/// in `[0, DUD_SHARE x m]`, the rest log-normal with the mixture's mean `m`
+/// and std dev `scale x std dev` kept, as the simulator draws.
+fn log_likelihood(obs: &[Obs], w: f64, scale: f64, dud: f64) -> f64 {
     let mut total = 0.0;
     for o in obs {
         let m = w * o.projection + (1.0 - w) * o.worth;
-        if m <= 0.0 {
+        let sd = scale * o.std_dev;
+        if m <= 0.0 || sd <= 0.0 {
             continue;
         }
-        let sd = (floor * o.slate_mean).hypot(scale * o.std_dev);
         let top = DUD_SHARE * m;
         let rest_mean = (m - dud * top / 2.0) / (1.0 - dud);
         let second = (m * m + sd * sd - dud * top * top / 3.0) / (1.0 - dud);
@@ -147,59 +168,196 @@ fn log_likelihood(obs: &[Obs], w: f64, floor: f64, scale: f64, dud: f64) -> f64 
     total
 }
 
-/// Fits the model on `contests` (see the module docs). `None` when they hold
-/// no usable player.
-pub fn fit(contests: &[&ContestEvidence]) -> Option<ModelFit> {
-    let obs = observations(contests);
-    if obs.is_empty() {
-        return None;
-    }
-    let w = projection_weight(&obs);
-    let mut best = (f64::NEG_INFINITY, 0.0, 1.0, 0.0);
+/// The dud rate of the best (dud, scale) pair on the grid.
+fn dud_rate(obs: &[Obs], w: f64) -> f64 {
+    let mut best = (f64::NEG_INFINITY, 0.0);
     for &dud in &DUDS {
-        for &floor in &FLOORS {
-            for &scale in &SCALES {
-                let ll = log_likelihood(&obs, w, floor, scale, dud);
-                // Strictly better only: the grid's order breaks ties, so the fit is deterministic.
-                if ll > best.0 {
-                    best = (ll, floor, scale, dud);
-                }
+        for &scale in &PLAYER_SCALES {
+            let ll = log_likelihood(obs, w, scale, dud);
+            // Strictly better only: the grid's order breaks ties deterministically.
+            if ll > best.0 {
+                best = (ll, dud);
             }
         }
     }
+    best.1
+}
+
+/// The 99th percentile less the median of `scores` (sorted in place).
+fn spread(scores: &mut [f64]) -> f64 {
+    if scores.is_empty() {
+        return 0.0;
+    }
+    scores.sort_by(f64::total_cmp);
+    let at = |q: f64| scores[((q * (scores.len() - 1) as f64).round()) as usize];
+    at(0.99) - at(0.5)
+}
+
+/// Every how many real lineups one is simulated: at most [`MAX_LINEUPS`].
+fn step(c: &ContestEvidence) -> usize {
+    c.field.len().div_ceil(MAX_LINEUPS).max(1)
+}
+
+/// The real field's lineups to simulate.
+fn lineups(c: &ContestEvidence) -> impl Iterator<Item = &Vec<u32>> {
+    c.field.iter().step_by(step(c))
+}
+
+/// The mean simulated spread of a contest's real field under the model.
+fn simulated_spread(
+    k: usize,
+    c: &ContestEvidence,
+    w: f64,
+    scale: f64,
+    dud: f64,
+) -> Result<f64, CalibrationError> {
+    let slate = scale_std_devs(&blend_means(&c.slate, w), scale);
+    let model = CopulaModel::new(&slate, c.correlations.as_ref(), Marginal::Lognormal)
+        .map_err(|e| CalibrationError::Model {
+            contest: k,
+            message: e.to_string(),
+        })?
+        .with_dud_rate(&slate, Marginal::Lognormal, dud);
+    let mut points = vec![0.0f32; model.player_count()];
+    let mut total = 0.0;
+    for it in 0..ITERATIONS {
+        draw_iteration(&model, SEED, it, &mut points);
+        let mut scores: Vec<f64> = lineups(c)
+            .map(|l| l.iter().map(|&i| f64::from(points[i as usize])).sum())
+            .collect();
+        total += spread(&mut scores);
+    }
+    Ok(total / ITERATIONS as f64)
+}
+
+/// Pooled simulated spread of `contests` at `scale`, contests in parallel.
+fn pooled_spread(
+    contests: &[(usize, &ContestEvidence)],
+    w: f64,
+    scale: f64,
+    dud: f64,
+) -> Result<f64, CalibrationError> {
+    let parts: Result<Vec<f64>, CalibrationError> = contests
+        .par_iter()
+        .map(|&(k, c)| simulated_spread(k, c, w, scale, dud))
+        .collect();
+    Ok(parts?.iter().sum())
+}
+
+/// Fits the model on `contests` (see the module docs); the indices name a
+/// contest in errors. `Ok(None)` when they hold no usable player.
+fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, CalibrationError> {
+    let obs: Vec<Obs> = contests.iter().flat_map(|(_, c)| observations(c)).collect();
+    if obs.is_empty() {
+        return Ok(None);
+    }
+    let w = projection_weight(&obs);
+    let dud = dud_rate(&obs, w);
+    let with_field: Vec<(usize, &ContestEvidence)> = contests
+        .iter()
+        .copied()
+        .filter(|(_, c)| !c.field.is_empty() && c.field.len() == c.field_points.len())
+        .collect();
+    let real_spread: f64 = with_field
+        .iter()
+        .map(|(_, c)| {
+            let mut real: Vec<f64> = c.field_points.iter().step_by(step(c)).copied().collect();
+            spread(&mut real)
+        })
+        .sum();
+    // The simulated spread rises with the scale: bisect for the real one.
+    let (mut lo, mut hi) = SCALE_RANGE;
+    let mut scale = 1.0;
+    let mut simulated = 0.0;
+    if !with_field.is_empty() && real_spread > 0.0 {
+        for _ in 0..SCALE_STEPS {
+            let mid = 0.5 * (lo + hi);
+            let s = pooled_spread(&with_field, w, mid, dud)?;
+            if s < real_spread {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        scale = 0.5 * (lo + hi);
+        simulated = pooled_spread(&with_field, w, scale, dud)?;
+    }
     let ratios: Vec<f64> = contests
         .iter()
-        .filter(|c| c.best_projection > 0.0 && c.field_projection > 0.0)
-        .map(|c| c.field_projection / c.best_projection)
+        .filter(|(_, c)| c.best_projection > 0.0 && !c.field.is_empty())
+        .map(|(_, c)| {
+            let mean: f64 = c
+                .field
+                .iter()
+                .map(|l| {
+                    l.iter()
+                        .map(|&i| c.slate.players[i as usize].projection)
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+                / c.field.len() as f64;
+            mean / c.best_projection
+        })
         .collect();
     let field_strength = if ratios.is_empty() {
         0.0
     } else {
         ratios.iter().sum::<f64>() / ratios.len() as f64
     };
-    Some(ModelFit {
+    Ok(Some(ModelFit {
         projection_weight: w,
-        std_dev_floor: best.1,
-        std_dev_scale: best.2,
-        dud_rate: best.3,
+        std_dev_scale: scale,
+        dud_rate: dud,
         field_strength,
         players: obs.len(),
         contests: contests.len(),
-    })
+        real_spread,
+        simulated_spread: simulated,
+    }))
+}
+
+/// Checks that every lineup row is on its slate, so the fit can index freely.
+fn check(contests: &[ContestEvidence]) -> Result<(), CalibrationError> {
+    for c in contests {
+        let players = c.slate.players.len();
+        if c.actual.len() != players {
+            return Err(CalibrationError::LengthMismatch {
+                what: "actual points",
+                expected: players,
+                found: c.actual.len(),
+            });
+        }
+        if let Some(&index) = c.field.iter().flatten().find(|&&i| i as usize >= players) {
+            return Err(CalibrationError::PlayerIndex {
+                index: index as usize,
+                players,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The fit on every contest.
+pub fn fit_all(contests: &[ContestEvidence]) -> Result<Option<ModelFit>, CalibrationError> {
+    check(contests)?;
+    let all: Vec<(usize, &ContestEvidence)> = contests.iter().enumerate().collect();
+    fit(&all)
 }
 
 /// For each contest, the fit on all the others (`None` with fewer than two contests).
-pub fn leave_one_out(contests: &[ContestEvidence]) -> Vec<Option<ModelFit>> {
+pub fn leave_one_out(
+    contests: &[ContestEvidence],
+) -> Result<Vec<Option<ModelFit>>, CalibrationError> {
+    check(contests)?;
     (0..contests.len())
         .map(|k| {
-            let others: Vec<&ContestEvidence> = contests
+            let others: Vec<(usize, &ContestEvidence)> = contests
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| i != k)
-                .map(|(_, c)| c)
                 .collect();
             if others.is_empty() {
-                None
+                Ok(None)
             } else {
                 fit(&others)
             }
@@ -213,103 +371,125 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
 
-    /// A contest drawn from a known model: projections are the truth's
-    /// estimate with error, salaries price the truth, outcomes log-normal
-    /// around the truth with duds.
-    fn synthetic(seed: u64, w: f64, floor: f64, scale: f64, dud: f64) -> ContestEvidence {
+    /// A contest drawn from a known model: each player's actual points are
+    /// the simulator's own draw of the model (`w`, `scale`, `dud`), and the
+    /// field's points are its lineups summed over those actual points.
+    fn synthetic(seed: u64, w: f64, scale: f64, dud: f64) -> ContestEvidence {
+        let rules = testkit::nba_rules();
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let normal = |rng: &mut Pcg64Mcg| -> f64 {
-            // Box-Muller: the test needs no distribution crate.
-            let (u, v): (f64, f64) = (rng.random::<f64>().max(1e-12), rng.random());
-            (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-        };
-        let n = 2000;
-        let salaries: Vec<f64> = (0..n)
-            .map(|_| 3000.0 + 8000.0 * rng.random::<f64>())
-            .collect();
-        // Projection and worth scatter around a common truth so that the best
-        // linear mean is w x projection + (1 - w) x worth.
-        let worth: Vec<f64> = salaries.iter().map(|s| s * 0.005).collect();
-        let projections: Vec<f64> = worth
-            .iter()
-            .map(|&v| (v + 6.0 * normal(&mut rng)).max(1.0))
-            .collect();
-        let std_devs: Vec<f64> = projections.iter().map(|p| 0.3 * p).collect();
-        let points: f64 = projections.iter().sum();
-        let dollars: f64 = salaries.iter().sum();
-        let slate_mean = points / n as f64;
-        let players = (0..n)
+        let positions = ["PG", "SG", "SF", "PF", "C", "PG/SG", "SF/PF", "PF/C"];
+        let players = (0..400u32)
             .map(|i| {
-                let m = w * projections[i] + (1.0 - w) * points / dollars * salaries[i];
-                let sd = (floor * slate_mean).hypot(scale * std_devs[i]);
-                let top = DUD_SHARE * m;
-                let actual = if rng.random::<f64>() < dud {
-                    top * rng.random::<f64>()
-                } else {
-                    let rest_mean = (m - dud * top / 2.0) / (1.0 - dud);
-                    let second = (m * m + sd * sd - dud * top * top / 3.0) / (1.0 - dud);
-                    let s2 = ((second - rest_mean * rest_mean) / (rest_mean * rest_mean)).ln_1p();
-                    (rest_mean.ln() - s2 / 2.0 + s2.sqrt() * normal(&mut rng)).exp()
-                };
-                PlayerOutcome {
-                    projection: projections[i],
-                    salary: salaries[i],
-                    std_dev: std_devs[i],
-                    actual,
-                }
+                let salary = 3000 + 100 * rng.random_range(0..80u32);
+                let projection =
+                    (f64::from(salary) * 0.005 + 6.0 * (rng.random::<f64>() - 0.5)).max(1.0);
+                testkit::player(
+                    &rules,
+                    i64::from(i),
+                    positions[i as usize % 8],
+                    i % 20,
+                    salary,
+                    projection,
+                )
             })
             .collect();
+        let slate = testkit::slate_of(rules, 10, players);
+        // Actual points: one draw of the model being fitted.
+        let truth = scale_std_devs(&blend_means(&slate, w), scale);
+        let model = CopulaModel::new(&truth, None, Marginal::Lognormal)
+            .unwrap()
+            .with_dud_rate(&truth, Marginal::Lognormal, dud);
+        let mut points = vec![0.0f32; model.player_count()];
+        draw_iteration(&model, seed, 0, &mut points);
+        let actual: Vec<Option<f64>> = points.iter().map(|&x| Some(f64::from(x))).collect();
+        let field: Vec<Vec<u32>> = (0..3000)
+            .map(|_| {
+                let mut l: Vec<u32> = Vec::with_capacity(8);
+                while l.len() < 8 {
+                    let i = rng.random_range(0..400u32);
+                    if !l.contains(&i) {
+                        l.push(i);
+                    }
+                }
+                l
+            })
+            .collect();
+        let field_points = field
+            .iter()
+            .map(|l| l.iter().map(|&i| actual[i as usize].unwrap()).sum())
+            .collect();
         ContestEvidence {
-            players,
-            field_projection: 0.9 * 300.0,
-            best_projection: 300.0,
+            slate,
+            correlations: None,
+            actual,
+            field,
+            field_points,
+            best_projection: 400.0,
         }
     }
 
     #[test]
     fn fit_recovers_the_model_that_drew_the_outcomes() {
-        let contests: Vec<ContestEvidence> =
-            (0..4).map(|s| synthetic(s, 0.7, 0.36, 0.6, 0.04)).collect();
-        let refs: Vec<&ContestEvidence> = contests.iter().collect();
-        let f = fit(&refs).unwrap();
-        assert!((f.projection_weight - 0.7).abs() < 0.05, "{f:?}");
-        assert!((f.std_dev_floor - 0.36).abs() <= 0.06 + 1e-9, "{f:?}");
-        assert!((f.std_dev_scale - 0.6).abs() <= 0.2 + 1e-9, "{f:?}");
-        assert!((f.dud_rate - 0.04).abs() <= 0.01 + 1e-9, "{f:?}");
-        assert!((f.field_strength - 0.9).abs() < 1e-12);
-        assert_eq!((f.players, f.contests), (8000, 4));
+        let contests: Vec<ContestEvidence> = (0..4).map(|s| synthetic(s, 0.7, 0.8, 0.04)).collect();
+        let f = fit_all(&contests).unwrap().unwrap();
+        assert!((f.projection_weight - 0.7).abs() < 0.1, "{f:?}");
+        assert!((f.dud_rate - 0.04).abs() <= 0.015 + 1e-9, "{f:?}");
+        // One draw per contest: the field's spread estimates the scale roughly.
+        assert!((f.std_dev_scale - 0.8).abs() < 0.15, "{f:?}");
+        assert!(
+            (f.simulated_spread / f.real_spread - 1.0).abs() < 0.02,
+            "{f:?}"
+        );
+        let mean_field: f64 = contests
+            .iter()
+            .map(|c| {
+                c.field
+                    .iter()
+                    .map(|l| {
+                        l.iter()
+                            .map(|&i| c.slate.players[i as usize].projection)
+                            .sum::<f64>()
+                    })
+                    .sum::<f64>()
+                    / c.field.len() as f64
+                    / 400.0
+            })
+            .sum::<f64>()
+            / 4.0;
+        assert!((f.field_strength - mean_field).abs() < 1e-12);
+        assert_eq!(f.contests, 4);
     }
 
     #[test]
-    fn no_duds_and_no_floor_are_found_when_there_are_none() {
-        let contests = [
-            synthetic(9, 1.0, 0.0, 1.0, 0.0),
-            synthetic(10, 1.0, 0.0, 1.0, 0.0),
-        ];
-        let f = fit(&contests.iter().collect::<Vec<_>>()).unwrap();
-        assert!(
-            f.dud_rate <= 0.01 + 1e-9 && f.std_dev_floor <= 0.06 + 1e-9,
-            "{f:?}"
+    fn a_model_without_duds_fits_none_and_a_wider_one_a_wider_scale() {
+        let narrow: Vec<ContestEvidence> = (10..13).map(|s| synthetic(s, 1.0, 0.7, 0.0)).collect();
+        let wide: Vec<ContestEvidence> = (10..13).map(|s| synthetic(s, 1.0, 1.3, 0.0)).collect();
+        let (n, w) = (
+            fit_all(&narrow).unwrap().unwrap(),
+            fit_all(&wide).unwrap().unwrap(),
         );
-        assert!((f.std_dev_scale - 1.0).abs() <= 0.1 + 1e-9, "{f:?}");
-        assert!(f.projection_weight > 0.95, "{f:?}");
+        assert!(n.dud_rate <= 0.01 + 1e-9, "{n:?}");
+        assert!(w.std_dev_scale > n.std_dev_scale + 0.3, "{n:?} {w:?}");
+        assert!(n.projection_weight > 0.9, "{n:?}");
     }
 
     #[test]
     fn leave_one_out_never_sees_the_contest_it_predicts() {
-        // One contest drawn from a very different model: only the folds that
+        // One contest drawn from a very different mean: only the folds that
         // keep it move toward it.
-        let mut contests: Vec<ContestEvidence> = (0..3)
-            .map(|s| synthetic(20 + s, 0.8, 0.3, 0.6, 0.02))
-            .collect();
-        contests.push(synthetic(99, 0.2, 0.3, 0.6, 0.02));
-        let folds = leave_one_out(&contests);
-        assert_eq!(folds.len(), 4);
+        let mut contests: Vec<ContestEvidence> =
+            (20..23).map(|s| synthetic(s, 0.9, 1.0, 0.02)).collect();
+        contests.push(synthetic(99, 0.1, 1.0, 0.02));
+        let folds = leave_one_out(&contests).unwrap();
         let w: Vec<f64> = folds.iter().map(|f| f.unwrap().projection_weight).collect();
-        // The fold without contest 3 fits the three alike ones.
-        assert!((w[3] - 0.8).abs() < 0.05, "{w:?}");
         assert!(w[..3].iter().all(|&x| x < w[3] - 0.05), "{w:?}");
         assert!(folds.iter().all(|f| f.unwrap().contests == 3));
-        assert_eq!(leave_one_out(&contests[..1]), vec![None]);
+        assert_eq!(leave_one_out(&contests[..1]).unwrap(), vec![None]);
+        // A lineup off the slate is an error, not a panic.
+        contests[0].field[0][0] = 10_000;
+        assert!(matches!(
+            fit_all(&contests),
+            Err(CalibrationError::PlayerIndex { index: 10_000, .. })
+        ));
     }
 }

@@ -9,6 +9,8 @@
 //!   actual points and a sampled field's ownership against the real one.
 //! - [`pit_histogram`], [`bootstrap_ci`], [`bootstrap_ratio_ci`]: the
 //!   calibration report's figures over many contests.
+//! - [`fit_all`], [`leave_one_out`]: the outcome model and the field's
+//!   strength fitted to real contests, on all of them or all but one.
 //!
 //! Pure, like the stage crates: no filesystem, clock, environment or global
 //! RNG. Inputs are plain data (actual points arrive as `&[Option<f64>]` per
@@ -29,7 +31,7 @@ pub use field::{
     FieldScores, LineupProjection, OwnershipComparison, compare_ownership, field_scores,
     lineup_points,
 };
-pub use fit::{ContestEvidence, ModelFit, PlayerOutcome, fit, leave_one_out};
+pub use fit::{ContestEvidence, ModelFit, fit_all, leave_one_out};
 pub use pit::{PIT_BINS, pit_histogram};
 pub use quantiles::ScoreQuantiles;
 pub use scored::{Scored, TOP_SHARE, score_among_field};

@@ -86,6 +86,13 @@ struct BacktestArgs {
     entries: u32,
     #[command(flatten)]
     configs: ConfigFlags,
+    /// Run each contest with the model (projection weight, std dev scale, dud
+    /// rate, field strength) fitted on the other contests: out-of-sample figures.
+    #[arg(long)]
+    loo: bool,
+    /// Also write the report as JSON to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -390,6 +397,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 sim_config: a.configs.sim_config,
                 tag: a.tag,
                 entries: None,
+                model: None,
             };
             let bars = progress::Bars::new(!a.json);
             let outcome = orchestrator::run(&home, &req, &bars, &cancel)?;
@@ -648,10 +656,14 @@ fn dispatch(cli: Cli) -> Result<()> {
                 sampler_config: a.configs.sampler_config,
                 sim_config: a.configs.sim_config,
                 entries: a.entries,
+                loo: a.loo,
             };
             let bars = progress::Bars::new(!a.json);
             let replay = orchestrator::replay(&home, &req, &bars, &cancel)?;
             bars.finish();
+            if let Some(path) = &a.out {
+                orchestrator::write_report(path, &replay)?;
+            }
             if a.json {
                 print_json(&replay)?;
             } else {

@@ -25,10 +25,13 @@ fn run(
     out
 }
 
+/// Calibrated to projected ownership as given (no field strength), so that
+/// the tests can hold the sampled field to the slate's own numbers.
 fn config(rounds: u32) -> FieldSamplerConfig {
     FieldSamplerConfig {
         salary_floor: 48_500,
         calibration_rounds: rounds,
+        field_strength: None,
         ..FieldSamplerConfig::default()
     }
 }

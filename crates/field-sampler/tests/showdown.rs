@@ -141,6 +141,7 @@ fn showdown_fields_hold_each_person_once_and_fill_cpt_by_captain_ownership() {
         let config = FieldSamplerConfig {
             salary_floor: 45_000,
             sharp_share,
+            field_strength: None,
             ..FieldSamplerConfig::default()
         };
         FieldSampler

@@ -148,42 +148,12 @@ pub fn blend_means(slate: &Slate, weight: f64) -> Slate {
     out
 }
 
-/// The slate with each player's std dev replaced by the spread the simulator
-/// draws with: `sqrt((floor x mean)^2 + (scale x std dev)^2)`, where `mean` is
-/// the slate's mean projection over players projected above 0 (captain rows
-/// left out). A player projected at 0 keeps his std dev (he is not drawn), and
-/// a captain row keeps its multiple of its base row's spread. See
-/// [`SimConfig::std_dev_floor`].
-pub fn spread_std_devs(slate: &Slate, floor: f64, scale: f64) -> Slate {
-    let base: Vec<&schemas::Player> = slate
-        .players
-        .iter()
-        .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
-        .collect();
-    let mean = if base.is_empty() {
-        0.0
-    } else {
-        base.iter().map(|p| p.projection).sum::<f64>() / base.len() as f64
-    };
-    let least = floor * mean;
-    let spread = |p: &schemas::Player| {
-        if p.projection > 0.0 {
-            least.hypot(scale * p.std_dev)
-        } else {
-            p.std_dev
-        }
-    };
+/// The slate with every std dev times `scale` (captain rows too, so a
+/// captain keeps his multiple of his base row). See [`SimConfig::std_dev_scale`].
+pub fn scale_std_devs(slate: &Slate, scale: f64) -> Slate {
     let mut out = slate.clone();
-    for (i, p) in out.players.iter_mut().enumerate() {
-        p.std_dev = match p.captain_of {
-            Some(b) => match slate.players.get(b as usize) {
-                Some(base) if base.std_dev > 0.0 => {
-                    slate.players[i].std_dev * spread(base) / base.std_dev
-                }
-                _ => spread(&slate.players[i]),
-            },
-            None => spread(&slate.players[i]),
-        };
+    for p in &mut out.players {
+        p.std_dev *= scale;
     }
     out
 }
@@ -240,13 +210,13 @@ impl Stage for GppSim {
             )
             .into());
         }
-        let (floor, scale) = (config.std_dev_floor, config.std_dev_scale);
-        for (key, x) in [("std_dev_floor", floor), ("std_dev_scale", scale)] {
-            if !(x.is_finite() && x >= 0.0) {
-                return Err(
-                    SimError::invalid(key, format!("must be a number >= 0, got {x}")).into(),
-                );
-            }
+        let scale = config.std_dev_scale;
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(SimError::invalid(
+                "std_dev_scale",
+                format!("must be a number >= 0, got {scale}"),
+            )
+            .into());
         }
         let blended;
         let slate = if w < 1.0 {
@@ -255,10 +225,10 @@ impl Stage for GppSim {
         } else {
             input.slate
         };
-        let spread;
-        let slate = if floor > 0.0 || scale != 1.0 {
-            spread = spread_std_devs(slate, floor, scale);
-            &spread
+        let scaled;
+        let slate = if scale != 1.0 {
+            scaled = scale_std_devs(slate, scale);
+            &scaled
         } else {
             slate
         };

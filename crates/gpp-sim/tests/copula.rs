@@ -559,7 +559,6 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
         marginal: Marginal::Gamma,
         correlations: CorrelationSource::Builtin,
         projection_weight: 1.0,
-        std_dev_floor: 0.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
     };

@@ -121,11 +121,11 @@ pub(crate) fn score_upload(
         .enumerate()
         .map(|(i, p)| (p.dk_id, i))
         .collect();
-    let rows = |entry: &[i64]| -> Result<Vec<usize>, OrchestratorError> {
+    let rows = |entry: &[i64]| -> Result<Vec<u32>, OrchestratorError> {
         entry
             .iter()
             .map(|id| {
-                by_id.get(id).copied().ok_or_else(|| {
+                by_id.get(id).map(|&i| i as u32).ok_or_else(|| {
                     OrchestratorError::Request(format!(
                         "{}: DraftKings id {id} is not on slate {}",
                         upload.display(),
@@ -135,13 +135,30 @@ pub(crate) fn score_upload(
             })
             .collect()
     };
+    let lineups = ours
+        .iter()
+        .map(|entry| rows(entry))
+        .collect::<Result<Vec<_>, _>>()?;
+    score_rows(slate, contest, standings, standings_path, &lineups)
+}
+
+/// Scores lineups given as slate rows on the actual points of a FINAL
+/// standings export, and pays them among its real field: what
+/// [`score_upload`] does once the upload file is read.
+pub(crate) fn score_rows(
+    slate: &Slate,
+    contest: &Contest,
+    standings: &Standings,
+    standings_path: &Path,
+    lineups: &[Vec<u32>],
+) -> Result<Scored, OrchestratorError> {
     let actual = actual_points(slate, standings);
     // A player no real entry drafted is not in the standings' table: his
     // points are unknown; he counts 0 and is named in the report.
     let mut unknown = BTreeSet::new();
-    let mut our_points = Vec::with_capacity(ours.len());
-    for entry in &ours {
-        let (points, missing) = lineup_points(&actual.points, rows(entry)?);
+    let mut our_points = Vec::with_capacity(lineups.len());
+    for lineup in lineups {
+        let (points, missing) = lineup_points(&actual.points, lineup.iter().map(|&i| i as usize));
         unknown.extend(
             missing
                 .iter()
@@ -149,7 +166,7 @@ pub(crate) fn score_upload(
         );
         our_points.push(points);
     }
-    let distinct: BTreeSet<i64> = ours.iter().flatten().copied().collect();
+    let distinct: BTreeSet<u32> = lineups.iter().flatten().copied().collect();
     if 2 * unknown.len() > distinct.len() {
         return Err(OrchestratorError::Request(format!(
             "{}: {} of the entries' {} players are not in its table of drafted players: \

@@ -89,6 +89,12 @@ impl Home {
         Ok(home)
     }
 
+    /// The same root opened again, with the same scope: a registry connection
+    /// is not shared between threads, so each worker thread opens its own.
+    pub fn reopen(&self) -> Result<Home, OrchestratorError> {
+        Home::open_scoped(&self.root, matches!(self.scope, PathScope::Within(_)))
+    }
+
     /// The data root, absolute.
     pub fn root(&self) -> &Path {
         &self.root

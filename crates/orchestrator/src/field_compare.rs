@@ -69,7 +69,7 @@ pub struct FieldComparison {
     /// Same, of projected against real (how far the projection itself was off).
     pub projected_mae_vs_real: f64,
     /// Sampled against projected ownership (the sampler's calibration target).
-    pub ownership_mae_vs_projected: f64,
+    pub ownership_mae_vs_target: f64,
     /// Real players matched to the slate by normalised name.
     pub players_matched: u32,
     /// Real players (with `%Drafted` > 0) not found on the slate.
@@ -212,7 +212,7 @@ pub fn field_compare(
         sampled,
         ownership_mae_vs_real: own.ownership_mae_vs_real,
         projected_mae_vs_real: own.projected_mae_vs_real,
-        ownership_mae_vs_projected: t.ownership_mae,
+        ownership_mae_vs_target: t.ownership_mae,
         players_matched: own.players_matched,
         players_unmatched: unmatched,
         sampled_sharp_share: t.sharp_share,
@@ -269,10 +269,10 @@ pub fn comparison_table(c: &FieldComparison) -> String {
     }
     let _ = writeln!(
         out,
-        "ownership MAE: sampled vs real {:.2} pts, projected vs real {:.2} pts, sampled vs projected {:.2} pts ({} players matched, {} unmatched)",
+        "ownership MAE: sampled vs real {:.2} pts, projected vs real {:.2} pts, sampled vs target {:.2} pts ({} players matched, {} unmatched)",
         c.ownership_mae_vs_real,
         c.projected_mae_vs_real,
-        c.ownership_mae_vs_projected,
+        c.ownership_mae_vs_target,
         c.players_matched,
         c.players_unmatched.len()
     );

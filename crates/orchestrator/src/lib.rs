@@ -28,5 +28,8 @@ pub use field_compare::{
 pub use integrity::{Rebuild, RunCheck, rebuild_registry};
 pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
-pub use replay::{ContestReplay, Realized, Replay, ReplayRequest, replay, replay_table};
+pub use replay::{
+    BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, ContestReplay, Estimate, Predicted, Realized, Replay,
+    ReplayRequest, replay, replay_table, write_report,
+};
 pub use report::summary_table;

@@ -27,6 +27,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use variants::Variants;
 
+use calibration::ModelFit;
+
 use crate::OrchestratorError;
 use crate::catalog::{Home, now};
 use crate::integrity;
@@ -47,6 +49,10 @@ pub struct RunRequest {
     /// Entries to select, overriding the sim config's `entries` (and the
     /// contest's max entries).
     pub entries: Option<u32>,
+    /// A fitted model over the configs' values of `projection_weight`,
+    /// `std_dev_scale`, `dud_rate` (sim) and `field_strength` (field sampler):
+    /// how `dfs backtest --loo` runs a contest with a model that never saw it.
+    pub model: Option<ModelFit>,
 }
 
 /// A finished run: what the CLI prints and the API returns.
@@ -57,6 +63,8 @@ pub struct RunOutcome {
     pub metrics: PortfolioMetrics,
     /// Candidate lineups the optimizer built.
     pub candidates: usize,
+    /// The sim's top-N baseline (best single-lineup ROI first), as slate rows.
+    pub top_n_lineups: Vec<Vec<u32>>,
     /// Unique lineups in the sampled field.
     pub field_unique: u32,
     /// Sampled against projected ownership, mean absolute error in points.
@@ -178,6 +186,12 @@ pub fn run(
     if let Some(n) = req.entries {
         configs.sim.entries = Some(n);
     }
+    if let Some(m) = &req.model {
+        configs.sim.projection_weight = m.projection_weight;
+        configs.sim.std_dev_scale = m.std_dev_scale;
+        configs.sim.dud_rate = m.dud_rate;
+        configs.field_sampler.field_strength = Some(m.field_strength);
+    }
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;
     inputs.push(payouts);
@@ -237,6 +251,7 @@ pub fn run(
                     manifest,
                     metrics: done.metrics,
                     candidates: done.candidates,
+                    top_n_lineups: done.top_n_lineups,
                     field_unique: done.field_unique,
                     ownership_mae: done.ownership_mae,
                 };
@@ -347,6 +362,7 @@ struct StagesDone {
     seeds: BTreeMap<String, u64>,
     timings: Vec<StageTiming>,
     candidates: usize,
+    top_n_lineups: Vec<Vec<u32>>,
     field_unique: u32,
     ownership_mae: f64,
 }
@@ -500,12 +516,20 @@ fn execute(
     check_contract("diagnostics", &runner.diagnostics)?;
     write_json(&folder.path("diagnostics.json"), &runner.diagnostics)?;
     Ok(StagesDone {
-        metrics: sim.metrics,
         seeds: runner.seeds,
         timings: runner.timings,
         candidates: pool.lineups.len(),
+        top_n_lineups: sim
+            .metrics
+            .top_n_baseline
+            .lineups
+            .iter()
+            .filter_map(|&id| pool.lineups.get(id as usize))
+            .map(|l| l.players.clone())
+            .collect(),
         field_unique: u32::try_from(field.telemetry.duplication.unique_lineups).unwrap_or(u32::MAX),
         ownership_mae: field.telemetry.ownership_mae,
+        metrics: sim.metrics,
     })
 }
 

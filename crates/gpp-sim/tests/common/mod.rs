@@ -107,7 +107,6 @@ pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
         correlations: CorrelationSource::Independent,
         // The plain model: projections as means, std devs as given, no duds.
         projection_weight: 1.0,
-        std_dev_floor: 0.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
         ..SimConfig::default()

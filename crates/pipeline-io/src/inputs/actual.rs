@@ -1,6 +1,7 @@
 //! A standings export's table of drafted players matched to a slate by
 //! normalised name: the one place where real contest results meet slate rows,
-//! for actual points ([`actual_points`]) and real ownership ([`drafted_rows`]).
+//! for actual points ([`actual_points`]), real ownership ([`drafted_rows`])
+//! and real lineups ([`entry_rows`]).
 
 use std::collections::BTreeMap;
 
@@ -66,12 +67,50 @@ pub fn drafted_rows(slate: &Slate, standings: &Standings) -> Vec<Option<usize>> 
         .collect()
 }
 
+/// For each entry of the standings, in file order, its lineup as slate rows
+/// (a captain slot takes the captain row of that person), or `None` when the
+/// lineup is not complete or names a player the slate does not hold.
+pub fn entry_rows(slate: &Slate, standings: &Standings) -> Vec<Option<Vec<u32>>> {
+    let mut base: BTreeMap<String, u32> = BTreeMap::new();
+    let mut captain: BTreeMap<String, u32> = BTreeMap::new();
+    for (i, p) in slate.players.iter().enumerate() {
+        let rows = if p.captain_of.is_some() {
+            &mut captain
+        } else {
+            &mut base
+        };
+        rows.insert(normalise_name(&p.name), i as u32);
+    }
+    let captain_slot = slate.rules.captain.as_ref().map(|c| c.slot.as_str());
+    standings
+        .entries
+        .iter()
+        .map(|e| {
+            if !e.is_complete() {
+                return None;
+            }
+            e.lineup
+                .iter()
+                .map(|s| {
+                    let name = normalise_name(s.player.as_deref()?);
+                    let rows = if Some(s.slot.as_str()) == captain_slot {
+                        &captain
+                    } else {
+                        &base
+                    };
+                    rows.get(&name).copied()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use schemas::{Player, Slate};
 
     use super::*;
-    use crate::inputs::{DraftedPlayer, builtin_sport};
+    use crate::inputs::{DraftedPlayer, StandingsEntry, StandingsSlot, builtin_sport};
 
     fn player(id: i64, name: &str, captain_of: Option<u32>) -> Player {
         Player {
@@ -145,5 +184,50 @@ mod tests {
 
         // The table's players by slate row: the last row of the name, or none.
         assert_eq!(drafted_rows(&slate, &standings), vec![Some(1), None]);
+    }
+
+    #[test]
+    fn entries_map_to_slate_rows_with_captain_slots_on_captain_rows() {
+        let slate = showdown(vec![
+            player(1, "Michael Porter Jr.", None),
+            player(2, "Michael Porter Jr.", Some(0)),
+            player(3, "Nikola Jokic", None),
+            player(4, "Nikola Jokic", Some(2)),
+        ]);
+        let entry = |slots: &[(&str, Option<&str>)]| StandingsEntry {
+            row: 2,
+            rank: 1,
+            entry_id: 7,
+            user: "u".into(),
+            entry_of: None,
+            time_remaining: 0.0,
+            points: 100.0,
+            lineup: slots
+                .iter()
+                .map(|&(slot, name)| StandingsSlot {
+                    slot: slot.into(),
+                    player: name.map(String::from),
+                })
+                .collect(),
+        };
+        let standings = Standings {
+            entries: vec![
+                entry(&[
+                    ("CPT", Some("Nikola Jokic")),
+                    ("FLEX", Some("michael porter")),
+                ]),
+                entry(&[
+                    ("CPT", Some("Michael Porter Jr.")),
+                    ("FLEX", Some("Nobody")),
+                ]),
+                entry(&[("CPT", None), ("FLEX", Some("Nikola Jokic"))]),
+                entry(&[]),
+            ],
+            players: Vec::new(),
+        };
+        assert_eq!(
+            entry_rows(&slate, &standings),
+            vec![Some(vec![3, 0]), None, None, None]
+        );
     }
 }

@@ -40,7 +40,7 @@ mod standings;
 mod table;
 mod upload;
 
-pub use actual::{ActualPoints, actual_points, drafted_rows};
+pub use actual::{ActualPoints, actual_points, drafted_rows, entry_rows};
 pub use contest_folder::{ContestFolder, detect_contest_folder};
 pub use correlation::{
     builtin_correlation_sports, builtin_correlations, load_correlations, load_correlations_in,

@@ -55,7 +55,7 @@ pub struct OptimizerConfig {
 impl Default for OptimizerConfig {
     fn default() -> Self {
         OptimizerConfig {
-            lineups_per_variant: 3,
+            lineups_per_variant: 12,
             max_overlap: Some(6),
             min_salary: None,
             max_salary: None,

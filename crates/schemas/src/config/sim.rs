@@ -24,20 +24,14 @@ pub struct SimConfig {
     pub correlations: CorrelationSource,
     /// How much of each player's simulated mean is his projection (0..1); the
     /// rest is his salary's worth at the slate's projected points per salary
-    /// dollar. 1 takes projections as the truth. On the shared NBA slates the
-    /// actual points fit a weight of 0.62 (jackknife se 0.16): salary knows
-    /// something the projections miss, and lineups built on projections alone
-    /// are flattered at weight 1.
+    /// dollar. 1 takes projections as the truth, which flatters lineups built
+    /// on them; salary knows something the projections miss. Fitted on real
+    /// contests' actual points (see `configs/sim/default.yaml`).
     pub projection_weight: f64,
-    /// Least spread of a player's outcome around his simulated mean, as a share
-    /// of the slate's mean projection (over players projected above 0). A
-    /// projection is an estimate: minutes, role and matchup are uncertain for
-    /// every player, so a cheap player's outcome spreads far more than his
-    /// provider std dev says. The simulated std dev is
-    /// `sqrt((std_dev_floor x slate mean)^2 + (std_dev_scale x std dev)^2)`.
-    pub std_dev_floor: f64,
-    /// Share of each player's own std dev in his simulated spread (see
-    /// `std_dev_floor`); 1 with a floor of 0 takes the std devs as given.
+    /// Factor on every player's std dev in the simulation. Provider std devs
+    /// describe one player's night; summed over a lineup they spread real
+    /// fields' scores wider than they were, and the tails decide GPP prizes.
+    /// Fitted on real fields' lineup scores (see `configs/sim/default.yaml`).
     pub std_dev_scale: f64,
     /// Probability (0..1) that a player has a dud: he scores uniformly between
     /// 0 and 15% of his mean (sat late, left hurt, benched in a blowout). The
@@ -113,10 +107,9 @@ impl Default for SimConfig {
             max_exposure: 1.0,
             marginal: Marginal::Lognormal,
             correlations: CorrelationSource::Builtin,
-            projection_weight: 1.0,
-            std_dev_floor: 0.0,
-            std_dev_scale: 1.0,
-            dud_rate: 0.0,
+            projection_weight: 0.74,
+            std_dev_scale: 0.92,
+            dud_rate: 0.02,
         }
     }
 }

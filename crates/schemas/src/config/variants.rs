@@ -14,8 +14,8 @@ pub struct VariantsConfig {
 impl Default for VariantsConfig {
     fn default() -> Self {
         VariantsConfig {
-            count: 40,
-            randomness: 0.5,
+            count: 10,
+            randomness: 0.15,
         }
     }
 }
