@@ -47,27 +47,12 @@ fn oracle_winnings(upload: &Path, field: &[f64], prizes: &[f64]) -> f64 {
 fn a_contest_folder_replays_with_one_scoring_and_the_optimizer_as_baseline() {
     let root = tempfile::tempdir().unwrap();
     let cfg = small_configs(root.path());
-    let sample = workspace().join("data/nba-2025-01-12");
-    let contest = root.path().join("my contest");
-    std::fs::create_dir(&contest).unwrap();
-    std::fs::copy(
-        sample.join("DKSalaries.csv"),
-        contest.join("DKSalaries.csv"),
-    )
-    .unwrap();
-    let payouts = contest.join("20K Four Point Play.csv");
-    std::fs::copy(sample.join("payout_20K_Four_Point_Play.csv"), &payouts).unwrap();
     // A FINAL standings export: every slate player drafted with his fake
     // points, and a real field spread across the range our entries reach.
-    let names: Vec<String> = std::fs::read_to_string(contest.join("DKSalaries.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(2).unwrap().to_string())
-        .collect();
     let field: Vec<f64> = (0..600).map(|i| 150.0 + f64::from(i) * 0.25).collect();
+    let contest = fixture_contest(root.path(), "my contest", &field);
+    let payouts = contest.join("20K Four Point Play.csv");
     let standings = contest.join("contest-standings.csv");
-    std::fs::write(&standings, standings_for(&[names], &field)).unwrap();
 
     let mut args: Vec<String> = ["backtest", "--contests"]
         .iter()
@@ -162,6 +147,15 @@ fn a_contest_folder_replays_with_one_scoring_and_the_optimizer_as_baseline() {
     );
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no payout table"));
+}
+
+/// The sum of a JSON array of counts.
+fn count(v: &serde_json::Value) -> u64 {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_u64().unwrap())
+        .sum()
 }
 
 /// A contest folder made from the shipped sample slate, with a FINAL
@@ -260,13 +254,7 @@ fn leave_one_out_replays_each_contest_with_a_model_that_never_saw_it() {
         );
         // Every exported entry lands in one PIT bin; the baselines are as many.
         let entries = c["run"]["entries"].as_u64().unwrap();
-        let pit: u64 = c["pit"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k.as_u64().unwrap())
-            .sum();
-        assert_eq!(pit, entries);
+        assert_eq!(count(&c["pit"]), entries);
         assert_eq!(c["top_n"]["entries"], entries);
         assert_eq!(c["projection_optimal"]["entries"], entries);
         for key in ["cash_rate", "mean_finish_percentile", "top1_rate"] {
@@ -275,13 +263,7 @@ fn leave_one_out_replays_each_contest_with_a_model_that_never_saw_it() {
         }
         total_entries += entries;
     }
-    let pit: u64 = r["pit"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k.as_u64().unwrap())
-        .sum();
-    assert_eq!(pit, total_entries);
+    assert_eq!(count(&r["pit"]), total_entries);
     // Bootstrap intervals hold their point estimate.
     for key in [
         "run_roi",

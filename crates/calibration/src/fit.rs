@@ -285,19 +285,7 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
     let ratios: Vec<f64> = contests
         .iter()
         .filter(|(_, c)| c.best_projection > 0.0 && !c.field.is_empty())
-        .map(|(_, c)| {
-            let mean: f64 = c
-                .field
-                .iter()
-                .map(|l| {
-                    l.iter()
-                        .map(|&i| c.slate.players[i as usize].projection)
-                        .sum::<f64>()
-                })
-                .sum::<f64>()
-                / c.field.len() as f64;
-            mean / c.best_projection
-        })
+        .map(|(_, c)| mean_field_projection(c) / c.best_projection)
         .collect();
     let field_strength = if ratios.is_empty() {
         0.0
@@ -314,6 +302,20 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
         real_spread,
         simulated_spread: simulated,
     }))
+}
+
+/// The real field's mean lineup projection.
+fn mean_field_projection(c: &ContestEvidence) -> f64 {
+    let total: f64 = c
+        .field
+        .iter()
+        .map(|l| {
+            l.iter()
+                .map(|&i| c.slate.players[i as usize].projection)
+                .sum::<f64>()
+        })
+        .sum();
+    total / c.field.len().max(1) as f64
 }
 
 /// Checks that every lineup row is on its slate, so the fit can index freely.
@@ -442,18 +444,7 @@ mod tests {
         );
         let mean_field: f64 = contests
             .iter()
-            .map(|c| {
-                c.field
-                    .iter()
-                    .map(|l| {
-                        l.iter()
-                            .map(|&i| c.slate.players[i as usize].projection)
-                            .sum::<f64>()
-                    })
-                    .sum::<f64>()
-                    / c.field.len() as f64
-                    / 400.0
-            })
+            .map(|c| mean_field_projection(c) / 400.0)
             .sum::<f64>()
             / 4.0;
         assert!((f.field_strength - mean_field).abs() < 1e-12);

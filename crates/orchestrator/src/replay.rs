@@ -520,41 +520,62 @@ pub fn replay_table(r: &Replay) -> String {
         "topN ROI",
         "topN%"
     );
+    // name, then: predicted ROI, real ROI, predicted cash, cash, predicted %,
+    // real %, optimal ROI, optimal %, top-N ROI, top-N %.
+    let row = |out: &mut String, name: &str, x: [f64; 10]| {
+        let _ = writeln!(
+            out,
+            "{:<30} {:>8} {:>8} {:>6.2} {:>5.2} {:>6.3} {:>6.3} | {:>8} {:>6.3} | {:>8} {:>6.3}",
+            name,
+            pct(x[0]),
+            pct(x[1]),
+            x[2],
+            x[3],
+            x[4],
+            x[5],
+            pct(x[6]),
+            x[7],
+            pct(x[8]),
+            x[9],
+        );
+    };
     for c in &r.contests {
         let name = Path::new(&c.folder)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:<30} {:>8} {:>8} {:>6.2} {:>5.2} {:>6.3} {:>6.3} | {:>8} {:>6.3} | {:>8} {:>6.3}",
-            name,
-            pct(c.predicted.roi),
-            pct(c.run.roi),
-            c.predicted.cash_rate,
-            c.run.cash_rate,
-            c.predicted.mean_finish_percentile,
-            c.run.mean_finish_percentile,
-            pct(c.projection_optimal.roi),
-            c.projection_optimal.mean_finish_percentile,
-            pct(c.top_n.roi),
-            c.top_n.mean_finish_percentile,
+        row(
+            &mut out,
+            &name,
+            [
+                c.predicted.roi,
+                c.run.roi,
+                c.predicted.cash_rate,
+                c.run.cash_rate,
+                c.predicted.mean_finish_percentile,
+                c.run.mean_finish_percentile,
+                c.projection_optimal.roi,
+                c.projection_optimal.mean_finish_percentile,
+                c.top_n.roi,
+                c.top_n.mean_finish_percentile,
+            ],
         );
     }
-    let _ = writeln!(
-        out,
-        "{:<30} {:>8} {:>8} {:>6.2} {:>5.2} {:>6.3} {:>6.3} | {:>8} {:>6.3} | {:>8} {:>6.3}",
+    row(
+        &mut out,
         "all",
-        pct(r.predicted.roi),
-        pct(r.run_roi.value),
-        r.predicted.cash_rate,
-        r.run_cash_rate.value,
-        r.predicted.mean_finish_percentile,
-        r.run_finish_percentile.value,
-        pct(r.projection_optimal_roi.value),
-        r.projection_optimal_finish_percentile.value,
-        pct(r.top_n_roi.value),
-        r.top_n_finish_percentile.value,
+        [
+            r.predicted.roi,
+            r.run_roi.value,
+            r.predicted.cash_rate,
+            r.run_cash_rate.value,
+            r.predicted.mean_finish_percentile,
+            r.run_finish_percentile.value,
+            r.projection_optimal_roi.value,
+            r.projection_optimal_finish_percentile.value,
+            r.top_n_roi.value,
+            r.top_n_finish_percentile.value,
+        ],
     );
     let (resamples, level, seed) = r.bootstrap;
     let _ = writeln!(out);
@@ -564,7 +585,7 @@ pub fn replay_table(r: &Replay) -> String {
         r.contests.len(),
         100.0 * level
     );
-    let row =
+    let versus =
         |out: &mut String, what: &str, predicted: f64, e: &Estimate, f: &dyn Fn(f64) -> String| {
             let inside = (e.lo..=e.hi).contains(&predicted);
             let _ = writeln!(
@@ -578,8 +599,8 @@ pub fn replay_table(r: &Replay) -> String {
             );
         };
     let pct1 = |x: f64| format!("{:.1}", 100.0 * x);
-    row(&mut out, "ROI (%)", r.predicted.roi, &r.run_roi, &pct1);
-    row(
+    versus(&mut out, "ROI (%)", r.predicted.roi, &r.run_roi, &pct1);
+    versus(
         &mut out,
         "cash rate (%)",
         r.predicted.cash_rate,
@@ -587,7 +608,7 @@ pub fn replay_table(r: &Replay) -> String {
         &pct1,
     );
     let p3 = |x: f64| format!("{x:.3}");
-    row(
+    versus(
         &mut out,
         "mean finish percentile",
         r.predicted.mean_finish_percentile,
