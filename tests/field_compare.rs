@@ -270,6 +270,9 @@ fn real_final_fields_against_the_sampler() {
                 "20",
             ],
         );
+        // The sampler at the real fields' measured strength.
+        let config = root.path().join("field_sampler.yaml");
+        std::fs::write(&config, "field_strength: 0.91\n").unwrap();
         let out = dfs_ok(
             root.path(),
             &[
@@ -281,6 +284,8 @@ fn real_final_fields_against_the_sampler() {
                 "real",
                 "--contest",
                 "real",
+                "--sampler-config",
+                config.to_str().unwrap(),
                 "--json",
             ],
         );

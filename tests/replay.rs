@@ -248,9 +248,12 @@ fn leave_one_out_replays_each_contest_with_a_model_that_never_saw_it() {
             manifest["configs"]["sim"]["projection_weight"],
             fit["projection_weight"]
         );
+        assert_eq!(manifest["configs"]["sim"]["dud_rate"], fit["dud_rate"]);
+        // The field's strength is measured, not applied.
+        assert!(fit["field_strength"].as_f64().unwrap() > 0.0);
         assert_eq!(
             manifest["configs"]["field_sampler"]["field_strength"],
-            fit["field_strength"]
+            serde_json::Value::Null
         );
         // Every exported entry lands in one PIT bin; the baselines are as many.
         let entries = c["run"]["entries"].as_u64().unwrap();

@@ -14,7 +14,8 @@
 //!   player's, decides who reaches the prizes; fitted per player, the spread
 //!   comes out wider than real lineups ever spread.
 //! - `field_strength`: the real field's mean lineup projection over the best
-//!   lineup's, averaged over contests.
+//!   lineup's, averaged over contests (measured; the orchestrator does not
+//!   apply it, see `configs/field_sampler/default.yaml`).
 //!
 //! [`leave_one_out`] fits on every contest but one, for each one, so that a
 //! replay of a contest can use a model that never saw it.

@@ -49,9 +49,11 @@ pub struct RunRequest {
     /// Entries to select, overriding the sim config's `entries` (and the
     /// contest's max entries).
     pub entries: Option<u32>,
-    /// A fitted model over the configs' values of `projection_weight`,
-    /// `std_dev_scale`, `dud_rate` (sim) and `field_strength` (field sampler):
-    /// how `dfs backtest --loo` runs a contest with a model that never saw it.
+    /// A fitted model over the sim config's `projection_weight`,
+    /// `std_dev_scale` and `dud_rate`: how `dfs backtest --loo` runs a contest
+    /// with a model that never saw it. Its `field_strength` is measured, not
+    /// applied (the sampler's tilt over-duplicates large slates; see
+    /// `configs/field_sampler/default.yaml`).
     pub model: Option<ModelFit>,
 }
 
@@ -190,7 +192,6 @@ pub fn run(
         configs.sim.projection_weight = m.projection_weight;
         configs.sim.std_dev_scale = m.std_dev_scale;
         configs.sim.dud_rate = m.dud_rate;
-        configs.field_sampler.field_strength = Some(m.field_strength);
     }
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;

@@ -76,7 +76,7 @@ impl Default for FieldSamplerConfig {
             sharp_sources: 30,
             sharp_source_noise: 0.7,
             calibration_rounds: 8,
-            field_strength: Some(0.91),
+            field_strength: None,
             stack_anchor: vec!["QB".into()],
             stack_partners: vec!["WR".into(), "TE".into()],
             stack_bring_back: vec!["RB".into(), "WR".into(), "TE".into()],
