@@ -8,43 +8,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Prize of each place (index 0 = first) of the sample contest, from its payout file.
-fn prizes() -> Vec<f64> {
-    let text = std::fs::read_to_string(
-        workspace().join("data/nba-2025-01-12/payout_20K_Four_Point_Play.csv"),
-    )
-    .unwrap();
-    let mut out = Vec::new();
-    for line in text.lines().skip(1) {
-        let mut cells = line.split(',');
-        let place = cells.next().unwrap();
-        let prize: f64 = cells.next().unwrap().parse().unwrap();
-        let (a, b) = match place.split_once('-') {
-            Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
-            None => (place.parse().unwrap(), place.parse().unwrap()),
-        };
-        assert_eq!(a, out.len() + 1);
-        out.extend(std::iter::repeat_n(prize, b - a + 1));
-    }
-    out
-}
-
-/// What each of `ours` wins when it joins `field` (everyone one entry): the
-/// average prize of the places its tie group spans, by counting everyone.
-fn oracle(field: &[f64], ours: &[f64], prizes: &[f64]) -> Vec<f64> {
-    let all: Vec<f64> = field.iter().chain(ours).copied().collect();
-    ours.iter()
-        .map(|&s| {
-            let better = all.iter().filter(|&&x| x > s).count();
-            let tied = all.iter().filter(|&&x| x == s).count();
-            (better..better + tied)
-                .map(|p| prizes.get(p).copied().unwrap_or(0.0))
-                .sum::<f64>()
-                / tied as f64
-        })
-        .collect()
-}
-
 #[test]
 fn backtest_pays_the_exported_entries_among_the_real_field() {
     let root = tempfile::tempdir().unwrap();
@@ -91,7 +54,11 @@ fn backtest_pays_the_exported_entries_among_the_real_field() {
     let out = backtest(&standings, &["--json"]);
     assert!(out.status.success(), "{out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let expect = oracle(&field, &ours_points, &prizes());
+    let expect = oracle(
+        &field,
+        &ours_points,
+        &prizes(&workspace().join("data/nba-2025-01-12/payout_20K_Four_Point_Play.csv")),
+    );
     let won: f64 = expect.iter().sum();
     let fees = 4.0 * ours.len() as f64;
     assert_eq!(v["entries"], ours.len());

@@ -9,38 +9,13 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// The sample's payout table as prizes by place (index 0 = first).
-fn prizes(path: &Path) -> Vec<f64> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    for line in text.lines().skip(1) {
-        let mut cells = line.split(',');
-        let place = cells.next().unwrap();
-        let prize: f64 = cells.next().unwrap().parse().unwrap();
-        let (a, b) = place.split_once('-').unwrap_or((place, place));
-        let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
-        out.extend(std::iter::repeat_n(prize, b - a + 1));
-    }
-    out
-}
-
 /// What the entries of an upload file win among `field`, by counting everyone.
 fn oracle_winnings(upload: &Path, field: &[f64], prizes: &[f64]) -> f64 {
     let ours: Vec<f64> = upload_names(upload)
         .iter()
         .map(|e| e.iter().map(|n| fake_fpts(n)).sum())
         .collect();
-    let all: Vec<f64> = field.iter().chain(&ours).copied().collect();
-    ours.iter()
-        .map(|&s| {
-            let better = all.iter().filter(|&&x| x > s + 1e-9).count();
-            let tied = all.iter().filter(|&&x| (x - s).abs() <= 1e-9).count();
-            (better..better + tied)
-                .map(|p| prizes.get(p).copied().unwrap_or(0.0))
-                .sum::<f64>()
-                / tied as f64
-        })
-        .sum()
+    oracle(field, &ours, prizes).iter().sum()
 }
 
 #[test]

@@ -63,3 +63,38 @@ pub fn standings_for(upload: &[Vec<String>], field: &[f64]) -> String {
     }
     csv
 }
+
+/// Prize of each place (index 0 = first) of a payout file (`Place,Payout,...`,
+/// places `1` or ranges `7-8`, contiguous from first).
+pub fn prizes(path: &Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().skip(1) {
+        let mut cells = line.split(',');
+        let place = cells.next().unwrap();
+        let prize: f64 = cells.next().unwrap().parse().unwrap();
+        let (a, b) = match place.split_once('-') {
+            Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
+            None => (place.parse().unwrap(), place.parse().unwrap()),
+        };
+        assert_eq!(a, out.len() + 1);
+        out.extend(std::iter::repeat_n(prize, b - a + 1));
+    }
+    out
+}
+
+/// What each of `ours` wins when it joins `field` (everyone one entry): the
+/// average prize of the places its tie group spans, by counting everyone.
+pub fn oracle(field: &[f64], ours: &[f64], prizes: &[f64]) -> Vec<f64> {
+    let all: Vec<f64> = field.iter().chain(ours).copied().collect();
+    ours.iter()
+        .map(|&s| {
+            let better = all.iter().filter(|&&x| x > s).count();
+            let tied = all.iter().filter(|&&x| x == s).count();
+            (better..better + tied)
+                .map(|p| prizes.get(p).copied().unwrap_or(0.0))
+                .sum::<f64>()
+                / tied as f64
+        })
+        .collect()
+}

@@ -127,11 +127,8 @@ pub(crate) fn calibrate(
             *w *= factor.clamp(1.0 / MAX_FACTOR, MAX_FACTOR);
         }
         if let (Some(goal), Some(a)) = (fixed.goal, aim.as_mut()) {
-            let reached: f64 = players
-                .iter()
-                .zip(&expected)
-                .map(|(p, &e)| p.projection * e / field)
-                .sum();
+            let shares: Vec<f64> = expected.iter().map(|&e| e / field).collect();
+            let reached = strength::lineup_projection(slate, &shares);
             *a += goal - reached;
             target = strength::tilted_to(slate, *a).0;
         }

@@ -6,6 +6,7 @@ use schemas::{
 };
 
 use crate::sample::Sampled;
+use crate::strength::lineup_projection;
 
 /// Width of a salary histogram bin, in dollars.
 pub const SALARY_BIN: u32 = 500;
@@ -93,12 +94,10 @@ pub(crate) fn build_output(
         sharp_share: field.sharp as f64 / size,
         ownership_mae: ownership_mae(summary.target, &counts, size),
         best_lineup_projection: summary.best,
-        mean_lineup_projection: slate
-            .players
-            .iter()
-            .zip(&counts)
-            .map(|(p, &c)| p.projection * c as f64 / size)
-            .sum(),
+        mean_lineup_projection: lineup_projection(
+            slate,
+            &counts.iter().map(|&c| c as f64 / size).collect::<Vec<_>>(),
+        ),
         calibration_rounds: summary.calibration_rounds,
         rejection_rate: field.rejected as f64 / size,
         ownership,

@@ -5,6 +5,8 @@
 // Test helpers may unwrap: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use pipeline_io::inputs::{
@@ -13,14 +15,7 @@ use pipeline_io::inputs::{
 };
 use tempfile::TempDir;
 
-const HEADER: &str =
-    "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame";
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use common::{HEADER, write};
 
 /// A 2-game NBA slate of 10 players; `game_info(i)` gives row i's Game Info cell.
 fn salaries(dir: &TempDir, game_info: impl Fn(usize, &str) -> String) -> PathBuf {

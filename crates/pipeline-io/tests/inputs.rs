@@ -4,6 +4,8 @@
 // Test helpers may unwrap: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pipeline_io::inputs::{
@@ -12,14 +14,7 @@ use pipeline_io::inputs::{
 };
 use tempfile::TempDir;
 
-const HEADER: &str =
-    "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame";
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use common::{HEADER, write};
 
 /// A 2-game NBA slate, 12 players, in DKSalaries.csv layout.
 fn nba_rows() -> Vec<String> {

@@ -5,6 +5,8 @@
 // Test helpers may unwrap: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pipeline_io::inputs::{
@@ -13,14 +15,10 @@ use pipeline_io::inputs::{
 use schemas::Slate;
 use tempfile::TempDir;
 
+use common::write;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../data/fixtures/showdown/{name}"))
-}
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 fn message(err: impl std::fmt::Display) -> String {
