@@ -50,7 +50,12 @@ pub struct ModelFit {
     pub projection_weight: f64,
     pub std_dev_scale: f64,
     pub dud_rate: f64,
+    pub field_news: f64,
     pub field_strength: f64,
+    /// Points per lineup the real fields gained, on average, over fields
+    /// entered at projected ownership, on the players' actual points less
+    /// their fitted means: what `field_news` reproduces.
+    pub news_gain: f64,
     /// Players (projected above 0, actual points known) and contests seen.
     pub players: usize,
     pub contests: usize,
@@ -77,6 +82,10 @@ const SCALE_STEPS: u32 = 12;
 /// Simulated iterations per contest and most field lineups scored in each.
 const ITERATIONS: u64 = 40;
 const MAX_LINEUPS: usize = 5_000;
+
+/// The lean at which the simulated field's news gain is measured, per point:
+/// near the fitted one, where the gain is close to linear in the lean.
+const PROBE_LEAN: f64 = 0.008;
 
 /// Seed of the fit's draws: fixed, so a fit is a function of its evidence.
 const SEED: u64 = 0x5eed_ca1b;
@@ -204,6 +213,24 @@ fn lineups(c: &ContestEvidence) -> impl Iterator<Item = &Vec<u32>> {
     c.field.iter().step_by(step(c))
 }
 
+/// The model of a contest's slate and the means it draws around.
+fn model_of(
+    k: usize,
+    c: &ContestEvidence,
+    w: f64,
+    scale: f64,
+    dud: f64,
+) -> Result<(CopulaModel, Vec<f64>), CalibrationError> {
+    let slate = scale_std_devs(&blend_means(&c.slate, w), scale);
+    let model = CopulaModel::new(&slate, c.correlations.as_ref(), Marginal::Lognormal)
+        .map_err(|e| CalibrationError::Model {
+            contest: k,
+            message: e.to_string(),
+        })?
+        .with_dud_rate(&slate, Marginal::Lognormal, dud);
+    Ok((model, slate.players.iter().map(|p| p.projection).collect()))
+}
+
 /// The mean simulated spread of a contest's real field under the model.
 fn simulated_spread(
     k: usize,
@@ -212,13 +239,7 @@ fn simulated_spread(
     scale: f64,
     dud: f64,
 ) -> Result<f64, CalibrationError> {
-    let slate = scale_std_devs(&blend_means(&c.slate, w), scale);
-    let model = CopulaModel::new(&slate, c.correlations.as_ref(), Marginal::Lognormal)
-        .map_err(|e| CalibrationError::Model {
-            contest: k,
-            message: e.to_string(),
-        })?
-        .with_dud_rate(&slate, Marginal::Lognormal, dud);
+    let (model, _) = model_of(k, c, w, scale, dud)?;
     let mut points = vec![0.0f32; model.player_count()];
     let mut total = 0.0;
     for it in 0..ITERATIONS {
@@ -229,6 +250,93 @@ fn simulated_spread(
         total += spread(&mut scores);
     }
     Ok(total / ITERATIONS as f64)
+}
+
+/// Points per lineup the real field gained over a field entered at projected
+/// ownership, on actual points less the means: the sum over players of
+/// (real share - projected share) x (actual - mean), shares of lineups
+/// holding the player (a lineup's players sum to its size). `None` without a
+/// field or projected ownership.
+fn real_news_gain(c: &ContestEvidence, means: &[f64]) -> Option<f64> {
+    let size = c.field.first()?.len() as f64;
+    let owned: f64 = c.slate.players.iter().map(|p| p.ownership).sum();
+    if owned <= 0.0 {
+        return None;
+    }
+    let mut held = vec![0u64; c.slate.players.len()];
+    for &i in c.field.iter().flatten() {
+        held[i as usize] += 1;
+    }
+    let lineups = c.field.len() as f64;
+    let gain = c
+        .slate
+        .players
+        .iter()
+        .zip(&held)
+        .zip(means.iter().zip(&c.actual))
+        .filter_map(|((p, &h), (&m, a))| {
+            let real = h as f64 / lineups;
+            let projected = p.ownership * size / owned;
+            a.map(|a| (real - projected) * (a - m))
+        })
+        .sum();
+    Some(gain)
+}
+
+/// The simulated news gain per unit of lean: the real field's lineups,
+/// weighed by `exp(PROBE_LEAN x (points - mean points))` in each iteration,
+/// gain this much over the same lineups unweighed, on points less means,
+/// divided by the lean.
+fn news_gain_per_lean(model: &CopulaModel, means: &[f64], c: &ContestEvidence) -> f64 {
+    let mut points = vec![0.0f32; model.player_count()];
+    let mut total = 0.0;
+    for it in 0..ITERATIONS {
+        draw_iteration(model, SEED ^ 0x6e65_7773, it, &mut points);
+        let residuals: Vec<f64> = lineups(c)
+            .map(|l| {
+                l.iter()
+                    .map(|&i| f64::from(points[i as usize]) - means[i as usize])
+                    .sum()
+            })
+            .collect();
+        let n = residuals.len().max(1) as f64;
+        let (mut weighed, mut weights) = (0.0, 0.0);
+        for &r in &residuals {
+            let w = (PROBE_LEAN * r).exp();
+            weighed += w * r;
+            weights += w;
+        }
+        if weights > 0.0 {
+            total += weighed / weights - residuals.iter().sum::<f64>() / n;
+        }
+    }
+    total / ITERATIONS as f64 / PROBE_LEAN
+}
+
+/// The lean that gives the simulated fields of `contests` the news gain the
+/// real ones had, pooled, and the real gain per contest: `(lean, gain)`.
+fn field_news(
+    contests: &[(usize, &ContestEvidence)],
+    w: f64,
+    scale: f64,
+    dud: f64,
+) -> Result<(f64, f64), CalibrationError> {
+    let parts: Result<Vec<Option<(f64, f64)>>, CalibrationError> = contests
+        .par_iter()
+        .map(|&(k, c)| {
+            let (model, means) = model_of(k, c, w, scale, dud)?;
+            Ok(real_news_gain(c, &means).map(|g| (g, news_gain_per_lean(&model, &means, c))))
+        })
+        .collect();
+    let parts: Vec<(f64, f64)> = parts?.into_iter().flatten().collect();
+    let real: f64 = parts.iter().map(|p| p.0).sum();
+    let per_lean: f64 = parts.iter().map(|p| p.1).sum();
+    let lean = if per_lean > 0.0 {
+        (real / per_lean).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    Ok((lean, real / parts.len().max(1) as f64))
 }
 
 /// Pooled simulated spread of `contests` at `scale`, contests in parallel.
@@ -283,6 +391,7 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
         scale = 0.5 * (lo + hi);
         simulated = pooled_spread(&with_field, w, scale, dud)?;
     }
+    let (news, news_gain) = field_news(&with_field, w, scale, dud)?;
     let ratios: Vec<f64> = contests
         .iter()
         .filter(|(_, c)| c.best_projection > 0.0 && !c.field.is_empty())
@@ -297,7 +406,9 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
         projection_weight: w,
         std_dev_scale: scale,
         dud_rate: dud,
+        field_news: news,
         field_strength,
+        news_gain,
         players: obs.len(),
         contests: contests.len(),
         real_spread,
@@ -377,7 +488,9 @@ mod tests {
     /// A contest drawn from a known model: each player's actual points are
     /// the simulator's own draw of the model (`w`, `scale`, `dud`), and the
     /// field's points are its lineups summed over those actual points.
-    fn synthetic(seed: u64, w: f64, scale: f64, dud: f64) -> ContestEvidence {
+    /// The field is drawn leaning by `lean` per point toward the lineups
+    /// beating their means, as the simulator's field does.
+    fn synthetic(seed: u64, w: f64, scale: f64, dud: f64, lean: f64) -> ContestEvidence {
         let rules = testkit::nba_rules();
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let positions = ["PG", "SG", "SF", "PF", "C", "PG/SG", "SF/PF", "PF/C"];
@@ -405,7 +518,8 @@ mod tests {
         let mut points = vec![0.0f32; model.player_count()];
         draw_iteration(&model, seed, 0, &mut points);
         let actual: Vec<Option<f64>> = points.iter().map(|&x| Some(f64::from(x))).collect();
-        let field: Vec<Vec<u32>> = (0..3000)
+        // Random lineups, then 3,000 of them drawn by their weights.
+        let pool: Vec<Vec<u32>> = (0..30_000)
             .map(|_| {
                 let mut l: Vec<u32> = Vec::with_capacity(8);
                 while l.len() < 8 {
@@ -415,6 +529,22 @@ mod tests {
                     }
                 }
                 l
+            })
+            .collect();
+        let mut cumulative = Vec::with_capacity(pool.len());
+        let mut total = 0.0;
+        for l in &pool {
+            let beat: f64 = l
+                .iter()
+                .map(|&i| f64::from(points[i as usize]) - truth.players[i as usize].projection)
+                .sum();
+            total += (lean * beat).exp();
+            cumulative.push(total);
+        }
+        let field: Vec<Vec<u32>> = (0..3000)
+            .map(|_| {
+                let at = rng.random::<f64>() * total;
+                pool[cumulative.partition_point(|&c| c <= at).min(pool.len() - 1)].clone()
             })
             .collect();
         let field_points = field
@@ -433,7 +563,8 @@ mod tests {
 
     #[test]
     fn fit_recovers_the_model_that_drew_the_outcomes() {
-        let contests: Vec<ContestEvidence> = (0..4).map(|s| synthetic(s, 0.7, 0.8, 0.04)).collect();
+        let contests: Vec<ContestEvidence> =
+            (0..4).map(|s| synthetic(s, 0.7, 0.8, 0.04, 0.0)).collect();
         let f = fit_all(&contests).unwrap().unwrap();
         assert!((f.projection_weight - 0.7).abs() < 0.1, "{f:?}");
         assert!((f.dud_rate - 0.04).abs() <= 0.015 + 1e-9, "{f:?}");
@@ -450,12 +581,26 @@ mod tests {
             / 4.0;
         assert!((f.field_strength - mean_field).abs() < 1e-12);
         assert_eq!(f.contests, 4);
+        // A field drawn at its projected ownership learned nothing.
+        assert!(f.field_news < 0.004, "{f:?}");
+    }
+
+    #[test]
+    fn fit_recovers_the_lean_of_a_field_that_saw_the_news() {
+        let contests: Vec<ContestEvidence> = (0..4)
+            .map(|s| synthetic(s, 0.7, 0.8, 0.04, 0.015))
+            .collect();
+        let f = fit_all(&contests).unwrap().unwrap();
+        assert!((f.field_news - 0.015).abs() < 0.005, "{f:?}");
+        assert!(f.news_gain > 0.0, "{f:?}");
     }
 
     #[test]
     fn a_model_without_duds_fits_none_and_a_wider_one_a_wider_scale() {
-        let narrow: Vec<ContestEvidence> = (10..13).map(|s| synthetic(s, 1.0, 0.7, 0.0)).collect();
-        let wide: Vec<ContestEvidence> = (10..13).map(|s| synthetic(s, 1.0, 1.3, 0.0)).collect();
+        let narrow: Vec<ContestEvidence> =
+            (10..13).map(|s| synthetic(s, 1.0, 0.7, 0.0, 0.0)).collect();
+        let wide: Vec<ContestEvidence> =
+            (10..13).map(|s| synthetic(s, 1.0, 1.3, 0.0, 0.0)).collect();
         let (n, w) = (
             fit_all(&narrow).unwrap().unwrap(),
             fit_all(&wide).unwrap().unwrap(),
@@ -469,9 +614,10 @@ mod tests {
     fn leave_one_out_never_sees_the_contest_it_predicts() {
         // One contest drawn from a very different mean: only the folds that
         // keep it move toward it.
-        let mut contests: Vec<ContestEvidence> =
-            (20..23).map(|s| synthetic(s, 0.9, 1.0, 0.02)).collect();
-        contests.push(synthetic(99, 0.1, 1.0, 0.02));
+        let mut contests: Vec<ContestEvidence> = (20..23)
+            .map(|s| synthetic(s, 0.9, 1.0, 0.02, 0.0))
+            .collect();
+        contests.push(synthetic(99, 0.1, 1.0, 0.02, 0.0));
         let folds = leave_one_out(&contests).unwrap();
         let w: Vec<f64> = folds.iter().map(|f| f.unwrap().projection_weight).collect();
         assert!(w[..3].iter().all(|&x| x < w[3] - 0.05), "{w:?}");

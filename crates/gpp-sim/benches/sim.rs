@@ -14,6 +14,10 @@
 //! the popular Python tools write it (numpy, an argsort per iteration), timed
 //! in this run on `DFS_BENCH_PEER_ITERATIONS` iterations (default 200) and
 //! extrapolated. `DFS_BENCH_NO_PEERS=1` skips it.
+//!
+//! The model is the default one, the field leaning toward the news
+//! (`field_news`); `DFS_BENCH_FIELD_NEWS=0` times the field as sampled, the
+//! figure to compare with runs before the lean existed.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -297,6 +301,10 @@ fn main() {
     let config = SimConfig {
         iterations,
         max_exposure: 0.5,
+        field_news: std::env::var("DFS_BENCH_FIELD_NEWS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(SimConfig::default().field_news),
         ..SimConfig::default()
     };
     let input = SimInput {
@@ -324,8 +332,9 @@ fn main() {
     let scores = diag.counters.get("lineup_scores").copied().unwrap_or(0.0);
     println!(
         "sim: {iterations} iterations, {CANDIDATES} candidates, {FIELD_UNIQUE} unique field lineups \
-         ({FIELD_ENTRIES} entries), {} selected, {threads} threads",
-        out.selected.len()
+         ({FIELD_ENTRIES} entries), {} selected, {threads} threads, field_news {}",
+        out.selected.len(),
+        config.field_news
     );
     println!(
         "  total              {secs:.2} s ({:.3} ms/iteration; target 10,000 iterations < 10 s)",

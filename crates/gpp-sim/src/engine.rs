@@ -10,8 +10,9 @@ use schemas::{
 };
 
 use crate::histogram::{PERCENTILE_BINS, bin_of, quantile};
+use crate::news::NewsField;
 use crate::outcome::{OutcomeModel, draw_iteration};
-use crate::rank::{FieldRanks, pay_ours};
+use crate::rank::{Copies, FieldRanks, pay_ours};
 use crate::score::{LANES, LineupTable, PointsBatch};
 use crate::selection::{InTheMoney, exposure_cap, select_entries, select_marginal};
 use crate::{NAME, SimError, SimInput};
@@ -56,6 +57,10 @@ struct Prepared {
     /// Some of the field's lineups, evenly spaced: where each batch's grid comes from.
     field_sample: LineupTable,
     field_copies: Vec<u32>,
+    /// Each field lineup's mean points (the slate's projections summed).
+    field_means: Vec<f32>,
+    /// [`SimConfig::field_news`]: 0 leaves the field as sampled.
+    lean: f64,
     /// Opponents' entries (sum of copies).
     field_total: u64,
     /// Candidates in `lineup_id` order.
@@ -68,15 +73,40 @@ struct Prepared {
 }
 
 impl Prepared {
-    /// Ranks each lane's `queries` against the field in that lane of `batch`.
-    fn rank(&self, ranks: &mut FieldRanks, batch: &PointsBatch, queries: &[Vec<f32>]) {
-        ranks.rank(
-            &self.field,
-            &self.field_sample,
-            batch,
-            &self.field_copies,
-            queries,
-        );
+    /// The field of each lane of `batch` (iterations `its`): as sampled, or
+    /// leaning toward the news (see [`crate::news`]).
+    fn copies<'a>(
+        &'a self,
+        news: &'a mut NewsField,
+        batch: &PointsBatch,
+        seed: u64,
+        its: Range<u32>,
+    ) -> Copies<'a> {
+        if self.lean > 0.0 {
+            news.deal(
+                &self.field,
+                &self.field_means,
+                &self.field_copies,
+                self.field_total,
+                self.lean,
+                batch,
+                seed,
+                its,
+            )
+        } else {
+            Copies::Shared(&self.field_copies)
+        }
+    }
+
+    /// Ranks each lane's `queries` against the lane's field in `batch`.
+    fn rank(
+        &self,
+        ranks: &mut FieldRanks,
+        batch: &PointsBatch,
+        copies: Copies<'_>,
+        queries: &[Vec<f32>],
+    ) {
+        ranks.rank(&self.field, &self.field_sample, batch, copies, queries);
     }
 }
 
@@ -125,6 +155,13 @@ fn prepare(
             format!("must be in (0, 1], got {}", config.max_exposure),
         ));
     }
+    let lean = config.field_news;
+    if !(lean.is_finite() && (0.0..=1.0).contains(&lean)) {
+        return Err(SimError::invalid(
+            "field_news",
+            format!("must be in [0, 1] (per point), got {lean}"),
+        ));
+    }
     input
         .contest
         .validate()
@@ -155,12 +192,18 @@ fn prepare(
     let width = input.field[0].players.len();
     let mut field = LineupTable::new(width);
     let mut field_copies = Vec::with_capacity(input.field.len());
+    let mut field_means = Vec::with_capacity(input.field.len());
     let mut copies_of: HashMap<Vec<u32>, u64> = HashMap::with_capacity(input.field.len());
     let mut field_total = 0u64;
     for (i, e) in input.field.iter().enumerate() {
         let key = sorted_key(&e.players, players, width, || format!("field[{i}].players"))?;
         field.push(&key);
         field_copies.push(e.copies);
+        field_means.push(
+            key.iter()
+                .map(|&p| input.slate.players[p as usize].projection as f32)
+                .sum::<f32>(),
+        );
         field_total += u64::from(e.copies);
         *copies_of.entry(key).or_default() += u64::from(e.copies);
     }
@@ -231,6 +274,8 @@ fn prepare(
         field_sample: field.sample(GRID_SAMPLE),
         field,
         field_copies,
+        field_means,
+        lean: config.field_news,
         field_total,
         cands,
         order,
@@ -318,6 +363,7 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
     let mut cscores = Vec::with_capacity(n);
     let mut queries: Vec<Vec<f32>> = (0..LANES).map(|_| Vec::with_capacity(n)).collect();
     let mut ranks = FieldRanks::default();
+    let mut news = NewsField::default();
     let field_total = prep.field_total;
     let contest_n = (field_total + 1) as f64;
     let paid = prep.ladder.paid_places() as u64;
@@ -330,7 +376,8 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
             q.clear();
             q.extend(cscores.iter().map(|s| s[lane]));
         }
-        prep.rank(&mut ranks, &batch, queries);
+        let copies = prep.copies(&mut news, &batch, seed, its.clone());
+        prep.rank(&mut ranks, &batch, copies, queries);
         for (lane, it) in its.enumerate() {
             for (j, (&s, &(g, t))) in queries[lane].iter().zip(ranks.ranks(lane)).enumerate() {
                 let payout = prep.ladder.tied_share(g as usize, t as usize + 1);
@@ -478,6 +525,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         .collect();
     let mut placed = Vec::with_capacity(picked.len());
     let mut ranks = FieldRanks::default();
+    let mut news = NewsField::default();
     let ours_n = picked.len();
     // Per lane: which of our entries each of the lane's sorted scores is.
     let mut rows: Vec<Vec<usize>> = (0..LANES).map(|_| Vec::with_capacity(ours_n)).collect();
@@ -491,7 +539,8 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             lane_desc(&theirs_lanes, lane, &mut theirs);
             q.extend_from_slice(&theirs);
         }
-        prep.rank(&mut ranks, &batch, queries);
+        let copies = prep.copies(&mut news, &batch, seed, its.clone());
+        prep.rank(&mut ranks, &batch, copies, queries);
         for (lane, it) in its.enumerate() {
             let (ours, theirs) = queries[lane].split_at(ours_n);
             let lane_ranks = ranks.ranks(lane);
@@ -510,14 +559,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             tally.winnings.push(won);
             if it % AUDIT_EVERY == 0 {
                 // Pay the whole paid part of the contest and hold it to the prizes paid out.
-                let field = ranks.field_paid(
-                    lane,
-                    &prep.field,
-                    &batch,
-                    &prep.field_copies,
-                    &prep.ladder,
-                    ours,
-                );
+                let field = ranks.field_paid(lane, &prep.field, &batch, copies, &prep.ladder, ours);
                 let gap = (field + won - paid_out).abs();
                 tally.audits += 1;
                 tally.audit_gap = tally.audit_gap.max(gap);

@@ -76,6 +76,7 @@ mod engine;
 mod error;
 mod histogram;
 mod linalg;
+mod news;
 mod outcome;
 mod payout;
 mod rank;
@@ -243,7 +244,9 @@ impl Stage for GppSim {
             config.marginal,
             dud,
         );
-        let (output, mut diag) = simulate(&model, &input, config, ctx)?;
+        // The engine reads the means the model draws around (for the field's news).
+        let drawn = SimInput { slate, ..input };
+        let (output, mut diag) = simulate(&model, &drawn, config, ctx)?;
         if table.is_none() && config.correlations != CorrelationSource::Independent {
             diag.warn(format!(
                 "no correlation table for sport {}: players drawn independently",

@@ -81,6 +81,38 @@ pub(crate) struct FieldRanks {
 /// One count per lane.
 type Lanes32 = [usize; LANES];
 
+/// How many times each field lineup was entered, in the lanes of a batch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Copies<'a> {
+    /// The same field in every lane: `copies[i]` of lineup `i`.
+    Shared(&'a [u32]),
+    /// Each lane its own field (see [`crate::news`]): `copies[i][lane]` of
+    /// lineup `i`, with the field's scores in this batch already at hand.
+    PerLane {
+        copies: &'a [[u32; LANES]],
+        scores: &'a [Lanes],
+    },
+}
+
+/// A field lineup's copies in a lane.
+trait LaneCount: Copy {
+    fn lane(self, lane: usize) -> u32;
+}
+
+impl LaneCount for &u32 {
+    #[inline(always)]
+    fn lane(self, _: usize) -> u32 {
+        *self
+    }
+}
+
+impl LaneCount for &[u32; LANES] {
+    #[inline(always)]
+    fn lane(self, lane: usize) -> u32 {
+        self[lane]
+    }
+}
+
 /// The mark of a bucket holding a query, in its count's top bit: the field
 /// pass reads it with the count it updates. Counts stay below it because a
 /// contest holds fewer than 2^31 entries (checked when the input is prepared).
@@ -101,9 +133,9 @@ const _: () = assert!(LANES.is_multiple_of(GROUP));
 /// `l` listed so far (updated).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn field_pass(
+fn field_pass<'c, C: LaneCount + 'c>(
     scores: &[Lanes],
-    copies: &[u32],
+    copies: impl IntoIterator<Item = C>,
     from: usize,
     (hi, scale, last): (&[f32], &[f32], f32),
     buckets: usize,
@@ -116,7 +148,7 @@ fn field_pass(
     let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
     let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
     let mut k: [usize; GROUP] = std::array::from_fn(|l| listed[l]);
-    for (s, &c) in scores.iter().zip(copies) {
+    for (s, c) in scores.iter().zip(copies) {
         let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
         let mut b = [0u32; GROUP];
         for l in 0..GROUP {
@@ -124,6 +156,7 @@ fn field_pass(
         }
         for l in 0..GROUP {
             let h = b[l] as usize;
+            let c = c.lane(from + l);
             let count = hist[h].wrapping_add(c);
             hist[h] = count;
             selected[l * stride + k[l]] = (s[l], c);
@@ -155,10 +188,13 @@ impl FieldRanks {
         field: &LineupTable,
         sample: &LineupTable,
         batch: &PointsBatch,
-        copies: &[u32],
+        copies: Copies<'_>,
         queries: &[Vec<f32>],
     ) {
-        let n = field.len().min(copies.len());
+        let n = field.len().min(match copies {
+            Copies::Shared(c) => c.len(),
+            Copies::PerLane { copies, scores } => copies.len().min(scores.len()),
+        });
         let live = queries.len().min(LANES);
         // The grid: the sample's range, widened by an eighth on each side.
         // A score outside it is clamped into the first or last bucket, which
@@ -215,21 +251,42 @@ impl FieldRanks {
         let mut k: Lanes32 = [0; LANES];
         for start in (0..n).step_by(BLOCK) {
             let rows = start..(start + BLOCK).min(n);
-            field.score_rows(rows.clone(), batch, &mut self.block);
+            let scores = match copies {
+                Copies::Shared(_) => {
+                    field.score_rows(rows.clone(), batch, &mut self.block);
+                    &self.block[..]
+                }
+                Copies::PerLane { scores, .. } => &scores[rows.clone()],
+            };
             // Four lanes at a time: one SSE register of scores, and the
             // cursors and bases of four lanes fit the registers.
             for g in 0..LANES / GROUP {
                 let lanes = g * GROUP..(g + 1) * GROUP;
-                field_pass(
-                    &self.block,
-                    &copies[rows.clone()],
-                    g * GROUP,
-                    (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last),
-                    buckets,
-                    &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets],
-                    &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
-                    &mut k[lanes],
-                );
+                let grid = (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last);
+                let hist = &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets];
+                let selected = &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride];
+                match copies {
+                    Copies::Shared(c) => field_pass(
+                        scores,
+                        &c[rows.clone()],
+                        g * GROUP,
+                        grid,
+                        buckets,
+                        hist,
+                        selected,
+                        &mut k[lanes],
+                    ),
+                    Copies::PerLane { copies: c, .. } => field_pass(
+                        scores,
+                        &c[rows.clone()],
+                        g * GROUP,
+                        grid,
+                        buckets,
+                        hist,
+                        selected,
+                        &mut k[lanes],
+                    ),
+                }
             }
         }
         self.selected_len = k;
@@ -326,12 +383,18 @@ impl FieldRanks {
         lane: usize,
         field: &LineupTable,
         batch: &PointsBatch,
-        copies: &[u32],
+        copies: Copies<'_>,
         ladder: &PrizeLadder,
         ours: &[f32],
     ) -> f64 {
-        let mut scores = Vec::with_capacity(field.len());
-        field.score(batch, &mut scores);
+        let mut scored = Vec::new();
+        let (scores, count): (&[Lanes], Box<dyn Fn(usize) -> u32>) = match copies {
+            Copies::Shared(c) => {
+                field.score(batch, &mut scored);
+                (&scored, Box::new(move |i| c[i]))
+            }
+            Copies::PerLane { copies, scores } => (scores, Box::new(move |i| copies[i][lane])),
+        };
         let paid = ladder.paid_places() as u64;
         let above = &self.above[lane * (self.buckets + 1)..][..self.buckets + 1];
         let mut pb = 0;
@@ -340,8 +403,8 @@ impl FieldRanks {
         }
         let mut top: Vec<(f32, u32)> = scores
             .iter()
-            .zip(copies)
-            .map(|(s, &c)| (s[lane], c))
+            .enumerate()
+            .map(|(i, s)| (s[lane], count(i)))
             .filter(|&(s, _)| self.bucket(lane, s) < pb)
             .collect();
         top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
@@ -471,6 +534,27 @@ mod tests {
             // A grid from every lineup, or from a few (scores outside it clamp).
             let sample = field.sample(if round % 2 == 0 { n } else { 5 });
             let copies: Vec<u32> = (0..n).map(|_| rng.random_range(1..5)).collect();
+            // Every fourth round each lane its own copies (0 included), the
+            // scores handed over already computed.
+            let per_lane = round % 4 == 1;
+            let lane_copies: Vec<[u32; LANES]> = (0..n)
+                .map(|_| std::array::from_fn(|_| rng.random_range(0..4)))
+                .collect();
+            let arg = if per_lane {
+                Copies::PerLane {
+                    copies: &lane_copies,
+                    scores: &batch,
+                }
+            } else {
+                Copies::Shared(&copies)
+            };
+            let copies_in = |l: usize| -> Vec<u32> {
+                if per_lane {
+                    lane_copies.iter().map(|c| c[l]).collect()
+                } else {
+                    copies.clone()
+                }
+            };
             let queries: Vec<Vec<f32>> = (0..live)
                 .map(|l| {
                     let mut q: Vec<f32> = lane_scores(l).into_iter().step_by(7).collect();
@@ -479,9 +563,10 @@ mod tests {
                     q
                 })
                 .collect();
-            ranks.rank(&field, &sample, &points, &copies, &queries);
+            ranks.rank(&field, &sample, &points, arg, &queries);
             for (l, qs) in queries.iter().enumerate() {
                 let scores = lane_scores(l);
+                let copies = copies_in(l);
                 assert_eq!(
                     ranks.total(l),
                     copies.iter().map(|&c| u64::from(c)).sum::<u64>()
@@ -506,10 +591,11 @@ mod tests {
                 })
                 .collect();
             let ladder = ladder(rng.random_range(1..n as u32 + 8));
-            ranks.rank(&field, &sample, &points, &copies, &ours);
+            ranks.rank(&field, &sample, &points, arg, &ours);
             for (l, ours) in ours.iter().enumerate() {
                 let scores = lane_scores(l);
-                let fast = ranks.field_paid(l, &field, &points, &copies, &ladder, ours);
+                let copies = copies_in(l);
+                let fast = ranks.field_paid(l, &field, &points, arg, &ladder, ours);
                 let mut all_scores = scores.clone();
                 all_scores.extend(ours);
                 let mut all_copies = copies.clone();
@@ -548,7 +634,13 @@ mod tests {
         let mut points = PointsBatch::new(10);
         points.reset(1);
         points.set_lane(0, &[5.0; 10]);
-        ranks.rank(&field, &field, &points, &[2; 10], &[vec![5.0, 6.0, 4.0]]);
+        ranks.rank(
+            &field,
+            &field,
+            &points,
+            Copies::Shared(&[2; 10]),
+            &[vec![5.0, 6.0, 4.0]],
+        );
         assert_eq!(ranks.ranks(0), [(0, 20), (0, 0), (20, 0)]);
     }
 }

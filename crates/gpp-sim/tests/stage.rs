@@ -470,3 +470,51 @@ fn blended_means_move_each_projection_toward_its_salary_worth() {
     let total = |s: &Slate| s.players.iter().map(|p| p.projection).sum::<f64>();
     assert!((total(&zero) - total(&s)).abs() < 1e-9);
 }
+
+#[test]
+fn a_field_that_saw_the_news_is_harder_to_beat_and_pays_out_the_same() {
+    let (s, c, cands, field) = full_contest();
+    let plain = config(1000, 1.0);
+    let leaning = SimConfig {
+        field_news: 0.05,
+        ..plain.clone()
+    };
+    let (before, _) = run(&s, &c, &cands, &field, 3, &plain).unwrap();
+    let (after, diag) = run(&s, &c, &cands, &field, 3, &leaning).unwrap();
+    // Each iteration's field keeps its size: the prizes still all go out,
+    // every audited iteration pays exactly the pool.
+    assert!(diag.counters["payout_audits"] > 0.0);
+    assert!(diag.counters["payout_audit_max_gap"] < 1e-9 * c.prize_pool());
+    let want = c.prize_pool() / (c.entry_fee * 100.0) - 1.0;
+    assert!((after.metrics.field_roi_mean - want).abs() < 1e-9);
+    // The field leans toward the lineups doing well, so ours earn less.
+    let mean_roi =
+        |o: &SimOutput| o.results.iter().map(|r| r.roi_mean).sum::<f64>() / o.results.len() as f64;
+    assert!(
+        mean_roi(&after) < mean_roi(&before) - 0.05,
+        "{} vs {}",
+        mean_roi(&after),
+        mean_roi(&before)
+    );
+    assert!(after.metrics.finish_percentile_mean > before.metrics.finish_percentile_mean);
+    // Still a function of the seed alone.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let (one, _) = pool.install(|| run(&s, &c, &cands, &field, 3, &leaning).unwrap());
+    assert_eq!(one, after);
+}
+
+#[test]
+fn a_lean_outside_zero_to_one_is_refused() {
+    let (s, c, cands, field) = full_contest();
+    for bad in [-0.1, 1.5, f64::NAN] {
+        let config = SimConfig {
+            field_news: bad,
+            ..config(10, 1.0)
+        };
+        let err = run(&s, &c, &cands, &field, 3, &config).unwrap_err();
+        assert!(err.to_string().contains("field_news"), "{err}");
+    }
+}

@@ -50,7 +50,7 @@ pub struct RunRequest {
     /// contest's max entries).
     pub entries: Option<u32>,
     /// A fitted model over the sim config's `projection_weight`,
-    /// `std_dev_scale` and `dud_rate`: how `dfs backtest --loo` runs a contest
+    /// `std_dev_scale`, `dud_rate` and `field_news`: how `dfs backtest --loo` runs a contest
     /// with a model that never saw it. Its `field_strength` is measured, not
     /// applied (the sampler's tilt over-duplicates large slates; see
     /// `configs/field_sampler/default.yaml`).
@@ -192,6 +192,7 @@ pub fn run(
         configs.sim.projection_weight = m.projection_weight;
         configs.sim.std_dev_scale = m.std_dev_scale;
         configs.sim.dud_rate = m.dud_rate;
+        configs.sim.field_news = m.field_news;
     }
     let (slate, mut inputs) = home.load_slate(&slate_rec)?;
     let (contest, payouts) = home.load_contest(&contest_rec)?;

@@ -37,6 +37,13 @@ pub struct SimConfig {
     /// 0 and 15% of his mean (sat late, left hurt, benched in a blowout). The
     /// rest of his distribution is rescaled so his mean and std dev stay.
     pub dud_rate: f64,
+    /// How strongly each simulated contest's field leans toward the lineups
+    /// beating their means, per point: a field lineup is entered in proportion
+    /// to its sampled copies times `exp(field_news x (its points - its mean
+    /// points))`. Real fields enter after late news and gain on lineups built
+    /// from projections alone; 0 leaves the field as sampled. Fitted on real
+    /// fields' ownership against actual points (see `configs/sim/default.yaml`).
+    pub field_news: f64,
 }
 
 /// The family of a player's fantasy-points distribution.
@@ -110,6 +117,7 @@ impl Default for SimConfig {
             projection_weight: 0.74,
             std_dev_scale: 0.92,
             dud_rate: 0.02,
+            field_news: 0.008,
         }
     }
 }
