@@ -355,17 +355,19 @@ fn the_run_table_says_what_means_it_simulated_around() {
     let base = "iterations: 100\nentries: 5\n";
     let fitted = table(base);
     assert!(
-        fitted.contains("0.74 projection, 0.26 salary-implied"),
+        fitted.contains("0.43 projection, 0.36 field projection, 0.21 salary-implied"),
         "the default blend: {fitted}"
     );
-    let truth = table(&format!("{base}projection_weight: 1.0\n"));
+    let truth = table(&format!(
+        "{base}projection_weight: 1.0\nfield_projection_weight: 0.0\n"
+    ));
     assert!(
         truth.contains("means") && truth.contains("projections taken as the truth"),
         "{truth}"
     );
     let blended = table(&format!("{base}projection_weight: 0.62\n"));
     assert!(
-        blended.contains("0.62 projection, 0.38 salary-implied"),
+        blended.contains("0.62 projection, 0.36 field projection, 0.02 salary-implied"),
         "{blended}"
     );
 }

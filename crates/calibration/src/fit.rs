@@ -2,9 +2,14 @@
 //! contests, in the parametrisation the simulator and the sampler use
 //! (`SimConfig`, `FieldSamplerConfig`):
 //!
-//! - `projection_weight`: a player's mean is `w x projection + (1 - w) x
-//!   worth` (his salary at the slate's projected points per dollar); `w` by
+//! - `projection_weight` and `field_projection_weight`: a player's mean is
+//!   `a x projection + b x field projection + (1 - a - b) x worth` (his
+//!   salary at the slate's projected points per dollar; his projection
+//!   stands in for a field projection the file does not give), `a` and `b` by
 //!   least squares on the players' actual points.
+//! - `field_news`: how strongly the field leans toward the lineups beating
+//!   their means, such that the simulated field gains on a field at projected
+//!   ownership what the real fields gained (see `gpp_sim`'s field news).
 //! - `dud_rate`: the share of games scored between 0 and
 //!   [`gpp_sim::DUD_SHARE`] of the mean beyond what a log-normal gives, by
 //!   maximum likelihood of the players' actual points.
@@ -20,7 +25,9 @@
 //! [`leave_one_out`] fits on every contest but one, for each one, so that a
 //! replay of a contest can use a model that never saw it.
 
-use gpp_sim::{CopulaModel, DUD_SHARE, OutcomeModel, blend_means, draw_iteration, scale_std_devs};
+use gpp_sim::{
+    CopulaModel, DUD_SHARE, MeanWeights, OutcomeModel, blend_means, draw_iteration, scale_std_devs,
+};
 use rayon::prelude::*;
 use schemas::{CorrelationTable, Marginal, Slate};
 use serde::Serialize;
@@ -48,6 +55,7 @@ pub struct ContestEvidence {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ModelFit {
     pub projection_weight: f64,
+    pub field_projection_weight: f64,
     pub std_dev_scale: f64,
     pub dud_rate: f64,
     pub field_news: f64,
@@ -97,6 +105,7 @@ const MIN_POINTS: f64 = 0.05;
 #[derive(Debug, Clone, Copy)]
 struct Obs {
     projection: f64,
+    field: Option<f64>,
     worth: f64,
     std_dev: f64,
     actual: f64,
@@ -124,6 +133,7 @@ fn observations(c: &ContestEvidence) -> Vec<Obs> {
             let actual = (*a)?;
             actual.is_finite().then_some(Obs {
                 projection: p.projection,
+                field: p.field_projection,
                 worth: points / dollars * f64::from(p.salary),
                 std_dev: p.std_dev,
                 actual,
@@ -132,26 +142,87 @@ fn observations(c: &ContestEvidence) -> Vec<Obs> {
         .collect()
 }
 
-/// `w` minimising the squared error of `w x projection + (1 - w) x worth`, in 0..1.
-fn projection_weight(obs: &[Obs]) -> f64 {
-    let (num, den) = obs.iter().fold((0.0, 0.0), |(n, d), o| {
-        let x = o.projection - o.worth;
-        (n + (o.actual - o.worth) * x, d + x * x)
-    });
-    if den > 0.0 {
-        (num / den).clamp(0.0, 1.0)
-    } else {
-        1.0
+/// The weights minimising the squared error of the mean
+/// ([`MeanWeights::mean`]) against the actual points: least squares of
+/// `actual - worth` on `projection - worth` and `field - worth`. Without any
+/// field projection the two columns coincide and the field's weight is 0; a
+/// solution outside the simplex is clamped onto it.
+fn mean_weights(obs: &[Obs]) -> MeanWeights {
+    let (mut s11, mut s12, mut s22, mut s1y, mut s2y) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for o in obs {
+        let x1 = o.projection - o.worth;
+        let x2 = o.field.unwrap_or(o.projection) - o.worth;
+        let y = o.actual - o.worth;
+        s11 += x1 * x1;
+        s12 += x1 * x2;
+        s22 += x2 * x2;
+        s1y += x1 * y;
+        s2y += x2 * y;
     }
+    let one = |s: f64, sy: f64| {
+        if s > 0.0 {
+            (sy / s).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    };
+    let det = s11 * s22 - s12 * s12;
+    // The field column adds nothing (absent, or a copy of the projection).
+    if det.is_nan() || det <= 1e-9 * s11 * s22 {
+        return MeanWeights {
+            projection: one(s11, s1y),
+            field_projection: 0.0,
+        };
+    }
+    let a = (s22 * s1y - s12 * s2y) / det;
+    let b = (s11 * s2y - s12 * s1y) / det;
+    if a >= 0.0 && b >= 0.0 && a + b <= 1.0 {
+        return MeanWeights {
+            projection: a,
+            field_projection: b,
+        };
+    }
+    // The best point on the simplex's edges: one weight alone, or the two
+    // summing to 1 (the worth left out).
+    let sse = |w: MeanWeights| -> f64 {
+        obs.iter()
+            .map(|o| (o.actual - w.mean(o.projection, o.field, o.worth)).powi(2))
+            .sum()
+    };
+    let s_diff = s11 - 2.0 * s12 + s22;
+    let on_sum = if s_diff > 0.0 {
+        // actual - field = a (projection - field) with b = 1 - a.
+        let a = ((s1y - s2y - s12 + s22) / s_diff).clamp(0.0, 1.0);
+        MeanWeights {
+            projection: a,
+            field_projection: 1.0 - a,
+        }
+    } else {
+        MeanWeights::PROJECTION
+    };
+    [
+        MeanWeights {
+            projection: one(s11, s1y),
+            field_projection: 0.0,
+        },
+        MeanWeights {
+            projection: 0.0,
+            field_projection: one(s22, s2y),
+        },
+        on_sum,
+    ]
+    .into_iter()
+    .min_by(|x, y| sse(*x).total_cmp(&sse(*y)))
+    .unwrap_or(MeanWeights::PROJECTION)
 }
 
 /// Log-likelihood of the actual points under the dud mixture: a dud uniform
 /// in `[0, DUD_SHARE x m]`, the rest log-normal with the mixture's mean `m`
 /// and std dev `scale x std dev` kept, as the simulator draws.
-fn log_likelihood(obs: &[Obs], w: f64, scale: f64, dud: f64) -> f64 {
+fn log_likelihood(obs: &[Obs], w: MeanWeights, scale: f64, dud: f64) -> f64 {
     let mut total = 0.0;
     for o in obs {
-        let m = w * o.projection + (1.0 - w) * o.worth;
+        let m = w.mean(o.projection, o.field, o.worth);
         let sd = scale * o.std_dev;
         if m <= 0.0 || sd <= 0.0 {
             continue;
@@ -179,7 +250,7 @@ fn log_likelihood(obs: &[Obs], w: f64, scale: f64, dud: f64) -> f64 {
 }
 
 /// The dud rate of the best (dud, scale) pair on the grid.
-fn dud_rate(obs: &[Obs], w: f64) -> f64 {
+fn dud_rate(obs: &[Obs], w: MeanWeights) -> f64 {
     let mut best = (f64::NEG_INFINITY, 0.0);
     for &dud in &DUDS {
         for &scale in &PLAYER_SCALES {
@@ -217,7 +288,7 @@ fn lineups(c: &ContestEvidence) -> impl Iterator<Item = &Vec<u32>> {
 fn model_of(
     k: usize,
     c: &ContestEvidence,
-    w: f64,
+    w: MeanWeights,
     scale: f64,
     dud: f64,
 ) -> Result<(CopulaModel, Vec<f64>), CalibrationError> {
@@ -235,7 +306,7 @@ fn model_of(
 fn simulated_spread(
     k: usize,
     c: &ContestEvidence,
-    w: f64,
+    w: MeanWeights,
     scale: f64,
     dud: f64,
 ) -> Result<f64, CalibrationError> {
@@ -317,7 +388,7 @@ fn news_gain_per_lean(model: &CopulaModel, means: &[f64], c: &ContestEvidence) -
 /// real ones had, pooled, and the real gain per contest: `(lean, gain)`.
 fn field_news(
     contests: &[(usize, &ContestEvidence)],
-    w: f64,
+    w: MeanWeights,
     scale: f64,
     dud: f64,
 ) -> Result<(f64, f64), CalibrationError> {
@@ -342,7 +413,7 @@ fn field_news(
 /// Pooled simulated spread of `contests` at `scale`, contests in parallel.
 fn pooled_spread(
     contests: &[(usize, &ContestEvidence)],
-    w: f64,
+    w: MeanWeights,
     scale: f64,
     dud: f64,
 ) -> Result<f64, CalibrationError> {
@@ -360,7 +431,7 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
     if obs.is_empty() {
         return Ok(None);
     }
-    let w = projection_weight(&obs);
+    let w = mean_weights(&obs);
     let dud = dud_rate(&obs, w);
     let with_field: Vec<(usize, &ContestEvidence)> = contests
         .iter()
@@ -403,7 +474,8 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
         ratios.iter().sum::<f64>() / ratios.len() as f64
     };
     Ok(Some(ModelFit {
-        projection_weight: w,
+        projection_weight: w.projection,
+        field_projection_weight: w.field_projection,
         std_dev_scale: scale,
         dud_rate: dud,
         field_news: news,
@@ -490,7 +562,17 @@ mod tests {
     /// field's points are its lineups summed over those actual points.
     /// The field is drawn leaning by `lean` per point toward the lineups
     /// beating their means, as the simulator's field does.
-    fn synthetic(seed: u64, w: f64, scale: f64, dud: f64, lean: f64) -> ContestEvidence {
+    /// Each player has a projection and a field projection: his salary's
+    /// worth, each with its own noise.
+    /// Means from the projection (share `w`) and the worth only.
+    fn only(w: f64) -> MeanWeights {
+        MeanWeights {
+            projection: w,
+            field_projection: 0.0,
+        }
+    }
+
+    fn synthetic(seed: u64, w: MeanWeights, scale: f64, dud: f64, lean: f64) -> ContestEvidence {
         let rules = testkit::nba_rules();
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let positions = ["PG", "SG", "SF", "PF", "C", "PG/SG", "SF/PF", "PF/C"];
@@ -498,15 +580,18 @@ mod tests {
             .map(|i| {
                 let salary = 3000 + 100 * rng.random_range(0..80u32);
                 let projection =
-                    (f64::from(salary) * 0.005 + 6.0 * (rng.random::<f64>() - 0.5)).max(1.0);
-                testkit::player(
+                    (f64::from(salary) * 0.005 + 20.0 * (rng.random::<f64>() - 0.5)).max(1.0);
+                let mut p = testkit::player(
                     &rules,
                     i64::from(i),
                     positions[i as usize % 8],
                     i % 20,
                     salary,
                     projection,
-                )
+                );
+                p.field_projection =
+                    Some((f64::from(salary) * 0.005 + 20.0 * (rng.random::<f64>() - 0.5)).max(1.0));
+                p
             })
             .collect();
         let slate = testkit::slate_of(rules, 10, players);
@@ -563,8 +648,9 @@ mod tests {
 
     #[test]
     fn fit_recovers_the_model_that_drew_the_outcomes() {
-        let contests: Vec<ContestEvidence> =
-            (0..4).map(|s| synthetic(s, 0.7, 0.8, 0.04, 0.0)).collect();
+        let contests: Vec<ContestEvidence> = (0..4)
+            .map(|s| synthetic(s, only(0.7), 0.8, 0.04, 0.0))
+            .collect();
         let f = fit_all(&contests).unwrap().unwrap();
         assert!((f.projection_weight - 0.7).abs() < 0.1, "{f:?}");
         assert!((f.dud_rate - 0.04).abs() <= 0.015 + 1e-9, "{f:?}");
@@ -586,9 +672,34 @@ mod tests {
     }
 
     #[test]
+    fn fit_recovers_the_shares_of_projection_and_field_projection() {
+        let truth = MeanWeights {
+            projection: 0.4,
+            field_projection: 0.35,
+        };
+        let contests: Vec<ContestEvidence> = (30..34)
+            .map(|s| synthetic(s, truth, 0.8, 0.0, 0.0))
+            .collect();
+        let f = fit_all(&contests).unwrap().unwrap();
+        assert!((f.projection_weight - 0.4).abs() < 0.08, "{f:?}");
+        assert!((f.field_projection_weight - 0.35).abs() < 0.08, "{f:?}");
+        // Without field projections in the files, the field's share is 0 and
+        // its part is noise to the projection (the two err independently).
+        let mut blind = contests.clone();
+        for c in &mut blind {
+            for p in &mut c.slate.players {
+                p.field_projection = None;
+            }
+        }
+        let f = fit_all(&blind).unwrap().unwrap();
+        assert_eq!(f.field_projection_weight, 0.0);
+        assert!((f.projection_weight - 0.4).abs() < 0.08, "{f:?}");
+    }
+
+    #[test]
     fn fit_recovers_the_lean_of_a_field_that_saw_the_news() {
         let contests: Vec<ContestEvidence> = (0..4)
-            .map(|s| synthetic(s, 0.7, 0.8, 0.04, 0.015))
+            .map(|s| synthetic(s, only(0.7), 0.8, 0.04, 0.015))
             .collect();
         let f = fit_all(&contests).unwrap().unwrap();
         assert!((f.field_news - 0.015).abs() < 0.005, "{f:?}");
@@ -597,10 +708,12 @@ mod tests {
 
     #[test]
     fn a_model_without_duds_fits_none_and_a_wider_one_a_wider_scale() {
-        let narrow: Vec<ContestEvidence> =
-            (10..13).map(|s| synthetic(s, 1.0, 0.7, 0.0, 0.0)).collect();
-        let wide: Vec<ContestEvidence> =
-            (10..13).map(|s| synthetic(s, 1.0, 1.3, 0.0, 0.0)).collect();
+        let narrow: Vec<ContestEvidence> = (10..13)
+            .map(|s| synthetic(s, only(1.0), 0.7, 0.0, 0.0))
+            .collect();
+        let wide: Vec<ContestEvidence> = (10..13)
+            .map(|s| synthetic(s, only(1.0), 1.3, 0.0, 0.0))
+            .collect();
         let (n, w) = (
             fit_all(&narrow).unwrap().unwrap(),
             fit_all(&wide).unwrap().unwrap(),
@@ -615,9 +728,9 @@ mod tests {
         // One contest drawn from a very different mean: only the folds that
         // keep it move toward it.
         let mut contests: Vec<ContestEvidence> = (20..23)
-            .map(|s| synthetic(s, 0.9, 1.0, 0.02, 0.0))
+            .map(|s| synthetic(s, only(0.9), 1.0, 0.02, 0.0))
             .collect();
-        contests.push(synthetic(99, 0.1, 1.0, 0.02, 0.0));
+        contests.push(synthetic(99, only(0.1), 1.0, 0.02, 0.0));
         let folds = leave_one_out(&contests).unwrap();
         let w: Vec<f64> = folds.iter().map(|f| f.unwrap().projection_weight).collect();
         assert!(w[..3].iter().all(|&x| x < w[3] - 0.05), "{w:?}");

@@ -73,6 +73,7 @@ fn slate(seed: u64) -> Slate {
                 ceiling: None,
                 floor: None,
                 minutes: None,
+                field_projection: None,
                 locked: false,
                 captain_of: None,
             });

@@ -78,6 +78,7 @@ fn slate(rng: &mut Pcg64Mcg) -> Slate {
                 ceiling: None,
                 floor: None,
                 minutes: None,
+                field_projection: None,
                 locked: false,
                 captain_of: None,
             }

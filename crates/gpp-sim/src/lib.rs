@@ -106,13 +106,74 @@ pub use special::norm_quantile;
 /// cannot all be at -0.075; a QB cannot be at 0.35 with eight receivers).
 pub const REPAIR_WARNING: f64 = 0.05;
 
+/// How a player's simulated mean blends what is known of him before lock:
+/// his projection, the field's projection of him, and his salary's worth at
+/// the slate's projected points per salary dollar. The shares are fitted on
+/// real contests ([`SimConfig::projection_weight`],
+/// [`SimConfig::field_projection_weight`]); the worth takes the rest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeanWeights {
+    pub projection: f64,
+    pub field_projection: f64,
+}
+
+impl MeanWeights {
+    /// The weights a sim config sets.
+    pub fn of(config: &SimConfig) -> Self {
+        MeanWeights {
+            projection: config.projection_weight,
+            field_projection: config.field_projection_weight,
+        }
+    }
+
+    /// Projections taken as the truth.
+    pub const PROJECTION: MeanWeights = MeanWeights {
+        projection: 1.0,
+        field_projection: 0.0,
+    };
+
+    /// The mean of a player projected at `projection`, the field projecting
+    /// him at `field` (his projection stands in where the provider gives
+    /// none), his salary worth `worth`.
+    pub fn mean(&self, projection: f64, field: Option<f64>, worth: f64) -> f64 {
+        let rest = 1.0 - self.projection - self.field_projection;
+        self.projection * projection
+            + self.field_projection * field.unwrap_or(projection)
+            + rest * worth
+    }
+
+    /// Checks each share is in 0..1 and they sum to at most 1, naming the key.
+    pub fn validate(&self) -> Result<(), SimError> {
+        for (key, w) in [
+            ("projection_weight", self.projection),
+            ("field_projection_weight", self.field_projection),
+        ] {
+            if !(w.is_finite() && (0.0..=1.0).contains(&w)) {
+                return Err(SimError::invalid(
+                    key,
+                    format!("must be in [0, 1], got {w}"),
+                ));
+            }
+        }
+        let sum = self.projection + self.field_projection;
+        if sum > 1.0 + 1e-9 {
+            return Err(SimError::invalid(
+                "field_projection_weight",
+                format!(
+                    "projection_weight + field_projection_weight must be at most 1 (the worth takes the rest), got {sum}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The slate with each player's projection replaced by the mean the simulator
-/// draws around: `weight` times his projection plus `1 - weight` times his
-/// salary's worth at the slate's projected points per salary dollar (over the
-/// players projected above 0, captain rows left out). A player projected at 0
-/// stays at 0 (out), and a captain row keeps its multiple of its base row's
-/// mean. Std devs are kept. See [`SimConfig::projection_weight`].
-pub fn blend_means(slate: &Slate, weight: f64) -> Slate {
+/// draws around ([`MeanWeights::mean`]), the worth taken at the slate's
+/// projected points per salary dollar (over the players projected above 0,
+/// captain rows left out). A player projected at 0 stays at 0 (out), and a
+/// captain row keeps its multiple of its base row's mean. Std devs are kept.
+pub fn blend_means(slate: &Slate, weights: MeanWeights) -> Slate {
     let base = || {
         slate
             .players
@@ -128,7 +189,11 @@ pub fn blend_means(slate: &Slate, weight: f64) -> Slate {
         .iter()
         .map(|p| {
             if p.projection > 0.0 && p.captain_of.is_none() {
-                weight * p.projection + (1.0 - weight) * per_dollar * f64::from(p.salary)
+                weights.mean(
+                    p.projection,
+                    p.field_projection,
+                    per_dollar * f64::from(p.salary),
+                )
             } else {
                 p.projection
             }
@@ -203,14 +268,8 @@ impl Stage for GppSim {
             CorrelationSource::Independent => None,
             CorrelationSource::Builtin | CorrelationSource::File(_) => input.correlations,
         };
-        let w = config.projection_weight;
-        if !(w.is_finite() && (0.0..=1.0).contains(&w)) {
-            return Err(SimError::invalid(
-                "projection_weight",
-                format!("must be in [0, 1], got {w}"),
-            )
-            .into());
-        }
+        let weights = MeanWeights::of(config);
+        weights.validate()?;
         let scale = config.std_dev_scale;
         if !(scale.is_finite() && scale >= 0.0) {
             return Err(SimError::invalid(
@@ -220,8 +279,8 @@ impl Stage for GppSim {
             .into());
         }
         let blended;
-        let slate = if w < 1.0 {
-            blended = blend_means(input.slate, w);
+        let slate = if weights != MeanWeights::PROJECTION {
+            blended = blend_means(input.slate, weights);
             &blended
         } else {
             input.slate

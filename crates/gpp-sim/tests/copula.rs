@@ -77,6 +77,7 @@ fn slate(players: &[(u32, &str, &str, f64, f64)]) -> Slate {
                 ceiling: None,
                 floor: None,
                 minutes: None,
+                field_projection: None,
                 locked: false,
                 captain_of: None,
             })
@@ -559,6 +560,7 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
         marginal: Marginal::Gamma,
         correlations: CorrelationSource::Builtin,
         projection_weight: 1.0,
+        field_projection_weight: 0.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
         field_news: 0.0,

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use gpp_sim::{GppSim, SimInput, exposure_cap, select_entries};
+use gpp_sim::{GppSim, MeanWeights, SimInput, exposure_cap, select_entries};
 use schemas::{
     CandidateLineup, Contest, Diagnostics, FieldEntrant, SimConfig, SimOutput, Slate, Stage,
     StageContext, StageError,
@@ -408,6 +408,13 @@ fn invalid_input_names_the_field() {
         field_of(run(&s, &c, &cands, &field, 3, &weight)),
         "projection_weight"
     );
+    // The shares leave the worth a share of 0 or more.
+    weight.projection_weight = 0.7;
+    weight.field_projection_weight = 0.4;
+    assert_eq!(
+        field_of(run(&s, &c, &cands, &field, 3, &weight)),
+        "field_projection_weight"
+    );
     // Ranks count in 31 bits: a contest of 2^31 entries or more is refused.
     let mut huge = field.clone();
     huge[0].copies = 1 << 31;
@@ -447,9 +454,15 @@ fn blended_means_move_each_projection_toward_its_salary_worth() {
     }
     // The slate's points per dollar, over the players projected above 0: 75 / 15,000.
     let worth = |salary: f64| 75.0 / 15_000.0 * salary;
-    assert_eq!(gpp_sim::blend_means(&s, 1.0), s);
-    let zero = gpp_sim::blend_means(&s, 0.0);
-    let half = gpp_sim::blend_means(&s, 0.5);
+    let weights = |projection: f64, field_projection: f64| MeanWeights {
+        projection,
+        field_projection,
+    };
+    assert_eq!(gpp_sim::blend_means(&s, MeanWeights::PROJECTION), s);
+    let zero = gpp_sim::blend_means(&s, weights(0.0, 0.0));
+    let half = gpp_sim::blend_means(&s, weights(0.5, 0.0));
+    // Without a field projection, the player's projection stands in for it.
+    assert_eq!(gpp_sim::blend_means(&s, weights(0.3, 0.2)), half);
     for (i, p) in s.players.iter().enumerate() {
         let expect = if p.projection > 0.0 {
             worth(f64::from(p.salary))
@@ -469,6 +482,13 @@ fn blended_means_move_each_projection_toward_its_salary_worth() {
     // The total projected points of the slate are kept.
     let total = |s: &Slate| s.players.iter().map(|p| p.projection).sum::<f64>();
     assert!((total(&zero) - total(&s)).abs() < 1e-9);
+    // With one: a share of it, the projection's share, the worth the rest.
+    let mut crowd = s.clone();
+    crowd.players[0].field_projection = Some(30.0);
+    let mixed = gpp_sim::blend_means(&crowd, weights(0.5, 0.3));
+    let want = 0.5 * 40.0 + 0.3 * 30.0 + 0.2 * worth(6_000.0);
+    assert!((mixed.players[0].projection - want).abs() < 1e-9);
+    assert!((mixed.players[1].projection - (0.8 * 10.0 + 0.2 * worth(6_000.0))).abs() < 1e-9);
 }
 
 #[test]

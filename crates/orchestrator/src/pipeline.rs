@@ -20,8 +20,8 @@ use schemas::{
     CorrelationSource, CorrelationTable, Diagnostics, DiagnosticsReport, Event, EventSink,
     FieldSamplerConfig, FieldSamplerOutput, InputFile, MetricsHead, OptimizerConfig,
     OptimizerOutput, PortfolioMetrics, ProgressSink, RunManifest, RunStatus, RunSummary, SimConfig,
-    SimOutput, Slate, Stage, StageContext, StageTiming, VariantCatalog, VariantsConfig,
-    stream_seed,
+    SimOutput, Slate, Stage, StageContext, StageTiming, VariantCatalog, VariantCenter,
+    VariantsConfig, stream_seed,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -50,7 +50,8 @@ pub struct RunRequest {
     /// contest's max entries).
     pub entries: Option<u32>,
     /// A fitted model over the sim config's `projection_weight`,
-    /// `std_dev_scale`, `dud_rate` and `field_news`: how `dfs backtest --loo` runs a contest
+    /// `field_projection_weight`, `std_dev_scale`, `dud_rate` and
+    /// `field_news`: how `dfs backtest --loo` runs a contest
     /// with a model that never saw it. Its `field_strength` is measured, not
     /// applied (the sampler's tilt over-duplicates large slates; see
     /// `configs/field_sampler/default.yaml`).
@@ -190,6 +191,7 @@ pub fn run(
     }
     if let Some(m) = &req.model {
         configs.sim.projection_weight = m.projection_weight;
+        configs.sim.field_projection_weight = m.field_projection_weight;
         configs.sim.std_dev_scale = m.std_dev_scale;
         configs.sim.dud_rate = m.dud_rate;
         configs.sim.field_news = m.field_news;
@@ -418,7 +420,16 @@ fn execute(
     };
 
     // variants
-    let (catalog, events): (VariantCatalog, _) = runner.run(&Variants, slate, &configs.variants)?;
+    let blended;
+    let vslate = match configs.variants.center {
+        VariantCenter::ModelMean => {
+            blended = gpp_sim::blend_means(slate, gpp_sim::MeanWeights::of(&configs.sim));
+            &blended
+        }
+        VariantCenter::Projection => slate,
+    };
+    let (catalog, events): (VariantCatalog, _) =
+        runner.run(&Variants, vslate, &configs.variants)?;
     check_contract("variant_catalog", &catalog)?;
     write_catalog(&folder.path("variants/catalog.parquet"), &catalog)?;
     write_json(
@@ -628,9 +639,11 @@ pub fn optimize(
         seeds: BTreeMap::new(),
         diagnostics: DiagnosticsReport::default(),
     };
+    // The plain optimizer: the projections as they are.
     let base = VariantsConfig {
         count: 1,
         randomness: 0.0,
+        center: VariantCenter::Projection,
     };
     let (catalog, _) = runner.run(&Variants, &slate, &base)?;
     let (pool, _) = runner.run(

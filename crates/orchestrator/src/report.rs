@@ -80,18 +80,18 @@ pub fn summary_table(o: &RunOutcome) -> String {
         ("field ROI mean", pct(m.field_roi_mean)),
     ];
     // How far to trust the ROI: the means it simulated around.
-    let weight = o
-        .manifest
-        .configs
-        .get("sim")
-        .and_then(|c| c.get("projection_weight"))
-        .and_then(Value::as_f64);
+    let sim = o.manifest.configs.get("sim");
+    let share = |key: &str| sim.and_then(|c| c.get(key)).and_then(Value::as_f64);
     let mut rows = rows;
-    if let Some(w) = weight {
+    if let Some(w) = share("projection_weight") {
+        let f = share("field_projection_weight").unwrap_or(0.0);
         let means = if w >= 1.0 {
             "projections taken as the truth: the ROI flatters entries built on them".to_string()
         } else {
-            format!("{w:.2} projection, {:.2} salary-implied", 1.0 - w)
+            format!(
+                "{w:.2} projection, {f:.2} field projection, {:.2} salary-implied",
+                1.0 - w - f
+            )
         };
         rows.push((
             "means",

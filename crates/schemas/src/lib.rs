@@ -19,7 +19,7 @@ mod stage;
 
 pub use config::{
     CorrelationSource, FieldSamplerConfig, GameStack, Marginal, OptimizerConfig, PlayerExposure,
-    PlayerGroup, PlayerRef, QbStack, SimConfig, TeamStack, VariantsConfig,
+    PlayerGroup, PlayerRef, QbStack, SimConfig, TeamStack, VariantCenter, VariantsConfig,
 };
 pub use contest::{Contest, PayoutTier, PrizeLadder};
 pub use correlation::{CorrelationTable, PairKind};

@@ -39,6 +39,11 @@ pub struct Player {
     pub floor: Option<f64>,
     #[serde(default)]
     pub minutes: Option<f64>,
+    /// The field's projection where the provider gives one (`FieldFpts`,
+    /// `Field Proj`): the points the crowd is expected to play him for. The
+    /// simulator's mean blends it in (`sim.field_projection_weight`).
+    #[serde(default)]
+    pub field_projection: Option<f64>,
     /// The game has started (`(LOCKED)`, `In Progress`, `Final`): the player can no longer be swapped.
     #[serde(default)]
     pub locked: bool,
@@ -111,6 +116,7 @@ impl Slate {
                 ("projection", p.projection),
                 ("std_dev", p.std_dev),
                 ("ownership", p.ownership),
+                ("field_projection", p.field_projection.unwrap_or(0.0)),
             ] {
                 if !v.is_finite() || v < 0.0 {
                     return Err(ContractError::invalid(

@@ -48,6 +48,7 @@ pub fn player(
         ceiling: None,
         floor: None,
         minutes: None,
+        field_projection: None,
         locked: false,
         captain_of: None,
     }

@@ -150,6 +150,7 @@ mod tests {
             ceiling: None,
             floor: None,
             minutes: None,
+            field_projection: None,
             locked: false,
             captain_of: None,
         };
@@ -174,6 +175,7 @@ mod tests {
         let cfg = VariantsConfig {
             count: 50,
             randomness: 1.0,
+            ..VariantsConfig::default()
         };
         let (cat, _) = Variants.run(&s, &cfg, &StageContext::quiet(7)).unwrap();
         assert_eq!(cat.variants.len(), 50);
@@ -217,6 +219,7 @@ mod tests {
         let cfg = VariantsConfig {
             count: 20,
             randomness: 1.0,
+            ..VariantsConfig::default()
         };
         let (cat, _) = Variants.run(&s, &cfg, &StageContext::quiet(3)).unwrap();
         for v in &cat.variants {
@@ -238,6 +241,7 @@ mod tests {
         let cfg = VariantsConfig {
             count: 5,
             randomness: 0.5,
+            ..VariantsConfig::default()
         };
         let a = Variants.run(&s, &cfg, &StageContext::quiet(1)).unwrap().0;
         let b = Variants.run(&s, &cfg, &StageContext::quiet(1)).unwrap().0;
@@ -255,6 +259,7 @@ mod tests {
                 &VariantsConfig {
                     count: 0,
                     randomness: 0.5,
+                    ..VariantsConfig::default()
                 },
                 &StageContext::quiet(1),
             )
@@ -266,6 +271,7 @@ mod tests {
                 &VariantsConfig {
                     count: 3,
                     randomness: -1.0,
+                    ..VariantsConfig::default()
                 },
                 &StageContext::quiet(1),
             )

@@ -57,6 +57,7 @@ pub fn slate(seed: u64, games: usize, per_team: usize) -> Slate {
                     ceiling: None,
                     floor: None,
                     minutes: None,
+                    field_projection: None,
                     locked: false,
                     captain_of: None,
                 });

@@ -54,6 +54,7 @@ pub fn slate(players: &[(f64, f64)]) -> Slate {
                 ceiling: None,
                 floor: None,
                 minutes: None,
+                field_projection: None,
                 locked: false,
                 captain_of: None,
             })
@@ -107,6 +108,7 @@ pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
         correlations: CorrelationSource::Independent,
         // The plain model: projections as means, std devs as given, no duds.
         projection_weight: 1.0,
+        field_projection_weight: 0.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
         field_news: 0.0,

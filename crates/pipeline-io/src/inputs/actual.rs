@@ -128,6 +128,7 @@ mod tests {
             ceiling: None,
             floor: None,
             minutes: None,
+            field_projection: None,
             locked: false,
             captain_of,
         }

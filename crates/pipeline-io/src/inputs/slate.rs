@@ -113,6 +113,7 @@ pub fn build_slate(
             p.ceiling = base.ceiling.map(|x| multiplier * x);
             p.floor = base.floor.map(|x| multiplier * x);
             p.minutes = base.minutes;
+            p.field_projection = base.field_projection.map(|x| multiplier * x);
         }
     }
     let provider_ownership = projections
@@ -381,6 +382,7 @@ fn player(
         ceiling: proj.and_then(|p| p.ceiling),
         floor: proj.and_then(|p| p.floor),
         minutes: proj.and_then(|p| p.minutes),
+        field_projection: proj.and_then(|p| p.field_projection),
         locked: row.locked,
         captain_of: None,
     })

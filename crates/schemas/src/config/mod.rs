@@ -9,7 +9,7 @@ mod variants;
 pub use field_sampler::FieldSamplerConfig;
 pub use optimizer::{GameStack, OptimizerConfig, PlayerExposure, PlayerGroup, QbStack, TeamStack};
 pub use sim::{CorrelationSource, Marginal, SimConfig};
-pub use variants::VariantsConfig;
+pub use variants::{VariantCenter, VariantsConfig};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

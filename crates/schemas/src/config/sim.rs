@@ -23,11 +23,19 @@ pub struct SimConfig {
     #[schemars(with = "String")]
     pub correlations: CorrelationSource,
     /// How much of each player's simulated mean is his projection (0..1); the
-    /// rest is his salary's worth at the slate's projected points per salary
+    /// rest is the field's projection of him and his salary's worth at the slate's projected points per salary
     /// dollar. 1 takes projections as the truth, which flatters lineups built
     /// on them; salary knows something the projections miss. Fitted on real
     /// contests' actual points (see `configs/sim/default.yaml`).
     pub projection_weight: f64,
+    /// How much of each player's simulated mean is the field's projection of
+    /// him where the projections file gives one (`FieldFpts`, `Field Proj`;
+    /// his projection stands in where it does not). The crowd's view knows
+    /// things a single provider misses, and lineups built on one provider's
+    /// numbers are exactly the ones his errors flatter. The worth takes
+    /// `1 - projection_weight - field_projection_weight`. Fitted on real
+    /// contests' actual points (see `configs/sim/default.yaml`).
+    pub field_projection_weight: f64,
     /// Factor on every player's std dev in the simulation. Provider std devs
     /// describe one player's night; summed over a lineup they spread real
     /// fields' scores wider than they were, and the tails decide GPP prizes.
@@ -114,10 +122,11 @@ impl Default for SimConfig {
             max_exposure: 1.0,
             marginal: Marginal::Lognormal,
             correlations: CorrelationSource::Builtin,
-            projection_weight: 0.74,
-            std_dev_scale: 0.92,
-            dud_rate: 0.02,
-            field_news: 0.008,
+            projection_weight: 0.43,
+            field_projection_weight: 0.36,
+            std_dev_scale: 0.93,
+            dud_rate: 0.025,
+            field_news: 0.0075,
         }
     }
 }
