@@ -72,7 +72,7 @@ impl Default for FieldSamplerConfig {
             tight_salary_left: 1_000,
             projection_floor: 0.85,
             sharp_share: 0.35,
-            sharp_noise: 0.15,
+            sharp_noise: 0.25,
             sharp_sources: 30,
             sharp_source_noise: 0.7,
             calibration_rounds: 8,
