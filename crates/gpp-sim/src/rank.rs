@@ -126,44 +126,57 @@ const BLOCK: usize = 1024;
 const GROUP: usize = 4;
 const _: () = assert!(LANES.is_multiple_of(GROUP));
 
-/// The field pass over lanes `from..from + GROUP`: counts each lineup into
-/// its bucket of `hist` (lane-major, `buckets` a lane) and lists its
-/// `(score, copies)` in `selected` (lane-major, `selected.len() / GROUP` a
+/// One field pass over lanes `from..from + GROUP` of a block: counts each
+/// lineup into its bucket of `hist` (lane-major, `buckets` a lane) and lists
+/// its `(score, copies)` in `selected` (lane-major, `selected.len() / GROUP` a
 /// lane) when [`KEPT`] marks its bucket, after the `listed[l]` lineups lane
 /// `l` listed so far (updated).
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn field_pass<'c, C: LaneCount + 'c>(
-    scores: &[Lanes],
-    copies: impl IntoIterator<Item = C>,
+struct FieldPass<'a> {
+    scores: &'a [Lanes],
     from: usize,
-    (hi, scale, last): (&[f32], &[f32], f32),
+    /// `(hi, scale, last)` of the grid, the first two per lane.
+    grid: (&'a [f32], &'a [f32], f32),
     buckets: usize,
-    hist: &mut [u32],
-    selected: &mut [(f32, u32)],
-    listed: &mut [usize],
-) {
-    let stride = selected.len() / GROUP;
-    let hi: [f32; GROUP] = std::array::from_fn(|l| hi[l]);
-    let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
-    let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
-    let mut k: [usize; GROUP] = std::array::from_fn(|l| listed[l]);
-    for (s, c) in scores.iter().zip(copies) {
-        let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
-        let mut b = [0u32; GROUP];
-        for l in 0..GROUP {
-            b[l] = bucket_on(hi[l], scale[l], last, s[l]) + offset[l];
+    hist: &'a mut [u32],
+    selected: &'a mut [(f32, u32)],
+    listed: &'a mut [usize],
+}
+
+impl FieldPass<'_> {
+    /// Runs the pass with the block's `copies`, one per lineup.
+    #[inline(always)]
+    fn run<'c, C: LaneCount + 'c>(self, copies: impl IntoIterator<Item = C>) {
+        let FieldPass {
+            scores,
+            from,
+            grid: (hi, scale, last),
+            buckets,
+            hist,
+            selected,
+            listed,
+        } = self;
+        let stride = selected.len() / GROUP;
+        let hi: [f32; GROUP] = std::array::from_fn(|l| hi[l]);
+        let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
+        let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
+        let mut k: [usize; GROUP] = std::array::from_fn(|l| listed[l]);
+        for (s, c) in scores.iter().zip(copies) {
+            let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
+            let mut b = [0u32; GROUP];
+            for l in 0..GROUP {
+                b[l] = bucket_on(hi[l], scale[l], last, s[l]) + offset[l];
+            }
+            for l in 0..GROUP {
+                let h = b[l] as usize;
+                let c = c.lane(from + l);
+                let count = hist[h].wrapping_add(c);
+                hist[h] = count;
+                selected[l * stride + k[l]] = (s[l], c);
+                k[l] += (count >> 31) as usize;
+            }
         }
-        for l in 0..GROUP {
-            let h = b[l] as usize;
-            let c = c.lane(from + l);
-            let count = hist[h].wrapping_add(c);
-            hist[h] = count;
-            selected[l * stride + k[l]] = (s[l], c);
-            k[l] += (count >> 31) as usize;
-        }
+        listed.copy_from_slice(&k);
     }
-    listed.copy_from_slice(&k);
 }
 
 impl FieldRanks {
@@ -262,30 +275,18 @@ impl FieldRanks {
             // cursors and bases of four lanes fit the registers.
             for g in 0..LANES / GROUP {
                 let lanes = g * GROUP..(g + 1) * GROUP;
-                let grid = (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last);
-                let hist = &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets];
-                let selected = &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride];
+                let pass = FieldPass {
+                    scores,
+                    from: g * GROUP,
+                    grid: (&self.hi[lanes.clone()], &self.scale[lanes.clone()], last),
+                    buckets,
+                    hist: &mut self.hist[g * GROUP * buckets..(g + 1) * GROUP * buckets],
+                    selected: &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
+                    listed: &mut k[lanes],
+                };
                 match copies {
-                    Copies::Shared(c) => field_pass(
-                        scores,
-                        &c[rows.clone()],
-                        g * GROUP,
-                        grid,
-                        buckets,
-                        hist,
-                        selected,
-                        &mut k[lanes],
-                    ),
-                    Copies::PerLane { copies: c, .. } => field_pass(
-                        scores,
-                        &c[rows.clone()],
-                        g * GROUP,
-                        grid,
-                        buckets,
-                        hist,
-                        selected,
-                        &mut k[lanes],
-                    ),
+                    Copies::Shared(c) => pass.run(&c[rows.clone()]),
+                    Copies::PerLane { copies: c, .. } => pass.run(&c[rows.clone()]),
                 }
             }
         }
