@@ -50,20 +50,55 @@ pub fn actual_points(slate: &Slate, standings: &Standings) -> ActualPoints {
     actual
 }
 
+/// Slate rows by [`normalise_name`]: the rows of persons, and the captain
+/// rows (showdown), the last row of a name in each.
+struct RowsByName {
+    base: BTreeMap<String, u32>,
+    captain: BTreeMap<String, u32>,
+    /// The sport's captain slot (`CPT`), if it has one.
+    captain_slot: Option<String>,
+}
+
+impl RowsByName {
+    fn of(slate: &Slate) -> Self {
+        let mut rows = RowsByName {
+            base: BTreeMap::new(),
+            captain: BTreeMap::new(),
+            captain_slot: slate.rules.captain.as_ref().map(|c| c.slot.clone()),
+        };
+        for (i, p) in slate.players.iter().enumerate() {
+            let map = if p.captain_of.is_some() {
+                &mut rows.captain
+            } else {
+                &mut rows.base
+            };
+            map.insert(normalise_name(&p.name), i as u32);
+        }
+        rows
+    }
+
+    /// The row of `name` in `slot`: its captain row in the captain slot,
+    /// otherwise its person's row.
+    fn get(&self, name: &str, slot: &str) -> Option<u32> {
+        let map = if self.captain_slot.as_deref() == Some(slot) {
+            &self.captain
+        } else {
+            &self.base
+        };
+        map.get(&normalise_name(name)).copied()
+    }
+}
+
 /// For each player of the standings' drafted-player table, in file order,
-/// the slate row of the same [`normalise_name`] (the last such row), or `None`
-/// when the slate has no player of that name.
+/// the slate row of the same [`normalise_name`] (the captain row when his
+/// roster position is the captain slot, otherwise his person's row), or
+/// `None` when the slate has no player of that name.
 pub fn drafted_rows(slate: &Slate, standings: &Standings) -> Vec<Option<usize>> {
-    let by_name: BTreeMap<String, usize> = slate
-        .players
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (normalise_name(&p.name), i))
-        .collect();
+    let rows = RowsByName::of(slate);
     standings
         .players
         .iter()
-        .map(|p| by_name.get(&normalise_name(&p.name)).copied())
+        .map(|p| rows.get(&p.name, &p.roster_position).map(|r| r as usize))
         .collect()
 }
 
@@ -71,17 +106,7 @@ pub fn drafted_rows(slate: &Slate, standings: &Standings) -> Vec<Option<usize>> 
 /// (a captain slot takes the captain row of that person), or `None` when the
 /// lineup is not complete or names a player the slate does not hold.
 pub fn entry_rows(slate: &Slate, standings: &Standings) -> Vec<Option<Vec<u32>>> {
-    let mut base: BTreeMap<String, u32> = BTreeMap::new();
-    let mut captain: BTreeMap<String, u32> = BTreeMap::new();
-    for (i, p) in slate.players.iter().enumerate() {
-        let rows = if p.captain_of.is_some() {
-            &mut captain
-        } else {
-            &mut base
-        };
-        rows.insert(normalise_name(&p.name), i as u32);
-    }
-    let captain_slot = slate.rules.captain.as_ref().map(|c| c.slot.as_str());
+    let rows = RowsByName::of(slate);
     standings
         .entries
         .iter()
@@ -91,15 +116,7 @@ pub fn entry_rows(slate: &Slate, standings: &Standings) -> Vec<Option<Vec<u32>>>
             }
             e.lineup
                 .iter()
-                .map(|s| {
-                    let name = normalise_name(s.player.as_deref()?);
-                    let rows = if Some(s.slot.as_str()) == captain_slot {
-                        &captain
-                    } else {
-                        &base
-                    };
-                    rows.get(&name).copied()
-                })
+                .map(|s| rows.get(s.player.as_deref()?, &s.slot))
                 .collect()
         })
         .collect()
@@ -183,8 +200,12 @@ mod tests {
             .collect();
         assert_eq!(names, vec![(2, "Nobody Drafted"), (3, "Nobody Drafted")]);
 
-        // The table's players by slate row: the last row of the name, or none.
-        assert_eq!(drafted_rows(&slate, &standings), vec![Some(1), None]);
+        // The table's players by slate row: his person's row, or none; a
+        // captain-slot row of the table is the captain row.
+        assert_eq!(drafted_rows(&slate, &standings), vec![Some(0), None]);
+        let mut captained = standings.clone();
+        captained.players[0].roster_position = "CPT".into();
+        assert_eq!(drafted_rows(&slate, &captained), vec![Some(1), None]);
     }
 
     #[test]
