@@ -204,14 +204,15 @@ impl FieldSampler {
 /// optimizer; the sharp entrants' search when the optimizer finds none.
 fn best_projection(pool: &Pool<'_>, diagnostics: &mut Diagnostics) -> Option<f64> {
     let slate = pool.slate;
-    let points: Vec<f64> = slate.players.iter().map(|p| p.projection).collect();
-    match optimizer::solve(slate, &points, &optimizer::SolveRules::default(), &[]) {
-        Ok(Some(s)) => return Some(s.score),
+    match optimizer::best_projection(slate) {
+        Ok(Some(best)) => return Some(best),
         Ok(None) => {}
         Err(e) => diagnostics.warn(format!("best lineup: {e}")),
     }
     let mut scratch = Scratch::new(pool);
-    scratch.values.copy_from_slice(&points);
+    for (v, p) in scratch.values.iter_mut().zip(&slate.players) {
+        *v = p.projection;
+    }
     pool.build_sharp(pool.floor, None, &mut scratch)
         .1
         .map(|l| pool.projection(&l.players))

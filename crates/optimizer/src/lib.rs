@@ -123,6 +123,13 @@ pub struct Solution {
     pub proven_optimal: bool,
 }
 
+/// The projection of the slate's best lineup under the sport's rules alone
+/// (`None`: no lineup is valid): how strong a field is, measured against it.
+pub fn best_projection(slate: &Slate) -> Result<Option<f64>, OptimizerError> {
+    let points: Vec<f64> = slate.players.iter().map(|p| p.projection).collect();
+    Ok(solve(slate, &points, &SolveRules::default(), &[])?.map(|s| s.score))
+}
+
 /// Finds the lineup of `slate` with the most `points` (one per slate player)
 /// under the sport's rules and `rules`, sharing at most `rules.max_overlap`
 /// players with each of the `earlier` lineups (and never equal to one).

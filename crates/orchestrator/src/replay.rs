@@ -233,15 +233,9 @@ fn evidence(p: &Prepared) -> Result<ContestEvidence, OrchestratorError> {
             field_points.push(e.points);
         }
     }
-    let projections: Vec<f64> = p.slate.players.iter().map(|x| x.projection).collect();
-    let best = optimizer::solve(
-        &p.slate,
-        &projections,
-        &optimizer::SolveRules::default(),
-        &[],
-    )
-    .map_err(|e| OrchestratorError::Request(format!("{}: {e}", p.dir.display())))?
-    .map_or(0.0, |s| s.score);
+    let best = optimizer::best_projection(&p.slate)
+        .map_err(|e| OrchestratorError::Request(format!("{}: {e}", p.dir.display())))?
+        .unwrap_or(0.0);
     Ok(ContestEvidence {
         correlations: builtin_correlations(&p.slate.rules.sport),
         slate: p.slate.clone(),
