@@ -187,25 +187,11 @@ mod tests {
         );
     }
 
+    /// A player of `projection` points projected at `ownership`.
     fn player(projection: f64, ownership: f64) -> Player {
         Player {
-            dk_id: 0,
-            name: String::new(),
-            positions: Vec::new(),
-            slot_mask: 1,
-            team: String::new(),
-            opponent: None,
-            game: 0,
-            salary: 5000,
-            projection,
-            std_dev: 1.0,
             ownership,
-            ceiling: None,
-            floor: None,
-            minutes: None,
-            field_projection: None,
-            locked: false,
-            captain_of: None,
+            ..testkit::player(&testkit::nba_rules(), 0, "PG", 0, 5000, projection)
         }
     }
 

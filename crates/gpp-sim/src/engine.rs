@@ -275,7 +275,7 @@ fn prepare(
         field,
         field_copies,
         field_means,
-        lean: config.field_news,
+        lean,
         field_total,
         cands,
         order,

@@ -388,26 +388,20 @@ impl FieldRanks {
         ladder: &PrizeLadder,
         ours: &[f32],
     ) -> f64 {
-        let mut scored = Vec::new();
-        let (scores, count): (&[Lanes], Box<dyn Fn(usize) -> u32>) = match copies {
-            Copies::Shared(c) => {
-                field.score(batch, &mut scored);
-                (&scored, Box::new(move |i| c[i]))
-            }
-            Copies::PerLane { copies, scores } => (scores, Box::new(move |i| copies[i][lane])),
-        };
         let paid = ladder.paid_places() as u64;
         let above = &self.above[lane * (self.buckets + 1)..][..self.buckets + 1];
         let mut pb = 0;
         while pb < self.buckets && u64::from(above[pb]) < paid {
             pb += 1;
         }
-        let mut top: Vec<(f32, u32)> = scores
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s[lane], count(i)))
-            .filter(|&(s, _)| self.bucket(lane, s) < pb)
-            .collect();
+        let mut top = match copies {
+            Copies::Shared(c) => {
+                let mut scored = Vec::with_capacity(field.len());
+                field.score(batch, &mut scored);
+                self.in_buckets_before(lane, pb, &scored, c)
+            }
+            Copies::PerLane { copies, scores } => self.in_buckets_before(lane, pb, scores, copies),
+        };
         top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
         let mut total = 0.0;
         let mut better = 0u64;
@@ -427,6 +421,23 @@ impl FieldRanks {
             better += field_tied;
         }
         total
+    }
+
+    /// `(score, copies)` in lane `lane` of the field lineups whose scores
+    /// fall in the buckets before `pb`.
+    fn in_buckets_before<'c, C: LaneCount + 'c>(
+        &self,
+        lane: usize,
+        pb: usize,
+        scores: &[Lanes],
+        copies: impl IntoIterator<Item = C>,
+    ) -> Vec<(f32, u32)> {
+        scores
+            .iter()
+            .zip(copies)
+            .map(|(s, c)| (s[lane], c.lane(lane)))
+            .filter(|&(s, _)| self.bucket(lane, s) < pb)
+            .collect()
     }
 }
 
