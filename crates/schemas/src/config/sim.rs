@@ -37,9 +37,9 @@ pub struct SimConfig {
     /// contests' actual points (see `configs/sim/default.yaml`).
     pub field_projection_weight: f64,
     /// Factor on every player's std dev in the simulation. Provider std devs
-    /// describe one player's night; summed over a lineup they spread real
-    /// fields' scores wider than they were, and the tails decide GPP prizes.
-    /// Fitted on real fields' lineup scores (see `configs/sim/default.yaml`).
+    /// are too narrow for the players lineups are made of; fitted by the
+    /// likelihood of real players' actual points, weighed by projected
+    /// ownership (see `configs/sim/default.yaml`).
     pub std_dev_scale: f64,
     /// Probability (0..1) that a player has a dud: he scores uniformly between
     /// 0 and 15% of his mean (sat late, left hurt, benched in a blowout). The
@@ -124,9 +124,9 @@ impl Default for SimConfig {
             correlations: CorrelationSource::Builtin,
             projection_weight: 0.43,
             field_projection_weight: 0.36,
-            std_dev_scale: 0.93,
-            dud_rate: 0.025,
-            field_news: 0.0075,
+            std_dev_scale: 1.21,
+            dud_rate: 0.015,
+            field_news: 0.0042,
         }
     }
 }
