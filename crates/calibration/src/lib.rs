@@ -32,6 +32,7 @@ pub use field::{
     lineup_points,
 };
 pub use fit::{ContestEvidence, ModelFit, fit_all, leave_one_out};
+pub use gpp_sim::TOP_SHARE;
 pub use pit::{PIT_BINS, pit_histogram};
 pub use quantiles::ScoreQuantiles;
-pub use scored::{Scored, TOP_SHARE, score_among_field};
+pub use scored::{Scored, score_among_field};

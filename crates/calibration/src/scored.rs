@@ -1,14 +1,11 @@
 //! Our entries paid among a real contest's field.
 
-use gpp_sim::pay_iteration;
+use gpp_sim::{TOP_SHARE, pay_iteration};
 use schemas::Contest;
 use serde::Serialize;
 
 use crate::ScoreQuantiles;
 use crate::error::{CalibrationError, check_finite};
-
-/// The share of all entries that is "the top" for [`Scored::top1`]: 1%.
-pub const TOP_SHARE: f64 = 0.01;
 
 /// Entries scored among a real contest's field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,6 +20,11 @@ pub struct Scored {
     pub winnings: f64,
     /// `winnings / fees - 1`.
     pub realized_roi: f64,
+    /// What ours won with each entry's prize capped at the prize of the last
+    /// top-1% place ([`TOP_SHARE`]), and the ROI of that, as the simulator's
+    /// `capped_roi_mean`.
+    pub capped_winnings: f64,
+    pub capped_roi: f64,
     /// Our entries that won a prize.
     pub cashed: u32,
     /// Best place one of ours took (1 = first; ties take the best place they span).
@@ -82,6 +84,10 @@ pub fn score_among_field(
     let ours_placed = &placings[field.len()..];
     let payouts: Vec<f64> = ours_placed.iter().map(|p| p.payout).collect();
     let winnings: f64 = payouts.iter().sum();
+    let cap = contest
+        .ladder()
+        .prize_at_share(TOP_SHARE, scores.len() as u64);
+    let capped_winnings: f64 = payouts.iter().map(|&p| p.min(cap)).sum();
     let fees = contest.entry_fee * ours.len() as f64;
     // As the simulator counts it: entries above plus half the others tied, over the others.
     let others = (scores.len() - 1).max(1) as f64;
@@ -98,6 +104,12 @@ pub fn score_among_field(
         winnings,
         realized_roi: if fees > 0.0 {
             winnings / fees - 1.0
+        } else {
+            0.0
+        },
+        capped_winnings,
+        capped_roi: if fees > 0.0 {
+            capped_winnings / fees - 1.0
         } else {
             0.0
         },
@@ -174,6 +186,18 @@ mod tests {
         assert_eq!((s.ours.entries, s.ours.p50, s.ours.max), (3, 89.996, 110.0));
         assert_eq!((s.field.entries, s.field.max), (7, 100.0));
         assert!(s.unknown_players.is_empty());
+        // Ten entrants: the top 1% is place 1, whose prize caps nothing here.
+        assert!(close(s.capped_winnings, s.winnings) && close(s.capped_roi, s.realized_roi));
+    }
+
+    #[test]
+    fn the_capped_roi_pays_no_prize_above_the_last_top_one_percent_place() {
+        // 148 entrants: the top 1% ends at place 2 (30), so our win counts 30.
+        let field = [10.0; 146];
+        let s = score_among_field(&contest(), &field, &[110.0, 90.0]).unwrap();
+        assert!(close(s.winnings, 80.0) && close(s.capped_winnings, 60.0));
+        assert!(close(s.realized_roi, 80.0 / 10.0 - 1.0));
+        assert!(close(s.capped_roi, 60.0 / 10.0 - 1.0));
     }
 
     #[test]

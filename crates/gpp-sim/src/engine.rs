@@ -457,6 +457,9 @@ struct PortfolioTally {
     cashed: u64,
     /// Entry-iterations finished in the top 1% of the contest's entries.
     top1: u64,
+    /// Our winnings summed over iterations, each entry's prize capped at the
+    /// prize of the last top-1% place.
+    capped: f64,
     /// Sum of the entries' finish percentiles over entry-iterations.
     percentile_sum: f64,
     /// Iterations whose whole paid part was paid out and checked.
@@ -513,7 +516,10 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         ..PortfolioTally::default()
     };
     let contest_entries = prep.field_total + picked.len() as u64;
-    let top1_places = 0.01 * contest_entries as f64;
+    let top1_places = crate::TOP_SHARE * contest_entries as f64;
+    let cap = prep
+        .ladder
+        .prize_at_share(crate::TOP_SHARE, contest_entries);
     let paid_out = prep.ladder.span_total(0, contest_entries as usize);
     let mut points = vec![0.0f32; prep.players];
     let mut batch = PointsBatch::new(prep.players);
@@ -554,6 +560,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
                 tally.entry_hist[row * PERCENTILE_BINS + bin] += 1;
                 tally.cashed += u64::from(payout > 0.0);
                 tally.top1 += u64::from((better as f64) < top1_places);
+                tally.capped += payout.min(cap);
                 tally.percentile_sum += pct;
             }
             tally.winnings.push(won);
@@ -723,6 +730,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
             }
             portfolio.cashed += part.cashed;
             portfolio.top1 += part.top1;
+            portfolio.capped += part.capped;
             portfolio.percentile_sum += part.percentile_sum;
         },
     )?;
@@ -793,6 +801,7 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         finish_percentile_mean: portfolio.percentile_sum / entry_iterations,
         cash_rate: portfolio.cashed as f64 / entry_iterations,
         top1_rate: portfolio.top1 as f64 / entry_iterations,
+        capped_roi_mean: portfolio.capped / iters / our_fees - 1.0,
         entry_finish_deciles,
         dup_bins,
         field_roi_mean,

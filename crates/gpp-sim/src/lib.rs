@@ -224,6 +224,10 @@ pub fn scale_std_devs(slate: &Slate, scale: f64) -> Slate {
     out
 }
 
+/// The share of a contest's entries that is its top: the top-1% rate, and
+/// the place whose prize caps [`schemas::PortfolioMetrics::capped_roi_mean`].
+pub const TOP_SHARE: f64 = 0.01;
+
 /// The stage's name: its artifact folder and the key of its random streams.
 pub const NAME: &str = "sim";
 

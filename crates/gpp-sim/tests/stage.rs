@@ -78,6 +78,13 @@ fn field_roi_matches_the_rake_when_full() {
     );
     assert_eq!(m.prize_pool, c.prize_pool());
     assert_eq!(m.entry_fee, 20.0);
+    // 100 entrants: the top 1% is place 1, whose prize caps no prize.
+    assert!(
+        (m.capped_roi_mean - m.roi_mean).abs() < 1e-12,
+        "{} vs {}",
+        m.capped_roi_mean,
+        m.roi_mean
+    );
     // Every 64th iteration paid the whole paid part, field and ours, ties split,
     // and it summed to the prize pool.
     assert_eq!(diag.counters["payout_audits"], 8.0);
@@ -255,6 +262,9 @@ fn dominant_candidate_wins_every_iteration() {
         (1.0, 1.0, 0.0)
     );
     assert!(m.entry_finish_deciles[0].iter().all(|&d| d < 0.001));
+    // 169 entrants: the top 1% ends at place 2, whose prize (10) caps the win.
+    assert_eq!(field_total + 1, 169);
+    assert!((m.capped_roi_mean - (10.0 / 3.0 - 1.0)).abs() < 1e-12);
     assert_eq!(out.metrics.profit_probability, 1.0);
     assert_eq!(out.metrics.dup_bins.zero, 1);
 }

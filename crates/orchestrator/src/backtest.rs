@@ -216,6 +216,11 @@ pub fn backtest_table(b: &Backtest) -> String {
         b.scored.best_place,
         b.scored.mean_finish_percentile
     );
+    let _ = writeln!(
+        out,
+        "capped ROI         {} (each prize capped at the last top-1% place's)",
+        pct(b.scored.capped_roi)
+    );
     let sim = |x: Option<f64>| x.map_or("-".to_string(), pct);
     let _ = writeln!(
         out,

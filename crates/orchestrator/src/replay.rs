@@ -53,6 +53,9 @@ pub struct Realized {
     pub winnings: f64,
     /// `winnings / fees - 1`.
     pub roi: f64,
+    /// The same with each entry's prize capped at the last top-1% place's.
+    pub capped_winnings: f64,
+    pub capped_roi: f64,
     /// Share of the entries that won a prize.
     pub cash_rate: f64,
     /// Mean finish percentile (0 = first, 1 = last).
@@ -71,6 +74,8 @@ impl From<&Scored> for Realized {
             fees: s.fees,
             winnings: s.winnings,
             roi: s.realized_roi,
+            capped_winnings: s.capped_winnings,
+            capped_roi: s.capped_roi,
             cash_rate: f64::from(s.cashed) / n,
             mean_finish_percentile: s.mean_finish_percentile,
             top1_rate: f64::from(s.top1) / n,
@@ -84,6 +89,8 @@ impl From<&Scored> for Realized {
 pub struct Predicted {
     /// The portfolio's simulated ROI (mean over iterations).
     pub roi: f64,
+    /// The same with each entry's prize capped at the last top-1% place's.
+    pub capped_roi: f64,
     pub cash_rate: f64,
     pub mean_finish_percentile: f64,
     /// Share of entries finishing in the top 1% of the contest.
@@ -142,6 +149,7 @@ pub struct Replay {
     pub predicted: Predicted,
     /// Realized, with intervals: ROI is total winnings / total fees - 1.
     pub run_roi: Estimate,
+    pub run_capped_roi: Estimate,
     pub run_cash_rate: Estimate,
     pub run_finish_percentile: Estimate,
     pub run_top1_rate: f64,
@@ -407,6 +415,7 @@ fn replay_one(
         fit: model,
         predicted: Predicted {
             roi: m.roi_mean,
+            capped_roi: m.capped_roi_mean,
             cash_rate: m.cash_rate,
             mean_finish_percentile: m.finish_percentile_mean,
             top1_rate: m.top1_rate,
@@ -430,8 +439,10 @@ fn aggregate(
         let xs: Vec<f64> = contests.iter().map(f).collect();
         Ok(bootstrap_ci(&xs, None, seed, BOOTSTRAP_RESAMPLES, BOOTSTRAP_LEVEL)?.into())
     };
-    let roi_of = |f: &dyn Fn(&ContestReplay) -> &Realized| -> Result<Estimate, OrchestratorError> {
-        let won: Vec<f64> = contests.iter().map(|c| f(c).winnings).collect();
+    let ratio_of = |won: &dyn Fn(&Realized) -> f64,
+                    f: &dyn Fn(&ContestReplay) -> &Realized|
+     -> Result<Estimate, OrchestratorError> {
+        let won: Vec<f64> = contests.iter().map(|c| won(f(c))).collect();
         let fees: Vec<f64> = contests.iter().map(|c| f(c).fees).collect();
         let i = bootstrap_ratio_ci(&won, &fees, seed, BOOTSTRAP_RESAMPLES, BOOTSTRAP_LEVEL)?;
         Ok(Estimate {
@@ -440,11 +451,16 @@ fn aggregate(
             hi: i.hi - 1.0,
         })
     };
+    let roi_of = |f: &dyn Fn(&ContestReplay) -> &Realized| ratio_of(&|r| r.winnings, f);
     let fees: f64 = contests.iter().map(|c| c.run.fees).sum();
-    let predicted_won: f64 = contests
-        .iter()
-        .map(|c| c.run.fees * (1.0 + c.predicted.roi))
-        .sum();
+    // Predicted ROIs pooled by fees, as the realized ones are.
+    let pooled = |roi: &dyn Fn(&Predicted) -> f64| {
+        let won: f64 = contests
+            .iter()
+            .map(|c| c.run.fees * (1.0 + roi(&c.predicted)))
+            .sum();
+        if fees > 0.0 { won / fees - 1.0 } else { 0.0 }
+    };
     let mut pit = [0u64; PIT_BINS];
     for c in &contests {
         for (a, b) in pit.iter_mut().zip(c.pit) {
@@ -460,16 +476,14 @@ fn aggregate(
     Ok(Replay {
         bootstrap: (BOOTSTRAP_RESAMPLES, BOOTSTRAP_LEVEL, seed),
         predicted: Predicted {
-            roi: if fees > 0.0 {
-                predicted_won / fees - 1.0
-            } else {
-                0.0
-            },
+            roi: pooled(&|p| p.roi),
+            capped_roi: pooled(&|p| p.capped_roi),
             cash_rate: mean(&|c| c.predicted.cash_rate),
             mean_finish_percentile: mean(&|c| c.predicted.mean_finish_percentile),
             top1_rate: mean(&|c| c.predicted.top1_rate),
         },
         run_roi: roi_of(&|c| &c.run)?,
+        run_capped_roi: ratio_of(&|r| r.capped_winnings, &|c| &c.run)?,
         run_cash_rate: interval_of(&|c| c.run.cash_rate)?,
         run_finish_percentile: interval_of(&|c| c.run.mean_finish_percentile)?,
         run_top1_rate: mean(&|c| c.run.top1_rate),
@@ -594,6 +608,13 @@ pub fn replay_table(r: &Replay) -> String {
         };
     let pct1 = |x: f64| format!("{:.1}", 100.0 * x);
     versus(&mut out, "ROI (%)", r.predicted.roi, &r.run_roi, &pct1);
+    versus(
+        &mut out,
+        "ROI, prizes capped (%)",
+        r.predicted.capped_roi,
+        &r.run_capped_roi,
+        &pct1,
+    );
     versus(
         &mut out,
         "cash rate (%)",

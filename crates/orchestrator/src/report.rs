@@ -67,6 +67,13 @@ pub fn summary_table(o: &RunOutcome) -> String {
         ("ownership MAE", format!("{:.2} pts", o.ownership_mae)),
         ("iterations", m.iterations.to_string()),
         ("ROI mean", pct(m.roi_mean)),
+        (
+            "ROI, capped",
+            format!(
+                "{} mean with prizes capped at the last top-1% place's",
+                pct(m.capped_roi_mean)
+            ),
+        ),
         ("ROI p50", pct(m.roi_p50)),
         ("P(profit)", format!("{:.1}%", 100.0 * m.profit_probability)),
         (

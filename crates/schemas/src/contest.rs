@@ -154,6 +154,13 @@ impl PrizeLadder {
         self.prefix[hi] - self.prefix[lo]
     }
 
+    /// The prize of place `ceil(share x entries)`, at least place 1: the
+    /// last place inside the top `share` of a contest of `entries`.
+    pub fn prize_at_share(&self, share: f64, entries: u64) -> f64 {
+        let place = ((share * entries as f64).ceil() as usize).max(1);
+        self.span_total(place - 1, 1)
+    }
+
     /// What each of `count` tied entries wins when `better` entries beat them:
     /// the average of the prizes of the places they span together.
     #[inline]
@@ -168,6 +175,22 @@ impl PrizeLadder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_prize_at_a_share_is_the_last_place_inside_it() {
+        let ladder = contest().ladder();
+        let prize = |share, entries| ladder.prize_at_share(share, entries);
+        // Places 1: 10, 2-3: 5, 4: 4 (see contest()).
+        assert_eq!(prize(0.01, 100), 10.0);
+        assert_eq!(
+            prize(0.01, 101),
+            5.0,
+            "1.01 places: the top 1% ends at place 2"
+        );
+        assert_eq!(prize(0.01, 5), 10.0, "at least place 1");
+        assert_eq!(prize(0.04, 100), 4.0);
+        assert_eq!(prize(0.5, 100), 0.0, "place 50 is not paid");
+    }
 
     fn contest() -> Contest {
         Contest {

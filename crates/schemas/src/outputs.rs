@@ -244,6 +244,12 @@ pub struct PortfolioMetrics {
     pub cash_rate: f64,
     /// Share of the selected entries' iterations in the top 1% of the contest's entries.
     pub top1_rate: f64,
+    /// Mean over iterations of the portfolio's ROI with each entry's prize
+    /// capped at the prize of the last top-1% place. The top places' prizes,
+    /// rare and huge, make most of `roi_mean`; a few real contests cannot
+    /// check that part, but they can check this one.
+    #[serde(default)]
+    pub capped_roi_mean: f64,
     /// Per selected entry (in `selected` order), the deciles p10..p90 of its
     /// finish percentile: what a backtest checks each realized finish against.
     pub entry_finish_deciles: Vec<[f64; 9]>,
