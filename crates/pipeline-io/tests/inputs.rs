@@ -378,7 +378,8 @@ fn matching_by_id_name_suffix_punctuation_and_dst_nickname() {
     assert_eq!(by_id(10).projection, 62.0);
     assert!((by_id(10).ownership - 0.30).abs() < 1e-12);
     // Blank std dev in the file: the model fills it in.
-    assert!((by_id(9).std_dev - 0.30 * 40.0).abs() < 1e-9);
+    let ratio = slate.rules.default_std_dev_ratio;
+    assert!((by_id(9).std_dev - ratio * 40.0).abs() < 1e-9);
     // Projected at 0: stays, at 0.
     assert_eq!((by_id(3).projection, by_id(3).std_dev), (0.0, 0.0));
     // Unmatched: keeps AvgPointsPerGame; the file has ownership, so he gets 0.
@@ -446,7 +447,7 @@ fn no_projections_uses_averages_and_the_models() {
     assert!(own.contains(&1.0));
     let jokic = &slate.players[9];
     assert_eq!(jokic.projection, 65.0);
-    assert!((jokic.std_dev - 0.30 * 65.0).abs() < 1e-9);
+    assert!((jokic.std_dev - slate.rules.default_std_dev_ratio * 65.0).abs() < 1e-9);
     assert_eq!(slate.games.len(), 2);
     assert_eq!(slate.games[1].key, "MEM@DEN");
     assert_eq!(jokic.opponent.as_deref(), Some("MEM"));

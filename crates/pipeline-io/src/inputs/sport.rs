@@ -144,7 +144,7 @@ mod tests {
             ["PG", "SG", "SF", "PF", "C", "G", "F", "UTIL"]
         );
         assert_eq!((nba.salary_cap, nba.min_games), (50_000, 2));
-        assert!((nba.default_std_dev_ratio - 0.30).abs() < 1e-12);
+        assert!((nba.default_std_dev_ratio - 0.35).abs() < 1e-12);
         let nfl = builtin_sport("NFL_classic").unwrap();
         assert_eq!(
             nfl.slot_names(),

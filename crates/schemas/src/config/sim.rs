@@ -124,8 +124,8 @@ impl Default for SimConfig {
             correlations: CorrelationSource::Builtin,
             projection_weight: 0.43,
             field_projection_weight: 0.36,
-            std_dev_scale: 1.21,
-            dud_rate: 0.015,
+            std_dev_scale: 1.17,
+            dud_rate: 0.02,
             field_news: 0.0042,
         }
     }
