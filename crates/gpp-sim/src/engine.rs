@@ -10,7 +10,7 @@ use schemas::{
 };
 
 use crate::histogram::{PERCENTILE_BINS, bin_of, quantile};
-use crate::news::NewsField;
+use crate::news::Lean;
 use crate::outcome::{OutcomeModel, draw_iteration};
 use crate::rank::{Copies, FieldRanks, pay_ours};
 use crate::score::{LANES, LineupTable, PointsBatch};
@@ -57,10 +57,8 @@ struct Prepared {
     /// Some of the field's lineups, evenly spaced: where each batch's grid comes from.
     field_sample: LineupTable,
     field_copies: Vec<u32>,
-    /// Each field lineup's mean points (the slate's projections summed).
-    field_means: Vec<f32>,
-    /// [`SimConfig::field_news`]: 0 leaves the field as sampled.
-    lean: f64,
+    /// [`SimConfig::field_news`], prepared; `None` at 0 (the field as sampled).
+    lean: Option<Lean>,
     /// Opponents' entries (sum of copies).
     field_total: u64,
     /// Candidates in `lineup_id` order.
@@ -75,26 +73,10 @@ struct Prepared {
 impl Prepared {
     /// The field of each lane of `batch` (iterations `its`): as sampled, or
     /// leaning toward the news (see [`crate::news`]).
-    fn copies<'a>(
-        &'a self,
-        news: &'a mut NewsField,
-        batch: &PointsBatch,
-        seed: u64,
-        its: Range<u32>,
-    ) -> Copies<'a> {
-        if self.lean > 0.0 {
-            news.deal(
-                &self.field,
-                &self.field_means,
-                &self.field_copies,
-                self.field_total,
-                self.lean,
-                batch,
-                seed,
-                its,
-            )
-        } else {
-            Copies::Shared(&self.field_copies)
+    fn copies(&self, seed: u64, its: Range<u32>) -> Copies<'_> {
+        match &self.lean {
+            Some(lean) => lean.copies(seed, its),
+            None => Copies::Shared(&self.field_copies),
         }
     }
 
@@ -273,9 +255,8 @@ fn prepare(
         players,
         field_sample: field.sample(GRID_SAMPLE),
         field,
+        lean: (lean > 0.0).then(|| Lean::new(&field_copies, &field_means, lean, field_total)),
         field_copies,
-        field_means,
-        lean,
         field_total,
         cands,
         order,
@@ -363,7 +344,6 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
     let mut cscores = Vec::with_capacity(n);
     let mut queries: Vec<Vec<f32>> = (0..LANES).map(|_| Vec::with_capacity(n)).collect();
     let mut ranks = FieldRanks::default();
-    let mut news = NewsField::default();
     let field_total = prep.field_total;
     let contest_n = (field_total + 1) as f64;
     let paid = prep.ladder.paid_places() as u64;
@@ -376,7 +356,7 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
             q.clear();
             q.extend(cscores.iter().map(|s| s[lane]));
         }
-        let copies = prep.copies(&mut news, &batch, seed, its.clone());
+        let copies = prep.copies(seed, its.clone());
         prep.rank(&mut ranks, &batch, copies, queries);
         for (lane, it) in its.enumerate() {
             for (j, (&s, &(g, t))) in queries[lane].iter().zip(ranks.ranks(lane)).enumerate() {
@@ -531,7 +511,6 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
         .collect();
     let mut placed = Vec::with_capacity(picked.len());
     let mut ranks = FieldRanks::default();
-    let mut news = NewsField::default();
     let ours_n = picked.len();
     // Per lane: which of our entries each of the lane's sorted scores is.
     let mut rows: Vec<Vec<usize>> = (0..LANES).map(|_| Vec::with_capacity(ours_n)).collect();
@@ -545,7 +524,7 @@ fn chunk_b<M: OutcomeModel + ?Sized>(
             lane_desc(&theirs_lanes, lane, &mut theirs);
             q.extend_from_slice(&theirs);
         }
-        let copies = prep.copies(&mut news, &batch, seed, its.clone());
+        let copies = prep.copies(seed, its.clone());
         prep.rank(&mut ranks, &batch, copies, queries);
         for (lane, it) in its.enumerate() {
             let (ours, theirs) = queries[lane].split_at(ours_n);

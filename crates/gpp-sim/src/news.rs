@@ -11,22 +11,33 @@
 //! by that much per point, toward the lineups that are doing well this
 //! iteration. Our candidates, built before lock, get no such lean.
 //!
-//! Each lane's field keeps its size: the `total` entries are dealt to the
-//! lineups by systematic resampling (one uniform per iteration, then the
-//! cumulative weights cut into `total` equal steps), so every count is an
-//! integer, ties and duplicates stay exact, and the draw is a function of the
-//! seed and the iteration.
+//! Each lane's field keeps its size: the `total` entries are dealt by
+//! systematic resampling in score order, best first (one uniform per
+//! iteration; the cumulative weight of the lineups scoring above a point, cut
+//! into `total` equal steps, counts the entries above it). Every count is an
+//! integer, a tie group is dealt as one, and the draw is a function of the
+//! seed and the iteration. [`crate::rank`] does the counting in its one pass
+//! over the field: a lineup's weight is its [`Lean`] base weight, `copies *
+//! exp(-field_news * (mean - center))` in integer units (2^-k of a copy, k as
+//! large as the field's sum allows: a 100,000-entry field weighs in units of
+//! 1/8,192 of a copy), times its score bucket's factor, `exp(field_news *
+//! (bucket score - center))`. So no lineup needs an exponential of its own,
+//! no lane a field of its own, and the pass counts units as it counts copies.
+//! A bucket is a few hundredths of a point wide; a lineup beyond the grid's
+//! margins (rare: the grid spans a sample of the field with an eighth of its
+//! range to spare) takes the edge bucket's score.
 
 use std::ops::Range;
 
 use schemas::stream_seed;
 
-use crate::rank::Copies;
-use crate::score::{LANES, Lanes, LineupTable, PointsBatch};
+use crate::rank::{Copies, Leaning};
+use crate::score::LANES;
 
-/// Largest exponent of a lineup's weight, either sign: a bound against
-/// overflow that a fitted lean never reaches (0.01 per point times 5,000 points).
-const MAX_EXPONENT: f32 = 60.0;
+/// Largest exponent of a weight's factor, either sign: the base weights and
+/// the bucket factors stay inside `f32` (a fitted lean, 0.004 per point,
+/// reaches it 10,000 points away from the center).
+pub(crate) const MAX_EXPONENT: f32 = 40.0;
 
 /// 1.5 x 2^23: a float below 2^22 in magnitude plus this one holds that
 /// float rounded to an integer in its low mantissa bits.
@@ -39,12 +50,12 @@ fn round(x: f32) -> i32 {
     ((x + ROUND).to_bits() as i32) - (ROUND.to_bits() as i32)
 }
 
-/// `e^x` for `|x| <= MAX_EXPONENT`, to about 3e-6 relative: `2^k` from the
-/// exponent bits times a degree-5 polynomial on the rest. Plain arithmetic, so
-/// a lineup's eight lanes run as vector operations, and the same on every
-/// machine (no libm call).
+/// `e^x` for `|x| <= MAX_EXPONENT` (clamped beyond), to about 3e-6 relative:
+/// `2^k` from the exponent bits times a degree-5 polynomial on the rest.
+/// Plain arithmetic, so a row of buckets runs as vector operations, and the
+/// same on every machine (no libm call).
 #[inline(always)]
-fn exp(x: f32) -> f32 {
+pub(crate) fn exp(x: f32) -> f32 {
     let x = if x > -MAX_EXPONENT { x } else { -MAX_EXPONENT };
     let x = if x < MAX_EXPONENT { x } else { MAX_EXPONENT };
     let t = x * std::f32::consts::LOG2_E;
@@ -54,153 +65,77 @@ fn exp(x: f32) -> f32 {
     p * f32::from_bits(((round(t) + 127) as u32) << 23)
 }
 
-/// Lineups dealt per block: positions inside a block are counted in `f32`
-/// from the block's start (in `f64`), so the loop runs on vectors and stays
-/// exact to a ten-thousandth of an entry.
-const DEAL_BLOCK: usize = 1024;
+/// Most units a leaning field's base weights sum to: its bucket sums stay
+/// clear of [`crate::rank`]'s mark bit.
+const MOST_UNITS: f64 = (1u64 << 30) as f64;
 
-/// The per-lane fields of one batch and the buffers that build them.
+/// The field's lean, prepared once per simulation.
 #[derive(Debug, Default)]
-pub(crate) struct NewsField {
-    scores: Vec<Lanes>,
-    copies: Vec<[u32; LANES]>,
-    weights: Vec<Lanes>,
-    block_sums: Vec<Lanes>,
+pub(crate) struct Lean {
+    /// Per field lineup: its copies times `exp(-lean * (mean - center))`, in units.
+    units: Vec<u32>,
+    lean: f32,
+    /// The field's mean lineup mean (copies counted): weights are taken
+    /// relative to it, so they stay near 1.
+    center: f32,
+    total: u64,
 }
 
-impl NewsField {
-    /// Scores `field` in every lane of `batch` (iterations `its`) and deals
-    /// each lane `total` entries, leaning by `lean` per point above each
-    /// lineup's `means` from its `base` copies; see the module docs.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn deal(
-        &mut self,
-        field: &LineupTable,
-        means: &[f32],
-        base: &[u32],
-        total: u64,
-        lean: f64,
-        batch: &PointsBatch,
-        seed: u64,
-        its: Range<u32>,
-    ) -> Copies<'_> {
-        field.score(batch, &mut self.scores);
-        let n = self.scores.len().min(means.len()).min(base.len());
-        let lean = lean as f32;
-        // Each lineup's weight in every lane, and each block's sums.
-        self.weights.clear();
-        self.block_sums.clear();
-        for start in (0..n).step_by(DEAL_BLOCK) {
-            let rows = start..(start + DEAL_BLOCK).min(n);
-            let mut sums = [0.0f32; LANES];
-            for ((s, &m), &c) in self.scores[rows.clone()]
+impl Lean {
+    /// The lean of `lean` per point for a field of lineups entered `copies`
+    /// times (`total` in all) with mean points `means`.
+    pub(crate) fn new(copies: &[u32], means: &[f32], lean: f64, total: u64) -> Self {
+        let entries: f64 = copies.iter().map(|&c| f64::from(c)).sum();
+        let center = if entries > 0.0 {
+            copies
                 .iter()
-                .zip(&means[rows.clone()])
-                .zip(&base[rows])
-            {
-                let c = c as f32;
-                let w: Lanes = std::array::from_fn(|l| c * exp(lean * (s[l] - m)));
-                for l in 0..LANES {
-                    sums[l] += w[l];
-                }
-                self.weights.push(w);
-            }
-            self.block_sums.push(sums);
-        }
-        let mut sum = [0.0f64; LANES];
-        for b in &self.block_sums {
-            for l in 0..LANES {
-                sum[l] += f64::from(b[l]);
-            }
-        }
-        // Systematic resampling, all lanes side by side: lineup i takes the
-        // whole steps of `total / sum` that its stretch of the cumulative
-        // weight covers, shifted by the lane's uniform.
-        let total_i = i32::try_from(total).unwrap_or(i32::MAX);
-        let mut step = [0.0f64; LANES];
-        let mut shift = [0.0f64; LANES];
-        let mut usable = [false; LANES];
-        for (l, it) in its.clone().enumerate() {
-            usable[l] = sum[l] > 0.0 && sum[l].is_finite();
-            step[l] = if usable[l] {
-                total as f64 / sum[l]
-            } else {
-                0.0
-            };
-            shift[l] = uniform(stream_seed(seed, "sim-news", u64::from(it)));
-        }
-        self.copies.clear();
-        self.copies.reserve(n);
-        // Positions inside a block stay below the lane's total: below 2^22,
-        // [`round`] turns them into entries; above, the saturating cast does.
-        let dealt = if total < 1 << 22 {
-            self.deal_blocks(&step, &shift, total_i, round)
+                .zip(means)
+                .map(|(&c, &m)| f64::from(c) * f64::from(m))
+                .sum::<f64>()
+                / entries
         } else {
-            self.deal_blocks(&step, &shift, total_i, |x| x.round() as i32)
-        };
-        // The last lineup takes what rounding left over, so each lane holds
-        // exactly `total`; a lane without a usable weight keeps the sample.
-        if let Some(last) = self.copies.last_mut() {
-            for l in 0..LANES {
-                last[l] += (total_i - dealt[l]) as u32;
-            }
+            0.0
+        } as f32;
+        let lean = lean as f32;
+        let base: Vec<f64> = copies
+            .iter()
+            .zip(means)
+            .map(|(&c, &m)| f64::from(c) * f64::from(exp(-lean * (m - center))))
+            .collect();
+        // The largest power-of-two unit count per copy that keeps the sum
+        // (each lineup rounded up at most half a unit) under the bound.
+        let sum: f64 = base.iter().sum::<f64>() + 0.5 * base.len() as f64;
+        let mut per_copy = 1.0f64;
+        while sum * per_copy * 2.0 <= MOST_UNITS && per_copy < f64::from(1u32 << 24) {
+            per_copy *= 2.0;
         }
-        for (l, _) in its.enumerate() {
-            if !usable[l] {
-                for (out, &c) in self.copies.iter_mut().zip(base) {
-                    out[l] = c;
-                }
-            }
+        while sum * per_copy > MOST_UNITS && per_copy > f64::MIN_POSITIVE {
+            per_copy /= 2.0;
         }
-        Copies::PerLane {
-            copies: &self.copies,
-            scores: &self.scores,
+        Lean {
+            units: base
+                .iter()
+                .map(|&w| (w * per_copy).round() as u32)
+                .collect(),
+            lean,
+            center,
+            total,
         }
     }
 
-    /// Deals the weights into `copies`, block by block: lineup i's copies
-    /// are `to_int(position after it) - to_int(position before it)`, its
-    /// position counted from the block's start. Returns the entries dealt.
-    #[inline(always)]
-    fn deal_blocks(
-        &mut self,
-        step: &[f64; LANES],
-        shift: &[f64; LANES],
-        total: i32,
-        to_int: impl Fn(f32) -> i32,
-    ) -> [i32; LANES] {
-        let step_f: Lanes = std::array::from_fn(|l| step[l] as f32);
-        let mut before = [0.0f64; LANES];
-        // Where the first lineup's stretch starts: the shift, as `to_int` sees it.
-        let first: [i32; LANES] = std::array::from_fn(|l| to_int(shift[l] as f32));
-        let mut dealt = first;
-        for (b, weights) in self.block_sums.iter().zip(self.weights.chunks(DEAL_BLOCK)) {
-            // The block's start: whole entries and the fraction past them.
-            let mut whole = [0i32; LANES];
-            let mut frac = [0.0f32; LANES];
-            for l in 0..LANES {
-                let at = before[l] * step[l] + shift[l];
-                let floor = at.floor();
-                whole[l] = floor as i32;
-                frac[l] = (at - floor) as f32;
-                before[l] += f64::from(b[l]);
-            }
-            let mut cum = [0.0f32; LANES];
-            for w in weights {
-                let mut out = [0u32; LANES];
-                for l in 0..LANES {
-                    cum[l] += w[l];
-                    let upto = whole[l] + to_int(frac[l] + cum[l] * step_f[l]);
-                    let upto = if upto > dealt[l] { upto } else { dealt[l] };
-                    let end = total + first[l];
-                    let upto = if upto < end { upto } else { end };
-                    out[l] = (upto - dealt[l]) as u32;
-                    dealt[l] = upto;
-                }
-                self.copies.push(out);
-            }
+    /// How the field of iterations `its` is entered: see the module docs.
+    pub(crate) fn copies(&self, seed: u64, its: Range<u32>) -> Copies<'_> {
+        let mut shifts = [0.0; LANES];
+        for (s, it) in shifts.iter_mut().zip(its) {
+            *s = uniform(stream_seed(seed, "sim-news", u64::from(it)));
         }
-        std::array::from_fn(|l| dealt[l] - first[l])
+        Copies::Leaning(Leaning {
+            units: &self.units,
+            lean: self.lean,
+            center: self.center,
+            total: self.total,
+            shifts,
+        })
     }
 }
 
@@ -212,8 +147,20 @@ fn uniform(bits: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rank::FieldRanks;
+    use crate::score::{LineupTable, PointsBatch};
 
-    /// Lineup `i` is the lone player `i`; lane `l` gives player `i` the points `points(i, l)`.
+    #[test]
+    fn the_exponential_is_close_to_libm_and_clamped() {
+        for x in [-39.0f32, -5.5, -1.0, -0.01, 0.0, 0.3, 2.0, 17.25, 39.9] {
+            let want = f64::from(x).exp();
+            assert!((f64::from(exp(x)) / want - 1.0).abs() < 1e-5, "{x}");
+        }
+        assert_eq!(exp(1000.0), exp(MAX_EXPONENT));
+        assert_eq!(exp(-1000.0), exp(-MAX_EXPONENT));
+    }
+
+    /// Lineup `i` is the lone player `i`, scoring `points(i, lane)`.
     fn setup(n: usize, points: impl Fn(usize, usize) -> f32) -> (LineupTable, PointsBatch) {
         let mut field = LineupTable::new(1);
         let mut batch = PointsBatch::new(n);
@@ -228,90 +175,40 @@ mod tests {
         (field, batch)
     }
 
-    fn lane_totals(copies: Copies<'_>) -> Vec<u64> {
-        let Copies::PerLane { copies, .. } = copies else {
-            panic!("a lean deals per lane");
-        };
-        (0..LANES)
-            .map(|l| copies.iter().map(|c| u64::from(c[l])).sum())
-            .collect()
-    }
-
-    #[test]
-    fn every_lane_keeps_the_field_size_and_no_lean_keeps_the_copies() {
-        let (field, batch) = setup(50, |i, l| ((i * 7 + l * 13) % 40) as f32);
-        let means = vec![20.0f32; 50];
-        let base: Vec<u32> = (0..50).map(|i| (i % 4) as u32).collect();
-        let total: u64 = base.iter().map(|&c| u64::from(c)).sum();
-        let mut news = NewsField::default();
-        let dealt = news.deal(&field, &means, &base, total, 0.3, &batch, 7, 0..8);
-        assert_eq!(lane_totals(dealt), vec![total; LANES]);
-        // With no lean, every lineup keeps its copies exactly (integer weights
-        // cut into integer steps).
-        let Copies::PerLane { copies, .. } =
-            news.deal(&field, &means, &base, total, 0.0, &batch, 7, 0..8)
-        else {
-            panic!("per lane");
-        };
-        for (c, &b) in copies.iter().zip(&base) {
-            assert_eq!(*c, [b; LANES]);
-        }
-    }
-
     #[test]
     fn the_field_leans_toward_the_lineups_above_their_means() {
-        // Two kinds of lineups, 500 copies each: the even ones 10 points above
-        // their mean in this iteration, the odd ones 10 below. A lean of 0.05
-        // per point weighs them exp(0.5) against exp(-0.5).
+        // Two kinds of lineups, 500 entries each: the even ones 10 points
+        // above their mean in this iteration, the odd ones 10 below. A lean of
+        // 0.05 per point weighs them exp(0.5) against exp(-0.5): the even
+        // ones should hold 1000 / (1 + e^-1) = 731 entries on average.
         let n = 200;
         let (field, batch) = setup(n, |i, _| if i % 2 == 0 { 30.0 } else { 10.0 });
-        let means = vec![20.0f32; n];
-        let base = vec![5u32; n];
-        let mut news = NewsField::default();
-        // Systematic resampling is exact in expectation over its uniform:
-        // average 320 iterations.
-        let mut even = 0u64;
+        let lean = Lean::new(&vec![5; n], &vec![20.0; n], 0.05, 1000);
+        let mut ranks = FieldRanks::default();
+        let queries = vec![vec![20.0, 0.0]; LANES];
+        let mut above = Vec::new();
         for b in 0..40 {
-            let Copies::PerLane { copies, .. } = news.deal(
-                &field,
-                &means,
-                &base,
-                1000,
-                0.05,
-                &batch,
-                1,
-                b * 8..b * 8 + 8,
-            ) else {
-                panic!("per lane");
-            };
+            let copies = lean.copies(1, b * 8..b * 8 + 8);
+            ranks.rank(&field, &field, &batch, copies, &queries);
             for l in 0..LANES {
-                even += copies
-                    .iter()
-                    .step_by(2)
-                    .map(|c| u64::from(c[l]))
-                    .sum::<u64>();
-                let all: u64 = copies.iter().map(|c| u64::from(c[l])).sum();
-                assert_eq!(all, 1000);
+                // Entries above 20 are the even lineups'; above 0, all of them.
+                let r = ranks.ranks(l);
+                assert_eq!(r[1], (1000, 0), "every lane holds the whole field");
+                above.push(r[0].0);
             }
         }
-        let share = 1.0 / (1.0 + (-1.0f64).exp());
-        let mean = even as f64 / 320.0;
-        assert!(
-            (mean - 1000.0 * share).abs() < 10.0,
-            "{mean:.1} of 1000 entries above their means, expected {:.1}",
-            1000.0 * share
-        );
+        // A weight takes its bucket's score (here a third of a point wide:
+        // 1% of a weight at most).
+        let mean = above.iter().sum::<u64>() as f64 / above.len() as f64;
+        let want = 1000.0 / (1.0 + (-1.0f64).exp());
+        assert!((mean - want).abs() < 8.0, "{mean:.1} against {want:.1}");
+        // Systematic resampling: lanes differ by their uniform only.
+        let (lo, hi) = (above.iter().min().unwrap(), above.iter().max().unwrap());
+        assert!(hi - lo <= 1, "{lo}..{hi}");
         // The same seed and iterations deal the same field.
-        let again = news.deal(&field, &means, &base, 1000, 0.05, &batch, 1, 0..8);
-        let Copies::PerLane { copies: again, .. } = again else {
-            panic!("per lane");
-        };
-        let first: Vec<[u32; LANES]> = again.to_vec();
-        let Copies::PerLane { copies: third, .. } =
-            news.deal(&field, &means, &base, 1000, 0.05, &batch, 1, 0..8)
-        else {
-            panic!("per lane");
-        };
-        assert_eq!(first, third.to_vec());
+        ranks.rank(&field, &field, &batch, lean.copies(1, 0..8), &queries);
+        let first: Vec<(u64, u64)> = ranks.ranks(3).to_vec();
+        ranks.rank(&field, &field, &batch, lean.copies(1, 0..8), &queries);
+        assert_eq!(first, ranks.ranks(3));
     }
 }

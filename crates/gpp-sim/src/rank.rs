@@ -13,6 +13,14 @@
 //! The field is ranked [`LANES`] iterations at a time, in the layout
 //! [`crate::score`] scores it in: one pass over the lineups buckets each
 //! lineup in every lane.
+//!
+//! A field leaning toward the news ([`Copies::Leaning`], see [`crate::news`])
+//! goes through the same pass with its lineups' base weights, in integer
+//! units, for copies: each bucket's units times the bucket's factor are its
+//! weight, and the entries above a score are the whole steps of systematic
+//! resampling that the weight above it covers. Unit sums are exact, so the
+//! weight above a score never exceeds the weight above a lower one, and the
+//! counts are integers that add up to the field, tie groups whole.
 
 use schemas::PrizeLadder;
 
@@ -58,8 +66,16 @@ pub(crate) struct FieldRanks {
     /// `hist[lane * buckets + b]`: the lane's field entries (copies counted) in
     /// bucket `b`, plus [`KEPT`] when one of the lane's queries falls in it.
     hist: Vec<u32>,
-    /// `above[lane * (buckets + 1) + b]`: the lane's field entries in buckets before `b`.
+    /// `above[lane * (buckets + 1) + b]`: the lane's field entries (a leaning
+    /// field's units) in buckets before `b`.
     above: Vec<u32>,
+    /// A leaning field's weights ([`Copies::Leaning`]): `factor[lane *
+    /// buckets + b]` is bucket `b`'s factor, `weight_above[lane * (buckets +
+    /// 1) + b]` the weight in the buckets before `b`.
+    factor: Vec<f32>,
+    weight_above: Vec<f64>,
+    /// The leaning field's dealing per lane, `None` for a field as sampled.
+    dealing: Option<Dealing>,
     /// `selected[lane * stride..][..selected_len[lane]]`: `(score, copies)` of
     /// the field lineups sharing a bucket with one of the lane's queries.
     selected: Vec<(f32, u32)>,
@@ -86,30 +102,60 @@ type Lanes32 = [usize; LANES];
 pub(crate) enum Copies<'a> {
     /// The same field in every lane: `copies[i]` of lineup `i`.
     Shared(&'a [u32]),
-    /// Each lane its own field (see [`crate::news`]): `copies[i][lane]` of
-    /// lineup `i`, with the field's scores in this batch already at hand.
-    PerLane {
-        copies: &'a [[u32; LANES]],
-        scores: &'a [Lanes],
-    },
+    /// Each lane's field leaning toward the lineups beating their means.
+    Leaning(Leaning<'a>),
 }
 
-/// A field lineup's copies in a lane.
-trait LaneCount: Copy {
-    fn lane(self, lane: usize) -> u32;
-}
-
-impl LaneCount for &u32 {
-    #[inline(always)]
-    fn lane(self, _: usize) -> u32 {
-        *self
+impl<'a> Copies<'a> {
+    /// What the field pass counts per lineup: its copies, or its base weight's units.
+    fn counted(self) -> &'a [u32] {
+        match self {
+            Copies::Shared(c) => c,
+            Copies::Leaning(l) => l.units,
+        }
     }
 }
 
-impl LaneCount for &[u32; LANES] {
-    #[inline(always)]
-    fn lane(self, lane: usize) -> u32 {
-        self[lane]
+/// A field leaning toward the news in each lane (see [`crate::news`]):
+/// lineup `i` weighs `units[i] * exp(lean * (its bucket's score - center))`
+/// (units of a fixed fraction of a copy), and lane `l` deals its `total`
+/// entries in score order with the uniform `shifts[l]`. The units sum below
+/// [`KEPT`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Leaning<'a> {
+    pub units: &'a [u32],
+    pub lean: f32,
+    pub center: f32,
+    pub total: u64,
+    pub shifts: [f64; LANES],
+}
+
+/// A leaning field's systematic resampling in each lane.
+#[derive(Debug, Clone, Copy)]
+struct Dealing {
+    total: u64,
+    shifts: [f64; LANES],
+    /// The lane's whole weight.
+    weight: [f64; LANES],
+}
+
+impl Dealing {
+    /// Entries of lane `lane` dealt to the lineups whose weight adds up to
+    /// `w`, counted from the best: `floor(w / weight * total + shift)`. The
+    /// whole weight counts exactly `total`.
+    #[inline]
+    fn entries(&self, lane: usize, w: f64) -> u64 {
+        let weight = self.weight[lane];
+        if !(weight > 0.0 && weight.is_finite()) {
+            return 0;
+        }
+        // Not below 0, so the cast's truncation is the floor.
+        let at = w / weight * self.total as f64 + self.shifts[lane];
+        if at > 0.0 {
+            (at as u64).min(self.total)
+        } else {
+            0
+        }
     }
 }
 
@@ -121,6 +167,10 @@ const KEPT: u32 = 1 << 31;
 /// Field lineups scored per block of the field pass: their scores in every
 /// lane (32 KiB) stay in the first-level cache between scoring and bucketing.
 const BLOCK: usize = 1024;
+
+/// Bucket factors of a leaning field computed from one exponential (the
+/// step's powers drift by at most 64 roundings, 4e-6).
+const FACTOR_RUN: usize = 64;
 
 /// Lanes the field pass takes at a time.
 const GROUP: usize = 4;
@@ -145,7 +195,7 @@ struct FieldPass<'a> {
 impl FieldPass<'_> {
     /// Runs the pass with the block's `copies`, one per lineup.
     #[inline(always)]
-    fn run<'c, C: LaneCount + 'c>(self, copies: impl IntoIterator<Item = C>) {
+    fn run(self, copies: &[u32]) {
         let FieldPass {
             scores,
             from,
@@ -160,7 +210,7 @@ impl FieldPass<'_> {
         let scale: [f32; GROUP] = std::array::from_fn(|l| scale[l]);
         let offset: [u32; GROUP] = std::array::from_fn(|l| (l * buckets) as u32);
         let mut k: [usize; GROUP] = std::array::from_fn(|l| listed[l]);
-        for (s, c) in scores.iter().zip(copies) {
+        for (s, &c) in scores.iter().zip(copies) {
             let s: [f32; GROUP] = std::array::from_fn(|l| s[from + l]);
             let mut b = [0u32; GROUP];
             for l in 0..GROUP {
@@ -168,7 +218,6 @@ impl FieldPass<'_> {
             }
             for l in 0..GROUP {
                 let h = b[l] as usize;
-                let c = c.lane(from + l);
                 let count = hist[h].wrapping_add(c);
                 hist[h] = count;
                 selected[l * stride + k[l]] = (s[l], c);
@@ -204,10 +253,7 @@ impl FieldRanks {
         copies: Copies<'_>,
         queries: &[Vec<f32>],
     ) {
-        let n = field.len().min(match copies {
-            Copies::Shared(c) => c.len(),
-            Copies::PerLane { copies, scores } => copies.len().min(scores.len()),
-        });
+        let n = field.len().min(copies.counted().len());
         let live = queries.len().min(LANES);
         // The grid: the sample's range, widened by an eighth on each side.
         // A score outside it is clamped into the first or last bucket, which
@@ -264,13 +310,8 @@ impl FieldRanks {
         let mut k: Lanes32 = [0; LANES];
         for start in (0..n).step_by(BLOCK) {
             let rows = start..(start + BLOCK).min(n);
-            let scores = match copies {
-                Copies::Shared(_) => {
-                    field.score_rows(rows.clone(), batch, &mut self.block);
-                    &self.block[..]
-                }
-                Copies::PerLane { scores, .. } => &scores[rows.clone()],
-            };
+            field.score_rows(rows.clone(), batch, &mut self.block);
+            let scores = &self.block[..];
             // Four lanes at a time: one SSE register of scores, and the
             // cursors and bases of four lanes fit the registers.
             for g in 0..LANES / GROUP {
@@ -284,10 +325,7 @@ impl FieldRanks {
                     selected: &mut self.selected[g * GROUP * stride..(g + 1) * GROUP * stride],
                     listed: &mut k[lanes],
                 };
-                match copies {
-                    Copies::Shared(c) => pass.run(&c[rows.clone()]),
-                    Copies::PerLane { copies: c, .. } => pass.run(&c[rows.clone()]),
-                }
+                pass.run(&copies.counted()[rows.clone()]);
             }
         }
         self.selected_len = k;
@@ -300,6 +338,10 @@ impl FieldRanks {
                 self.above.push(entries);
             }
         }
+        self.dealing = match copies {
+            Copies::Shared(_) => None,
+            Copies::Leaning(lean) => Some(self.weigh_buckets(&lean)),
+        };
 
         for (l, qs) in queries[..live].iter().enumerate() {
             self.resolve(l, qs);
@@ -337,7 +379,9 @@ impl FieldRanks {
             let at = bounds[b + 1] as usize;
             bounds[b + 1] += 1;
             self.slot.push(at as u32);
-            self.by_bucket[at] = (q, u64::from(above[b]), 0);
+            // A leaning field counts its units within the bucket only.
+            let before = if self.dealing.is_some() { 0 } else { above[b] };
+            self.by_bucket[at] = (q, u64::from(before), 0);
         }
         // Every listed lineup's bucket (a loop that vectorizes), then its
         // comparisons with the queries there: most buckets hold one.
@@ -354,10 +398,89 @@ impl FieldRanks {
         }
         let ranks = &mut self.ranks[lane];
         ranks.clear();
-        ranks.extend(self.slot.iter().map(|&at| {
-            let (_, better, tied) = self.by_bucket[at as usize];
-            (better, tied)
-        }));
+        match self.dealing {
+            None => ranks.extend(self.slot.iter().map(|&at| {
+                let (_, better, tied) = self.by_bucket[at as usize];
+                (better, tied)
+            })),
+            // The weight above a query: the buckets before its own, and its
+            // bucket's units above it at the bucket's factor.
+            Some(dealing) => {
+                let weight_above = &self.weight_above[lane * (buckets + 1)..][..buckets + 1];
+                let factor = &self.factor[lane * buckets..][..buckets];
+                ranks.extend(self.slot.iter().map(|&at| {
+                    let (q, above, tied) = self.by_bucket[at as usize];
+                    let b = bucket_on(hi, scale, last, q) as usize;
+                    let f = f64::from(factor[b]);
+                    let better = dealing.entries(lane, weight_above[b] + f * above as f64);
+                    let upto = dealing.entries(lane, weight_above[b] + f * (above + tied) as f64);
+                    (better, upto - better)
+                }));
+            }
+        }
+    }
+
+    /// A leaning field after its pass: each bucket's factor, the weight
+    /// before each bucket, and how each lane deals its entries.
+    fn weigh_buckets(&mut self, lean: &Leaning<'_>) -> Dealing {
+        let buckets = self.buckets;
+        self.factor.resize(LANES * buckets, 0.0);
+        self.weight_above.resize(LANES * (buckets + 1), 0.0);
+        let mut weight = [0.0f64; LANES];
+        let mut powers = [1.0f32; FACTOR_RUN];
+        for (l, lane_weight) in weight.iter_mut().enumerate() {
+            // Bucket b holds the scores within half a bucket of its middle,
+            // `hi - (b + 1/2) / scale`: the factors fall geometrically, each
+            // run of them one exponential times the powers of one step.
+            let (hi, scale) = (self.hi[l], self.scale[l]);
+            let step = if scale > 0.0 {
+                crate::news::exp(-lean.lean / scale)
+            } else {
+                1.0
+            };
+            for k in 1..FACTOR_RUN {
+                powers[k] = powers[k - 1] * step;
+            }
+            let factor = &mut self.factor[l * buckets..(l + 1) * buckets];
+            for (run, fs) in factor.chunks_mut(FACTOR_RUN).enumerate() {
+                let first = run * FACTOR_RUN;
+                let middle = if scale > 0.0 {
+                    hi - (first as f32 + 0.5) / scale
+                } else {
+                    hi
+                };
+                let head = crate::news::exp(lean.lean * (middle - lean.center));
+                for (f, &p) in fs.iter_mut().zip(&powers) {
+                    *f = head * p;
+                }
+            }
+            let above = &mut self.weight_above[l * (buckets + 1)..(l + 1) * (buckets + 1)];
+            let mut w = 0.0f64;
+            above[0] = 0.0;
+            for ((a, &f), &units) in above[1..]
+                .iter_mut()
+                .zip(&*factor)
+                .zip(&self.hist[l * buckets..(l + 1) * buckets])
+            {
+                w += f64::from(f) * f64::from(units & !KEPT);
+                *a = w;
+            }
+            *lane_weight = w;
+        }
+        Dealing {
+            total: lean.total,
+            shifts: lean.shifts,
+            weight,
+        }
+    }
+
+    /// Field entries in lane `lane` before bucket `b` (`b <= buckets`).
+    fn entries_before(&self, lane: usize, b: usize) -> u64 {
+        let at = lane * (self.buckets + 1) + b;
+        match self.dealing {
+            None => u64::from(self.above[at]),
+            Some(d) => d.entries(lane, self.weight_above[at]),
+        }
     }
 
     /// `(better, tied)` of each query of lane `lane` in the last
@@ -370,7 +493,7 @@ impl FieldRanks {
     /// Field entries in all (every lane holds them all).
     #[cfg(test)]
     fn total(&self, lane: usize) -> u64 {
-        u64::from(self.above[lane * (self.buckets + 1) + self.buckets])
+        self.entries_before(lane, self.buckets)
     }
 
     /// Total paid to lane `lane`'s field entries when `ours` (our entries'
@@ -389,26 +512,16 @@ impl FieldRanks {
         ours: &[f32],
     ) -> f64 {
         let paid = ladder.paid_places() as u64;
-        let above = &self.above[lane * (self.buckets + 1)..][..self.buckets + 1];
         let mut pb = 0;
-        while pb < self.buckets && u64::from(above[pb]) < paid {
+        while pb < self.buckets && self.entries_before(lane, pb) < paid {
             pb += 1;
         }
-        let mut top = match copies {
-            Copies::Shared(c) => {
-                let mut scored = Vec::with_capacity(field.len());
-                field.score(batch, &mut scored);
-                self.in_buckets_before(lane, pb, &scored, c)
-            }
-            Copies::PerLane { copies, scores } => self.in_buckets_before(lane, pb, scores, copies),
-        };
-        top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        let mut scores = Vec::with_capacity(field.len());
+        field.score(batch, &mut scores);
+        let groups = self.paid_groups(lane, pb, &scores, copies.counted());
         let mut total = 0.0;
-        let mut better = 0u64;
         let mut ours_above = 0usize;
-        for group in top.chunk_by(|x, y| x.0 == y.0) {
-            let s = group[0].0;
-            let field_tied: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
+        for (s, better, field_tied) in groups {
             while ours_above < ours.len() && ours[ours_above] > s {
                 ours_above += 1;
             }
@@ -418,25 +531,53 @@ impl FieldRanks {
                 field_tied as usize + ours_tied,
             );
             total += field_tied as f64 * share;
-            better += field_tied;
         }
         total
     }
 
-    /// `(score, copies)` in lane `lane` of the field lineups whose scores
-    /// fall in the buckets before `pb`.
-    fn in_buckets_before<'c, C: LaneCount + 'c>(
+    /// The field's tie groups in lane `lane`'s buckets before `pb`, best
+    /// first, as `(score, field entries above, field entries in it)`: lineup
+    /// `i` counted `counted[i]` times, copies or (a leaning field) units
+    /// dealt as [`Self::rank`] deals them.
+    fn paid_groups(
         &self,
         lane: usize,
         pb: usize,
         scores: &[Lanes],
-        copies: impl IntoIterator<Item = C>,
-    ) -> Vec<(f32, u32)> {
-        scores
+        counted: &[u32],
+    ) -> Vec<(f32, u64, u64)> {
+        let mut top: Vec<(f32, u32)> = scores
             .iter()
-            .zip(copies)
-            .map(|(s, c)| (s[lane], c.lane(lane)))
+            .zip(counted)
+            .map(|(s, &c)| (s[lane], c))
             .filter(|&(s, _)| self.bucket(lane, s) < pb)
+            .collect();
+        top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        let buckets = self.buckets;
+        // Within a bucket, the units above each group (bucket order is score order).
+        let mut bucket = usize::MAX;
+        let mut in_bucket = 0u64;
+        let mut counted_above = 0u64;
+        top.chunk_by(|x, y| x.0 == y.0)
+            .map(|group| {
+                let s = group[0].0;
+                let n: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
+                let before = counted_above;
+                counted_above += n;
+                let Some(dealing) = self.dealing else {
+                    return (s, before, n);
+                };
+                let b = self.bucket(lane, s);
+                if b != bucket {
+                    (bucket, in_bucket) = (b, 0);
+                }
+                let at = lane * (buckets + 1) + b;
+                let f = f64::from(self.factor[lane * buckets + b]);
+                let better = dealing.entries(lane, self.weight_above[at] + f * in_bucket as f64);
+                in_bucket += n;
+                let upto = dealing.entries(lane, self.weight_above[at] + f * in_bucket as f64);
+                (s, better, upto - better)
+            })
             .collect()
     }
 }
@@ -545,28 +686,22 @@ mod tests {
             }
             // A grid from every lineup, or from a few (scores outside it clamp).
             let sample = field.sample(if round % 2 == 0 { n } else { 5 });
-            let copies: Vec<u32> = (0..n).map(|_| rng.random_range(1..5)).collect();
-            // Every fourth round each lane its own copies (0 included), the
-            // scores handed over already computed.
-            let per_lane = round % 4 == 1;
-            let lane_copies: Vec<[u32; LANES]> = (0..n)
-                .map(|_| std::array::from_fn(|_| rng.random_range(0..4)))
-                .collect();
-            let arg = if per_lane {
-                Copies::PerLane {
-                    copies: &lane_copies,
-                    scores: &batch,
-                }
+            let copies: Vec<u32> = (0..n).map(|_| rng.random_range(0..5)).collect();
+            // Every fourth round the field is dealt by weight, without a lean:
+            // a unit a copy, dealt as many entries as there are units, must
+            // count as the copies do, to the entry.
+            let arg = if round % 4 == 1 {
+                Copies::Leaning(Leaning {
+                    units: &copies,
+                    lean: 0.0,
+                    center: 0.0,
+                    total: copies.iter().map(|&c| u64::from(c)).sum(),
+                    shifts: [0.5; LANES],
+                })
             } else {
                 Copies::Shared(&copies)
             };
-            let copies_in = |l: usize| -> Vec<u32> {
-                if per_lane {
-                    lane_copies.iter().map(|c| c[l]).collect()
-                } else {
-                    copies.clone()
-                }
-            };
+            let copies_in = |_: usize| -> Vec<u32> { copies.clone() };
             let queries: Vec<Vec<f32>> = (0..live)
                 .map(|l| {
                     let mut q: Vec<f32> = lane_scores(l).into_iter().step_by(7).collect();
@@ -632,6 +767,89 @@ mod tests {
                     );
                     assert!((mine[k].2 - p.payout).abs() < 1e-9);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_leaning_field_keeps_its_size_its_order_and_its_prizes() {
+        let mut rng = Pcg64Mcg::seed_from_u64(11);
+        let mut ranks = FieldRanks::default();
+        for round in 0..60 {
+            let n = rng.random_range(1..3 * BLOCK);
+            let coarse = round % 3 == 0;
+            let mut field = LineupTable::new(1);
+            let mut points = PointsBatch::new(n);
+            points.reset(LANES);
+            for i in 0..n {
+                field.push(&[i as u32]);
+            }
+            for l in 0..LANES {
+                let lane: Vec<f32> = (0..n)
+                    .map(|_| {
+                        if coarse {
+                            f32::from(rng.random_range(0u8..9)) * 10.0
+                        } else {
+                            rng.random_range(100.0f32..300.0)
+                        }
+                    })
+                    .collect();
+                points.set_lane(l, &lane);
+            }
+            let units: Vec<u32> = (0..n).map(|_| rng.random_range(0..3000)).collect();
+            let total = rng.random_range(1..5 * n as u64);
+            let shifts: [f64; LANES] = std::array::from_fn(|_| rng.random_range(0.0..1.0));
+            let arg = Copies::Leaning(Leaning {
+                units: &units,
+                lean: rng.random_range(0.0f32..0.05),
+                center: 200.0,
+                total,
+                shifts,
+            });
+            let sample = field.sample(if round % 2 == 0 { n } else { 7 });
+            let queries: Vec<Vec<f32>> = (0..LANES)
+                .map(|_| {
+                    let mut q: Vec<f32> =
+                        (0..40).map(|_| rng.random_range(50.0f32..350.0)).collect();
+                    q.extend([-1.0, 0.0, 40.0, 1e9]);
+                    q.sort_unstable_by(|a, b| b.total_cmp(a));
+                    q
+                })
+                .collect();
+            ranks.rank(&field, &sample, &points, arg, &queries);
+            for l in 0..LANES {
+                assert_eq!(
+                    ranks.total(l),
+                    total,
+                    "round {round}: the lane holds the field"
+                );
+                let r = ranks.ranks(l);
+                // Best first: entries above never fall, and a query counts
+                // no more entries above and tied than the field holds.
+                assert!(r.windows(2).all(|w| w[0].0 <= w[1].0), "round {round}");
+                assert!(r.iter().all(|&(b, t)| b + t <= total));
+                assert_eq!(r[r.len() - 1], (total, 0), "below everyone");
+                // A query's tied entries end where the next lower query's
+                // entries above begin, or before.
+                assert!(r.windows(2).all(|w| w[0].0 + w[0].1 <= w[1].0 + w[1].1));
+            }
+            // The prizes: every place paid once, ties split, ours included.
+            let ours: Vec<Vec<f32>> = queries
+                .iter()
+                .map(|q| q[..rng.random_range(0..6)].to_vec())
+                .collect();
+            let ladder = ladder(rng.random_range(1..total as u32 + 8));
+            ranks.rank(&field, &sample, &points, arg, &ours);
+            for (l, ours) in ours.iter().enumerate() {
+                let field_paid = ranks.field_paid(l, &field, &points, arg, &ladder, ours);
+                let mut mine = Vec::new();
+                pay_ours(ranks.ranks(l), &ladder, ours, &mut mine);
+                let ours_paid: f64 = mine.iter().map(|m| m.2).sum();
+                let pool = ladder.span_total(0, total as usize + ours.len());
+                assert!(
+                    (field_paid + ours_paid - pool).abs() < 1e-9 * pool.max(1.0),
+                    "round {round} lane {l}: {field_paid} + {ours_paid} against {pool}"
+                );
             }
         }
     }
