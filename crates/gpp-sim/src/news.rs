@@ -148,7 +148,7 @@ fn uniform(bits: u64) -> f64 {
 mod tests {
     use super::*;
     use crate::rank::FieldRanks;
-    use crate::score::{LineupTable, PointsBatch};
+    use crate::score::lone_players;
 
     #[test]
     fn the_exponential_is_close_to_libm_and_clamped() {
@@ -160,21 +160,6 @@ mod tests {
         assert_eq!(exp(-1000.0), exp(-MAX_EXPONENT));
     }
 
-    /// Lineup `i` is the lone player `i`, scoring `points(i, lane)`.
-    fn setup(n: usize, points: impl Fn(usize, usize) -> f32) -> (LineupTable, PointsBatch) {
-        let mut field = LineupTable::new(1);
-        let mut batch = PointsBatch::new(n);
-        batch.reset(LANES);
-        for i in 0..n {
-            field.push(&[i as u32]);
-        }
-        for l in 0..LANES {
-            let lane: Vec<f32> = (0..n).map(|i| points(i, l)).collect();
-            batch.set_lane(l, &lane);
-        }
-        (field, batch)
-    }
-
     #[test]
     fn the_field_leans_toward_the_lineups_above_their_means() {
         // Two kinds of lineups, 500 entries each: the even ones 10 points
@@ -182,7 +167,7 @@ mod tests {
         // 0.05 per point weighs them exp(0.5) against exp(-0.5): the even
         // ones should hold 1000 / (1 + e^-1) = 731 entries on average.
         let n = 200;
-        let (field, batch) = setup(n, |i, _| if i % 2 == 0 { 30.0 } else { 10.0 });
+        let (field, batch) = lone_players(n, |i, _| if i % 2 == 0 { 30.0 } else { 10.0 });
         let lean = Lean::new(&vec![5; n], &vec![20.0; n], 0.05, 1000);
         let mut ranks = FieldRanks::default();
         let queries = vec![vec![20.0, 0.0]; LANES];

@@ -610,6 +610,7 @@ pub(crate) fn pay_ours(
 mod tests {
     use super::*;
     use crate::payout::pay_iteration;
+    use crate::score::lone_players;
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
     use schemas::{Contest, PayoutTier};
@@ -675,15 +676,7 @@ mod tests {
             let lane_scores =
                 |l: usize| -> Vec<f32> { batch.iter().map(|s| s[l]).collect::<Vec<f32>>() };
             // Lineup i is the lone player i, who scores `batch[i]`.
-            let mut field = LineupTable::new(1);
-            let mut points = PointsBatch::new(n);
-            points.reset(LANES);
-            for i in 0..n {
-                field.push(&[i as u32]);
-            }
-            for l in 0..LANES {
-                points.set_lane(l, &lane_scores(l));
-            }
+            let (field, points) = lone_players(n, |i, l| batch[i][l]);
             // A grid from every lineup, or from a few (scores outside it clamp).
             let sample = field.sample(if round % 2 == 0 { n } else { 5 });
             let copies: Vec<u32> = (0..n).map(|_| rng.random_range(0..5)).collect();
@@ -778,24 +771,18 @@ mod tests {
         for round in 0..60 {
             let n = rng.random_range(1..3 * BLOCK);
             let coarse = round % 3 == 0;
-            let mut field = LineupTable::new(1);
-            let mut points = PointsBatch::new(n);
-            points.reset(LANES);
-            for i in 0..n {
-                field.push(&[i as u32]);
-            }
-            for l in 0..LANES {
-                let lane: Vec<f32> = (0..n)
-                    .map(|_| {
+            let scores: Vec<[f32; LANES]> = (0..n)
+                .map(|_| {
+                    std::array::from_fn(|_| {
                         if coarse {
                             f32::from(rng.random_range(0u8..9)) * 10.0
                         } else {
                             rng.random_range(100.0f32..300.0)
                         }
                     })
-                    .collect();
-                points.set_lane(l, &lane);
-            }
+                })
+                .collect();
+            let (field, points) = lone_players(n, |i, l| scores[i][l]);
             let units: Vec<u32> = (0..n).map(|_| rng.random_range(0..3000)).collect();
             let total = rng.random_range(1..5 * n as u64);
             let shifts: [f64; LANES] = std::array::from_fn(|_| rng.random_range(0.0..1.0));

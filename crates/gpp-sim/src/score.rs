@@ -151,6 +151,26 @@ fn score_fixed<const W: usize>(players: &[u16], points: &[Lanes], out: &mut Vec<
     }));
 }
 
+/// A test field of `n` lineups, lineup `i` the lone player `i`, and a batch
+/// of every lane in which player `i` scores `points(i, lane)`.
+#[cfg(test)]
+pub(crate) fn lone_players(
+    n: usize,
+    points: impl Fn(usize, usize) -> f32,
+) -> (LineupTable, PointsBatch) {
+    let mut field = LineupTable::new(1);
+    let mut batch = PointsBatch::new(n);
+    batch.reset(LANES);
+    for i in 0..n {
+        field.push(&[i as u32]);
+    }
+    for l in 0..LANES {
+        let lane: Vec<f32> = (0..n).map(|i| points(i, l)).collect();
+        batch.set_lane(l, &lane);
+    }
+    (field, batch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
