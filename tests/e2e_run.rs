@@ -355,11 +355,14 @@ fn the_run_table_says_what_means_it_simulated_around() {
     let base = "iterations: 100\nentries: 5\n";
     let fitted = table(base);
     assert!(
-        fitted.contains("0.43 projection, 0.36 field projection, 0.21 salary-implied"),
+        fitted.contains(
+            "0.45 projection, 0.37 field projection, 0.18 salary-implied \
+             (0.74 projection where there is no field projection)"
+        ),
         "the default blend: {fitted}"
     );
     let truth = table(&format!(
-        "{base}projection_weight: 1.0\nfield_projection_weight: 0.0\n"
+        "{base}projection_weight: 1.0\nfield_projection_weight: 0.0\nprojection_alone_weight: 1.0\n"
     ));
     assert!(
         truth.contains("means") && truth.contains("projections taken as the truth"),
@@ -367,7 +370,7 @@ fn the_run_table_says_what_means_it_simulated_around() {
     );
     let blended = table(&format!("{base}projection_weight: 0.62\n"));
     assert!(
-        blended.contains("0.62 projection, 0.36 field projection, 0.02 salary-implied"),
+        blended.contains("0.62 projection, 0.37 field projection, 0.01 salary-implied"),
         "{blended}"
     );
 }

@@ -4,9 +4,10 @@
 //!
 //! - `projection_weight` and `field_projection_weight`: a player's mean is
 //!   `a x projection + b x field projection + (1 - a - b) x worth` (his
-//!   salary at the slate's projected points per dollar; his projection
-//!   stands in for a field projection the file does not give), `a` and `b` by
-//!   least squares on the players' actual points.
+//!   salary at the slate's projected points per dollar), `a` and `b` by
+//!   least squares on the actual points of the players with a field
+//!   projection; `projection_alone_weight`: without one, `c x projection +
+//!   (1 - c) x worth`, `c` by least squares on every player's.
 //! - `field_news`: how strongly the field leans toward the lineups beating
 //!   their means, such that the simulated field gains on a field at projected
 //!   ownership what the real fields gained (see `gpp_sim`'s field news).
@@ -59,6 +60,7 @@ pub struct ContestEvidence {
 pub struct ModelFit {
     pub projection_weight: f64,
     pub field_projection_weight: f64,
+    pub projection_alone_weight: f64,
     pub std_dev_scale: f64,
     pub dud_rate: f64,
     pub field_news: f64,
@@ -173,22 +175,13 @@ fn ownership_shares(c: &ContestEvidence) -> Vec<f64> {
 }
 
 /// The weights minimising the squared error of the mean
-/// ([`MeanWeights::mean`]) against the actual points: least squares of
-/// `actual - worth` on `projection - worth` and `field - worth`. Without any
-/// field projection the two columns coincide and the field's weight is 0; a
-/// solution outside the simplex is clamped onto it.
+/// ([`MeanWeights::mean`]) against the actual points. Where a player has a
+/// field projection: least squares of `actual - worth` on `projection -
+/// worth` and `field - worth`, over the players that have one; a solution
+/// outside the simplex is clamped onto it. Where he has none: least squares
+/// on `projection - worth` alone, over every player. Without any field
+/// projection the first is the second, the field's weight 0.
 fn mean_weights(obs: &[Obs]) -> MeanWeights {
-    let (mut s11, mut s12, mut s22, mut s1y, mut s2y) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for o in obs {
-        let x1 = o.projection - o.worth;
-        let x2 = o.field.unwrap_or(o.projection) - o.worth;
-        let y = o.actual - o.worth;
-        s11 += x1 * x1;
-        s12 += x1 * x2;
-        s22 += x2 * x2;
-        s1y += x1 * y;
-        s2y += x2 * y;
-    }
     let one = |s: f64, sy: f64| {
         if s > 0.0 {
             (sy / s).clamp(0.0, 1.0)
@@ -196,54 +189,71 @@ fn mean_weights(obs: &[Obs]) -> MeanWeights {
             1.0
         }
     };
+    let (mut sxx, mut sxy) = (0.0, 0.0);
+    for o in obs {
+        let x = o.projection - o.worth;
+        sxx += x * x;
+        sxy += x * (o.actual - o.worth);
+    }
+    let alone = one(sxx, sxy);
+    let only_projection = MeanWeights {
+        projection: alone,
+        field_projection: 0.0,
+        projection_alone: alone,
+    };
+    let with: Vec<(&Obs, f64)> = obs.iter().filter_map(|o| o.field.map(|f| (o, f))).collect();
+    if with.is_empty() {
+        return only_projection;
+    }
+    let (mut s11, mut s12, mut s22, mut s1y, mut s2y) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(o, f) in &with {
+        let x1 = o.projection - o.worth;
+        let x2 = f - o.worth;
+        let y = o.actual - o.worth;
+        s11 += x1 * x1;
+        s12 += x1 * x2;
+        s22 += x2 * x2;
+        s1y += x1 * y;
+        s2y += x2 * y;
+    }
+    let weights = |projection: f64, field_projection: f64| MeanWeights {
+        projection,
+        field_projection,
+        projection_alone: alone,
+    };
     let det = s11 * s22 - s12 * s12;
-    // The field column adds nothing (absent, or a copy of the projection).
+    // The field column adds nothing (a copy of the projection).
     if det.is_nan() || det <= 1e-9 * s11 * s22 {
-        return MeanWeights {
-            projection: one(s11, s1y),
-            field_projection: 0.0,
-        };
+        return weights(one(s11, s1y), 0.0);
     }
     let a = (s22 * s1y - s12 * s2y) / det;
     let b = (s11 * s2y - s12 * s1y) / det;
     if a >= 0.0 && b >= 0.0 && a + b <= 1.0 {
-        return MeanWeights {
-            projection: a,
-            field_projection: b,
-        };
+        return weights(a, b);
     }
     // The best point on the simplex's edges: one weight alone, or the two
     // summing to 1 (the worth left out).
     let sse = |w: MeanWeights| -> f64 {
-        obs.iter()
-            .map(|o| (o.actual - w.mean(o.projection, o.field, o.worth)).powi(2))
+        with.iter()
+            .map(|&(o, f)| (o.actual - w.mean(o.projection, Some(f), o.worth)).powi(2))
             .sum()
     };
     let s_diff = s11 - 2.0 * s12 + s22;
     let on_sum = if s_diff > 0.0 {
         // actual - field = a (projection - field) with b = 1 - a.
         let a = ((s1y - s2y - s12 + s22) / s_diff).clamp(0.0, 1.0);
-        MeanWeights {
-            projection: a,
-            field_projection: 1.0 - a,
-        }
+        weights(a, 1.0 - a)
     } else {
-        MeanWeights::PROJECTION
+        weights(1.0, 0.0)
     };
     [
-        MeanWeights {
-            projection: one(s11, s1y),
-            field_projection: 0.0,
-        },
-        MeanWeights {
-            projection: 0.0,
-            field_projection: one(s22, s2y),
-        },
+        weights(one(s11, s1y), 0.0),
+        weights(0.0, one(s22, s2y)),
         on_sum,
     ]
     .into_iter()
     .min_by(|x, y| sse(*x).total_cmp(&sse(*y)))
-    .unwrap_or(MeanWeights::PROJECTION)
+    .unwrap_or(only_projection)
 }
 
 /// Log-likelihood of the actual points under the dud mixture: a dud uniform
@@ -511,6 +521,7 @@ fn fit(contests: &[(usize, &ContestEvidence)]) -> Result<Option<ModelFit>, Calib
     Ok(Some(ModelFit {
         projection_weight: w.projection,
         field_projection_weight: w.field_projection,
+        projection_alone_weight: w.projection_alone,
         std_dev_scale: scale,
         dud_rate: dud,
         field_news: news,
@@ -604,6 +615,7 @@ mod tests {
         MeanWeights {
             projection: w,
             field_projection: 0.0,
+            projection_alone: w,
         }
     }
 
@@ -711,6 +723,7 @@ mod tests {
         let truth = MeanWeights {
             projection: 0.4,
             field_projection: 0.35,
+            projection_alone: 0.75,
         };
         let contests: Vec<ContestEvidence> = (30..34)
             .map(|s| synthetic(s, truth, 0.8, 0.0, 0.0))
@@ -729,6 +742,7 @@ mod tests {
         let f = fit_all(&blind).unwrap().unwrap();
         assert_eq!(f.field_projection_weight, 0.0);
         assert!((f.projection_weight - 0.4).abs() < 0.08, "{f:?}");
+        assert_eq!(f.projection_alone_weight, f.projection_weight);
     }
 
     #[test]

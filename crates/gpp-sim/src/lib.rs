@@ -115,6 +115,8 @@ pub const REPAIR_WARNING: f64 = 0.05;
 pub struct MeanWeights {
     pub projection: f64,
     pub field_projection: f64,
+    /// The projection's share where there is no field projection.
+    pub projection_alone: f64,
 }
 
 impl MeanWeights {
@@ -123,6 +125,7 @@ impl MeanWeights {
         MeanWeights {
             projection: config.projection_weight,
             field_projection: config.field_projection_weight,
+            projection_alone: config.projection_alone_weight,
         }
     }
 
@@ -130,16 +133,19 @@ impl MeanWeights {
     pub const PROJECTION: MeanWeights = MeanWeights {
         projection: 1.0,
         field_projection: 0.0,
+        projection_alone: 1.0,
     };
 
     /// The mean of a player projected at `projection`, the field projecting
-    /// him at `field` (his projection stands in where the provider gives
-    /// none), his salary worth `worth`.
+    /// him at `field` (`None`: the file does not say), his salary worth `worth`.
     pub fn mean(&self, projection: f64, field: Option<f64>, worth: f64) -> f64 {
-        let rest = 1.0 - self.projection - self.field_projection;
-        self.projection * projection
-            + self.field_projection * field.unwrap_or(projection)
-            + rest * worth
+        match field {
+            Some(f) => {
+                let rest = 1.0 - self.projection - self.field_projection;
+                self.projection * projection + self.field_projection * f + rest * worth
+            }
+            None => self.projection_alone * projection + (1.0 - self.projection_alone) * worth,
+        }
     }
 
     /// Checks each share is in 0..1 and they sum to at most 1, naming the key.
@@ -147,6 +153,7 @@ impl MeanWeights {
         for (key, w) in [
             ("projection_weight", self.projection),
             ("field_projection_weight", self.field_projection),
+            ("projection_alone_weight", self.projection_alone),
         ] {
             if !(w.is_finite() && (0.0..=1.0).contains(&w)) {
                 return Err(SimError::invalid(

@@ -561,6 +561,7 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
         correlations: CorrelationSource::Builtin,
         projection_weight: 1.0,
         field_projection_weight: 0.0,
+        projection_alone_weight: 1.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
         field_news: 0.0,

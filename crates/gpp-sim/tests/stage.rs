@@ -464,15 +464,16 @@ fn blended_means_move_each_projection_toward_its_salary_worth() {
     }
     // The slate's points per dollar, over the players projected above 0: 75 / 15,000.
     let worth = |salary: f64| 75.0 / 15_000.0 * salary;
-    let weights = |projection: f64, field_projection: f64| MeanWeights {
+    let weights = |projection: f64, field_projection: f64, projection_alone: f64| MeanWeights {
         projection,
         field_projection,
+        projection_alone,
     };
     assert_eq!(gpp_sim::blend_means(&s, MeanWeights::PROJECTION), s);
-    let zero = gpp_sim::blend_means(&s, weights(0.0, 0.0));
-    let half = gpp_sim::blend_means(&s, weights(0.5, 0.0));
-    // Without a field projection, the player's projection stands in for it.
-    assert_eq!(gpp_sim::blend_means(&s, weights(0.3, 0.2)), half);
+    let zero = gpp_sim::blend_means(&s, weights(0.0, 0.0, 0.0));
+    let half = gpp_sim::blend_means(&s, weights(0.5, 0.0, 0.5));
+    // Without a field projection, the projection alone's share decides.
+    assert_eq!(gpp_sim::blend_means(&s, weights(0.3, 0.2, 0.5)), half);
     for (i, p) in s.players.iter().enumerate() {
         let expect = if p.projection > 0.0 {
             worth(f64::from(p.salary))
@@ -495,10 +496,12 @@ fn blended_means_move_each_projection_toward_its_salary_worth() {
     // With one: a share of it, the projection's share, the worth the rest.
     let mut crowd = s.clone();
     crowd.players[0].field_projection = Some(30.0);
-    let mixed = gpp_sim::blend_means(&crowd, weights(0.5, 0.3));
+    let mixed = gpp_sim::blend_means(&crowd, weights(0.5, 0.3, 0.9));
     let want = 0.5 * 40.0 + 0.3 * 30.0 + 0.2 * worth(6_000.0);
     assert!((mixed.players[0].projection - want).abs() < 1e-9);
-    assert!((mixed.players[1].projection - (0.8 * 10.0 + 0.2 * worth(6_000.0))).abs() < 1e-9);
+    // The others have none: 0.9 of their projection, 0.1 of their worth.
+    let want = 0.9 * 10.0 + 0.1 * worth(6_000.0);
+    assert!((mixed.players[1].projection - want).abs() < 1e-9);
 }
 
 #[test]

@@ -192,6 +192,7 @@ pub fn run(
     if let Some(m) = &req.model {
         configs.sim.projection_weight = m.projection_weight;
         configs.sim.field_projection_weight = m.field_projection_weight;
+        configs.sim.projection_alone_weight = m.projection_alone_weight;
         configs.sim.std_dev_scale = m.std_dev_scale;
         configs.sim.dud_rate = m.dud_rate;
         configs.sim.field_news = m.field_news;

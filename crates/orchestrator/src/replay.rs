@@ -670,10 +670,11 @@ pub fn replay_table(r: &Replay) -> String {
     if let Some(f) = &r.fit {
         let _ = writeln!(
             out,
-            "fit on all {} contests: projection_weight {:.3}, field_projection_weight {:.3}, std_dev_scale {:.3}, dud_rate {:.3}, field_news {:.4} (real fields' news gain {:+.1} points a lineup), field_strength {:.3} ({} players; lineup spread real {:.1}, simulated {:.1})",
+            "fit on all {} contests: projection_weight {:.3}, field_projection_weight {:.3}, projection_alone_weight {:.3}, std_dev_scale {:.3}, dud_rate {:.3}, field_news {:.4} (real fields' news gain {:+.1} points a lineup), field_strength {:.3} ({} players; lineup spread real {:.1}, simulated {:.1})",
             f.contests,
             f.projection_weight,
             f.field_projection_weight,
+            f.projection_alone_weight,
             f.std_dev_scale,
             f.dud_rate,
             f.field_news,

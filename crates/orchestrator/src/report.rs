@@ -92,11 +92,13 @@ pub fn summary_table(o: &RunOutcome) -> String {
     let mut rows = rows;
     if let Some(w) = share("projection_weight") {
         let f = share("field_projection_weight").unwrap_or(0.0);
-        let means = if w >= 1.0 {
+        let alone = share("projection_alone_weight").unwrap_or(w);
+        let means = if w >= 1.0 && alone >= 1.0 {
             "projections taken as the truth: the ROI flatters entries built on them".to_string()
         } else {
             format!(
-                "{w:.2} projection, {f:.2} field projection, {:.2} salary-implied",
+                "{w:.2} projection, {f:.2} field projection, {:.2} salary-implied \
+                 ({alone:.2} projection where there is no field projection)",
                 1.0 - w - f
             )
         };

@@ -109,6 +109,7 @@ pub fn config(iterations: u32, max_exposure: f64) -> SimConfig {
         // The plain model: projections as means, std devs as given, no duds.
         projection_weight: 1.0,
         field_projection_weight: 0.0,
+        projection_alone_weight: 1.0,
         std_dev_scale: 1.0,
         dud_rate: 0.0,
         field_news: 0.0,

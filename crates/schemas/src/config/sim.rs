@@ -29,13 +29,20 @@ pub struct SimConfig {
     /// contests' actual points (see `configs/sim/default.yaml`).
     pub projection_weight: f64,
     /// How much of each player's simulated mean is the field's projection of
-    /// him where the projections file gives one (`FieldFpts`, `Field Proj`;
-    /// his projection stands in where it does not). The crowd's view knows
-    /// things a single provider misses, and lineups built on one provider's
-    /// numbers are exactly the ones his errors flatter. The worth takes
-    /// `1 - projection_weight - field_projection_weight`. Fitted on real
-    /// contests' actual points (see `configs/sim/default.yaml`).
+    /// him where the projections file gives one (`FieldFpts`, `Field Proj`).
+    /// The crowd's view knows things a single provider misses, and lineups
+    /// built on one provider's numbers are exactly the ones his errors
+    /// flatter. The worth takes `1 - projection_weight -
+    /// field_projection_weight`. Fitted on real contests' actual points (see
+    /// `configs/sim/default.yaml`).
     pub field_projection_weight: f64,
+    /// How much of a player's simulated mean is his projection where the
+    /// file gives no field projection of him (0..1; the worth takes the
+    /// rest). Without the crowd's view the projection alone carries more
+    /// than `projection_weight`, but less than the two together: fitted on
+    /// real contests' actual points with the projection alone.
+    #[serde(default = "default_projection_alone_weight")]
+    pub projection_alone_weight: f64,
     /// Factor on every player's std dev in the simulation. Provider std devs
     /// are too narrow for the players lineups are made of; fitted by the
     /// likelihood of real players' actual points, weighed by projected
@@ -114,6 +121,12 @@ impl From<CorrelationSource> for String {
     }
 }
 
+/// [`SimConfig::projection_alone_weight`]'s default (configs written before
+/// the key existed read it too).
+fn default_projection_alone_weight() -> f64 {
+    0.74
+}
+
 impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
@@ -122,8 +135,9 @@ impl Default for SimConfig {
             max_exposure: 1.0,
             marginal: Marginal::Lognormal,
             correlations: CorrelationSource::Builtin,
-            projection_weight: 0.43,
-            field_projection_weight: 0.36,
+            projection_weight: 0.45,
+            field_projection_weight: 0.37,
+            projection_alone_weight: default_projection_alone_weight(),
             std_dev_scale: 1.17,
             dud_rate: 0.02,
             field_news: 0.0042,
