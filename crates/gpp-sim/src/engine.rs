@@ -365,7 +365,7 @@ fn chunk_a<M: OutcomeModel + ?Sized>(
                 let g_f = g as f64;
                 tally.wins[j] += u32::from(g == 0);
                 tally.top0_1[j] += u32::from(g_f < 0.001 * contest_n);
-                tally.top1[j] += u32::from(g_f < 0.01 * contest_n);
+                tally.top1[j] += u32::from(g_f < crate::TOP_SHARE * contest_n);
                 tally.top10[j] += u32::from(g_f < 0.10 * contest_n);
                 tally.cash[j] += u32::from(payout > 0.0);
                 let pct = (g_f + t as f64 / 2.0) / field_total as f64;

@@ -37,7 +37,7 @@ use crate::score::LANES;
 /// Largest exponent of a weight's factor, either sign: the base weights and
 /// the bucket factors stay inside `f32` (a fitted lean, 0.004 per point,
 /// reaches it 10,000 points away from the center).
-pub(crate) const MAX_EXPONENT: f32 = 40.0;
+const MAX_EXPONENT: f32 = 40.0;
 
 /// 1.5 x 2^23: a float below 2^22 in magnitude plus this one holds that
 /// float rounded to an integer in its low mantissa bits.
@@ -102,16 +102,11 @@ impl Lean {
             .zip(means)
             .map(|(&c, &m)| f64::from(c) * f64::from(exp(-lean * (m - center))))
             .collect();
-        // The largest power-of-two unit count per copy that keeps the sum
-        // (each lineup rounded up at most half a unit) under the bound.
+        // The largest power-of-two unit count per copy (at most 2^24) that
+        // keeps the sum, each lineup rounded up at most half a unit, under
+        // the bound.
         let sum: f64 = base.iter().sum::<f64>() + 0.5 * base.len() as f64;
-        let mut per_copy = 1.0f64;
-        while sum * per_copy * 2.0 <= MOST_UNITS && per_copy < f64::from(1u32 << 24) {
-            per_copy *= 2.0;
-        }
-        while sum * per_copy > MOST_UNITS && per_copy > f64::MIN_POSITIVE {
-            per_copy /= 2.0;
-        }
+        let per_copy = (MOST_UNITS / sum).log2().floor().min(24.0).exp2();
         Lean {
             units: base
                 .iter()

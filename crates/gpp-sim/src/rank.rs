@@ -69,12 +69,8 @@ pub(crate) struct FieldRanks {
     /// `above[lane * (buckets + 1) + b]`: the lane's field entries (a leaning
     /// field's units) in buckets before `b`.
     above: Vec<u32>,
-    /// A leaning field's weights ([`Copies::Leaning`]): `factor[lane *
-    /// buckets + b]` is bucket `b`'s factor, `weight_above[lane * (buckets +
-    /// 1) + b]` the weight in the buckets before `b`.
-    factor: Vec<f32>,
-    weight_above: Vec<f64>,
-    /// The leaning field's dealing per lane, `None` for a field as sampled.
+    /// A leaning field's weights and dealing ([`Copies::Leaning`]), `None`
+    /// for a field as sampled.
     dealing: Option<Dealing>,
     /// `selected[lane * stride..][..selected_len[lane]]`: `(score, copies)` of
     /// the field lineups sharing a bucket with one of the lane's queries.
@@ -130,16 +126,33 @@ pub(crate) struct Leaning<'a> {
     pub shifts: [f64; LANES],
 }
 
-/// A leaning field's systematic resampling in each lane.
-#[derive(Debug, Clone, Copy)]
+/// A leaning field's weights and systematic resampling in each lane.
+#[derive(Debug, Default)]
 struct Dealing {
+    buckets: usize,
     total: u64,
     shifts: [f64; LANES],
     /// The lane's whole weight.
     weight: [f64; LANES],
+    /// `factor[lane * buckets + b]`: bucket `b`'s factor.
+    factor: Vec<f32>,
+    /// `weight_above[lane * (buckets + 1) + b]`: the weight in the buckets before `b`.
+    weight_above: Vec<f64>,
 }
 
 impl Dealing {
+    /// Entries of lane `lane` dealt to its lineups in the buckets before `b`
+    /// and to the first `units` units of bucket `b`, in score order: every
+    /// rank and every paid group is counted by this one sum, so they agree.
+    #[inline]
+    fn through(&self, lane: usize, b: usize, units: u64) -> u64 {
+        let mut w = self.weight_above[lane * (self.buckets + 1) + b];
+        if units > 0 {
+            w += f64::from(self.factor[lane * self.buckets + b]) * units as f64;
+        }
+        self.entries(lane, w)
+    }
+
     /// Entries of lane `lane` dealt to the lineups whose weight adds up to
     /// `w`, counted from the best: `floor(w / weight * total + shift)`. The
     /// whole weight counts exactly `total`.
@@ -338,10 +351,10 @@ impl FieldRanks {
                 self.above.push(entries);
             }
         }
-        self.dealing = match copies {
-            Copies::Shared(_) => None,
-            Copies::Leaning(lean) => Some(self.weigh_buckets(&lean)),
-        };
+        match copies {
+            Copies::Shared(_) => self.dealing = None,
+            Copies::Leaning(lean) => self.weigh_buckets(&lean),
+        }
 
         for (l, qs) in queries[..live].iter().enumerate() {
             self.resolve(l, qs);
@@ -398,34 +411,30 @@ impl FieldRanks {
         }
         let ranks = &mut self.ranks[lane];
         ranks.clear();
-        match self.dealing {
+        match &self.dealing {
             None => ranks.extend(self.slot.iter().map(|&at| {
                 let (_, better, tied) = self.by_bucket[at as usize];
                 (better, tied)
             })),
             // The weight above a query: the buckets before its own, and its
             // bucket's units above it at the bucket's factor.
-            Some(dealing) => {
-                let weight_above = &self.weight_above[lane * (buckets + 1)..][..buckets + 1];
-                let factor = &self.factor[lane * buckets..][..buckets];
-                ranks.extend(self.slot.iter().map(|&at| {
-                    let (q, above, tied) = self.by_bucket[at as usize];
-                    let b = bucket_on(hi, scale, last, q) as usize;
-                    let f = f64::from(factor[b]);
-                    let better = dealing.entries(lane, weight_above[b] + f * above as f64);
-                    let upto = dealing.entries(lane, weight_above[b] + f * (above + tied) as f64);
-                    (better, upto - better)
-                }));
-            }
+            Some(dealing) => ranks.extend(self.slot.iter().map(|&at| {
+                let (q, above, tied) = self.by_bucket[at as usize];
+                let b = bucket_on(hi, scale, last, q) as usize;
+                let better = dealing.through(lane, b, above);
+                (better, dealing.through(lane, b, above + tied) - better)
+            })),
         }
     }
 
     /// A leaning field after its pass: each bucket's factor, the weight
     /// before each bucket, and how each lane deals its entries.
-    fn weigh_buckets(&mut self, lean: &Leaning<'_>) -> Dealing {
+    fn weigh_buckets(&mut self, lean: &Leaning<'_>) {
         let buckets = self.buckets;
-        self.factor.resize(LANES * buckets, 0.0);
-        self.weight_above.resize(LANES * (buckets + 1), 0.0);
+        // The last batch's buffers, reused.
+        let mut d = self.dealing.take().unwrap_or_default();
+        d.factor.resize(LANES * buckets, 0.0);
+        d.weight_above.resize(LANES * (buckets + 1), 0.0);
         let mut weight = [0.0f64; LANES];
         let mut powers = [1.0f32; FACTOR_RUN];
         for (l, lane_weight) in weight.iter_mut().enumerate() {
@@ -441,7 +450,7 @@ impl FieldRanks {
             for k in 1..FACTOR_RUN {
                 powers[k] = powers[k - 1] * step;
             }
-            let factor = &mut self.factor[l * buckets..(l + 1) * buckets];
+            let factor = &mut d.factor[l * buckets..(l + 1) * buckets];
             for (run, fs) in factor.chunks_mut(FACTOR_RUN).enumerate() {
                 let first = run * FACTOR_RUN;
                 let middle = if scale > 0.0 {
@@ -454,7 +463,7 @@ impl FieldRanks {
                     *f = head * p;
                 }
             }
-            let above = &mut self.weight_above[l * (buckets + 1)..(l + 1) * (buckets + 1)];
+            let above = &mut d.weight_above[l * (buckets + 1)..(l + 1) * (buckets + 1)];
             let mut w = 0.0f64;
             above[0] = 0.0;
             for ((a, &f), &units) in above[1..]
@@ -467,19 +476,18 @@ impl FieldRanks {
             }
             *lane_weight = w;
         }
-        Dealing {
-            total: lean.total,
-            shifts: lean.shifts,
-            weight,
-        }
+        d.buckets = buckets;
+        d.total = lean.total;
+        d.shifts = lean.shifts;
+        d.weight = weight;
+        self.dealing = Some(d);
     }
 
     /// Field entries in lane `lane` before bucket `b` (`b <= buckets`).
     fn entries_before(&self, lane: usize, b: usize) -> u64 {
-        let at = lane * (self.buckets + 1) + b;
-        match self.dealing {
-            None => u64::from(self.above[at]),
-            Some(d) => d.entries(lane, self.weight_above[at]),
+        match &self.dealing {
+            None => u64::from(self.above[lane * (self.buckets + 1) + b]),
+            Some(d) => d.through(lane, b, 0),
         }
     }
 
@@ -553,7 +561,6 @@ impl FieldRanks {
             .filter(|&(s, _)| self.bucket(lane, s) < pb)
             .collect();
         top.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-        let buckets = self.buckets;
         // Within a bucket, the units above each group (bucket order is score order).
         let mut bucket = usize::MAX;
         let mut in_bucket = 0u64;
@@ -564,19 +571,16 @@ impl FieldRanks {
                 let n: u64 = group.iter().map(|&(_, c)| u64::from(c)).sum();
                 let before = counted_above;
                 counted_above += n;
-                let Some(dealing) = self.dealing else {
+                let Some(dealing) = &self.dealing else {
                     return (s, before, n);
                 };
                 let b = self.bucket(lane, s);
                 if b != bucket {
                     (bucket, in_bucket) = (b, 0);
                 }
-                let at = lane * (buckets + 1) + b;
-                let f = f64::from(self.factor[lane * buckets + b]);
-                let better = dealing.entries(lane, self.weight_above[at] + f * in_bucket as f64);
+                let better = dealing.through(lane, b, in_bucket);
                 in_bucket += n;
-                let upto = dealing.entries(lane, self.weight_above[at] + f * in_bucket as f64);
-                (s, better, upto - better)
+                (s, better, dealing.through(lane, b, in_bucket) - better)
             })
             .collect()
     }
