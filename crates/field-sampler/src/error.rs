@@ -12,7 +12,7 @@ pub enum FieldSamplerError {
     /// The slate breaks its own contract (duplicate ids, non-finite numbers, ...).
     #[error("slate: {0}")]
     InvalidSlate(#[source] ContractError),
-    /// No drawable player (ownership and projection above 0) can fill this slot.
+    /// No player a casual entrant can draw (ownership and projection above 0) fits this slot.
     #[error("no player with ownership and projection above 0 can fill slot {slot}")]
     EmptySlot {
         /// Slot name, e.g. `C`.

@@ -1,8 +1,9 @@
 //! Stage `field_sampler`: the opponents' field of a contest, sampled by ownership.
 //!
 //! The field mixes *sharp* entrants (a lineup built for their own noisy copy of
-//! one of several shared projection sources) and *casual* entrants (drawn by
-//! ownership). A sharp build that dead-ends, breaks a roster rule (min games,
+//! one of several shared projection sources, each around the field's projection
+//! where the slate has one; any projected player, owned or not) and *casual*
+//! entrants (drawn by ownership). A sharp build that dead-ends, breaks a roster rule (min games,
 //! team limit) or misses the entrant's stack is repaired by swaps, so sharp
 //! entrants stay sharp on small slates and stack like everyone else.
 //!

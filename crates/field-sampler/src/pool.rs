@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use rand::Rng;
-use schemas::{Lineup, Slate};
+use schemas::{Lineup, Player, Slate};
 
 use crate::FieldSamplerError;
 use crate::stack::{StackPlan, Want};
@@ -290,20 +290,24 @@ impl Tally {
 impl<'a> Pool<'a> {
     /// Prepares the slate; `floor` must already be clamped to the cap.
     ///
-    /// A player is drawable when both its ownership and projection are above 0.
+    /// Every player projected above 0 is in the pool. A sharp build may pick
+    /// any of them: an optimizer sees projections, and a projected ownership of
+    /// 0 is a forecast made before the news (a late starter the projection has
+    /// caught up with can be a third of the real field). A casual draw picks by
+    /// weight, so never a player whose weight is 0; each slot needs one with
+    /// projected ownership above 0.
     /// Slots in `first_slots` (a bit per slot) are filled first (the stack anchor's).
     pub fn new(slate: &'a Slate, floor: u32, first_slots: u32) -> Result<Self, FieldSamplerError> {
         let rules = &slate.rules;
         let n_slots = rules.roster_size();
+        let fits = |p: &Player, slot: usize| p.projection > 0.0 && p.slot_mask & (1 << slot) != 0;
         let per_slot: Vec<Vec<Candidate>> = (0..n_slots)
             .map(|slot| {
                 slate
                     .players
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| {
-                        p.ownership > 0.0 && p.projection > 0.0 && p.slot_mask & (1 << slot) != 0
-                    })
+                    .filter(|(_, p)| fits(p, slot))
                     .map(|(i, p)| Candidate {
                         player: i as u32,
                         salary: p.salary,
@@ -312,7 +316,13 @@ impl<'a> Pool<'a> {
                     .collect()
             })
             .collect();
-        if let Some(slot) = per_slot.iter().position(Vec::is_empty) {
+        let casual_can_fill = |slot: usize| {
+            slate
+                .players
+                .iter()
+                .any(|p| p.ownership > 0.0 && fits(p, slot))
+        };
+        if let Some(slot) = (0..n_slots).find(|&slot| !casual_can_fill(slot)) {
             return Err(FieldSamplerError::EmptySlot {
                 slot: rules.slots[slot].name.clone(),
             });

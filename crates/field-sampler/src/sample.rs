@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use schemas::{StageContext, stream_seed};
+use schemas::{Player, StageContext, stream_seed};
 
 use crate::pool::{Built, NONE, Pool, Prefs, Scratch};
 use crate::stack::{StackPlan, Want};
@@ -140,9 +140,16 @@ pub(crate) struct Sharp {
     pub repaired: u64,
 }
 
+/// The projection the field builds on: the field's projection of the player
+/// where the slate gives one (`FieldFpts`, `Field Proj`: the provider's
+/// estimate of what the field sees, news included), else his projection.
+fn field_view(p: &Player) -> f64 {
+    p.field_projection.unwrap_or(p.projection)
+}
+
 /// Builds the final field's sharp entrants. A sharp entrant's values are its
-/// source's projection plus its own noise; a captain row moves with its base
-/// row (the same person, the same draw).
+/// source's projection (around the [`field_view`]) plus its own noise; a
+/// captain row moves with its base row (the same person, the same draw).
 pub(crate) fn sharp_entrants(
     pool: &Pool<'_>,
     plan: &Plan,
@@ -155,7 +162,12 @@ pub(crate) fn sharp_entrants(
         .map(|s| {
             let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(u32::MAX, s)));
             let z: Vec<f64> = players.iter().map(|_| rng.sample(StandardNormal)).collect();
-            noisy(pool, &z, |i| players[i].projection, plan.sharp_source_noise)
+            noisy(
+                pool,
+                &z,
+                |i| field_view(&players[i]),
+                plan.sharp_source_noise,
+            )
         })
         .collect();
     let built = par_map(pool, n, ctx, false, |i, scratch| {

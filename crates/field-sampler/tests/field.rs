@@ -263,8 +263,19 @@ fn empty_field_is_invalid_input() {
     );
 }
 
+/// Entries holding each player.
+fn holders(out: &FieldSamplerOutput) -> BTreeMap<u32, u32> {
+    let mut held = BTreeMap::new();
+    for e in &out.entrants {
+        for &p in &e.players {
+            *held.entry(p).or_insert(0) += e.copies;
+        }
+    }
+    held
+}
+
 #[test]
-fn zero_ownership_or_projection_is_never_drawn() {
+fn zero_projection_is_never_drawn_and_zero_ownership_only_by_sharps() {
     let mut slate = common::slate(8, 5, 12);
     let banned: Vec<u32> = (0..slate.players.len() as u32).step_by(7).collect();
     for (k, &i) in banned.iter().enumerate() {
@@ -275,15 +286,65 @@ fn zero_ownership_or_projection_is_never_drawn() {
             p.projection = 0.0
         }
     }
-    let out = run(&slate, 2_000, &config(1), 3);
-    let drawn: BTreeMap<u32, u32> = out
-        .entrants
-        .iter()
-        .flat_map(|e| e.players.iter().map(move |&p| (p, e.copies)))
-        .collect();
-    for i in banned {
-        assert!(!drawn.contains_key(&i), "player {i} was drawn");
+    let casual = FieldSamplerConfig {
+        sharp_share: 0.0,
+        ..config(1)
+    };
+    let held = holders(&run(&slate, 2_000, &casual, 3));
+    for &i in &banned {
+        assert!(!held.contains_key(&i), "player {i} was drawn casually");
     }
+    let held = holders(&run(&slate, 2_000, &config(1), 3));
+    for (k, &i) in banned.iter().enumerate() {
+        if k % 2 == 1 {
+            assert!(
+                !held.contains_key(&i),
+                "player {i}, projected at 0, was drawn"
+            );
+        }
+    }
+}
+
+#[test]
+fn sharps_build_on_the_field_projection_and_see_unowned_players() {
+    // A cheap player the ownership forecast has at 0 whom the field's
+    // projection (the news) makes the slate's best value: sharp builds take
+    // him, casual draws never do.
+    let mut slate = common::slate(8, 5, 12);
+    let star = (0..slate.players.len())
+        .filter(|&i| slate.players[i].salary <= 3_600)
+        .min_by(|&a, &b| {
+            slate.players[a]
+                .projection
+                .total_cmp(&slate.players[b].projection)
+        })
+        .expect("a cheap player");
+    let p = &mut slate.players[star];
+    p.ownership = 0.0;
+    p.field_projection = Some(12.0 * f64::from(p.salary) / 1000.0);
+    let field = 4_000;
+    let share = |slate: &Slate, config: &FieldSamplerConfig| {
+        let held = holders(&run(slate, field, config, 5));
+        f64::from(held.get(&(star as u32)).copied().unwrap_or(0)) / f64::from(field)
+    };
+    let sharp_share = config(1).sharp_share;
+    let with_sharps = share(&slate, &config(1));
+    assert!(
+        with_sharps > 0.6 * sharp_share && with_sharps <= sharp_share + 0.02,
+        "held by {with_sharps} of the field with {sharp_share} sharp"
+    );
+    let casual = FieldSamplerConfig {
+        sharp_share: 0.0,
+        ..config(1)
+    };
+    assert_eq!(share(&slate, &casual), 0.0);
+    // Without the field's projection, his own (a poor value) keeps sharps off.
+    slate.players[star].field_projection = None;
+    let without = share(&slate, &config(1));
+    assert!(
+        without < 0.1 * with_sharps,
+        "{without} against {with_sharps}"
+    );
 }
 
 #[test]

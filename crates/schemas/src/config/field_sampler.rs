@@ -27,12 +27,15 @@ pub struct FieldSamplerConfig {
     pub sharp_share: f64,
     /// A sharp entrant's own noise on top of its source's, in standard deviations
     /// per player: each builds its best lineup for
-    /// `projection + (sharp_source_noise x z_source + sharp_noise x z_own) x std_dev`.
+    /// `field + (sharp_source_noise x z_source + sharp_noise x z_own) x std_dev`,
+    /// where `field` is the player's field projection if the slate has one,
+    /// else his projection. Sharp builds may pick players projected at 0% owned.
     pub sharp_noise: f64,
     /// Projection sources sharp entrants share (sites, models): each sharp
     /// entrant uses one at random, so sharp lineups cluster by source.
     pub sharp_sources: u32,
-    /// Noise of a source against the public projection, in standard deviations per player.
+    /// Noise of a source against the field's projection (else the projection), in
+    /// standard deviations per player.
     pub sharp_source_noise: f64,
     /// Rounds of weight calibration toward the target ownership.
     pub calibration_rounds: u32,
