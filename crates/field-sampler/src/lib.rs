@@ -265,6 +265,7 @@ fn plan(pool: &Pool<'_>, config: &FieldSamplerConfig, diagnostics: &mut Diagnost
         stacks: StackPlan::new(pool, config, one, two, bring_back),
         sharp_share: unit(config.sharp_share, "sharp_share", diagnostics),
         sharp_noise: noise,
+        sharp_public_share: unit(config.sharp_public_share, "sharp_public_share", diagnostics),
         sharp_sources: config.sharp_sources.max(1),
         sharp_source_noise: if config.sharp_source_noise.is_finite() {
             config.sharp_source_noise.max(0.0)

@@ -34,7 +34,9 @@ pub(crate) struct Plan {
     pub sharp_share: f64,
     /// A sharp entrant's own noise, in standard deviations.
     pub sharp_noise: f64,
-    /// Sources sharp entrants share (at least 1).
+    /// Share of sharp entrants who build on the projection as given.
+    pub sharp_public_share: f64,
+    /// Sources the other sharp entrants share (at least 1).
     pub sharp_sources: u32,
     /// Noise of a source, in standard deviations.
     pub sharp_source_noise: f64,
@@ -170,12 +172,18 @@ pub(crate) fn sharp_entrants(
             )
         })
         .collect();
+    // The projections file as it is, for its provider's own users.
+    let public: Vec<f64> = players.iter().map(|p| p.projection).collect();
     let built = par_map(pool, n, ctx, false, |i, scratch| {
         let mut rng = Pcg64Mcg::seed_from_u64(stream_seed(ctx.seed, STAGE, unit(0, i)));
         if rng.random::<f64>() >= plan.sharp_share {
             return (None, Built::Valid);
         }
-        let source = &sources[rng.random_range(0..sources.len())];
+        let source = if rng.random::<f64>() < plan.sharp_public_share {
+            &public
+        } else {
+            &sources[rng.random_range(0..sources.len())]
+        };
         let want = plan.stacks.want(&mut rng);
         // The own noise reuses the values buffer: z first, then the values.
         for v in scratch.values.iter_mut() {

@@ -348,6 +348,39 @@ fn sharps_build_on_the_field_projection_and_see_unowned_players() {
 }
 
 #[test]
+fn sharp_builds_come_within_one_percent_of_the_optimum() {
+    // Noise off and every sharp entrant on the projections file: each builds
+    // the slate's best lineup as well as its search can. The exact optimizer
+    // is the oracle. (A stars-first greedy start alone fell 4% short on a
+    // real 8-game slate and 11% on an 11-game one.)
+    for seed in 0..8 {
+        let slate = common::slate(seed, 4 + seed as usize % 5, 12);
+        let cfg = FieldSamplerConfig {
+            sharp_share: 1.0,
+            sharp_public_share: 1.0,
+            sharp_noise: 0.0,
+            salary_floor: 0,
+            ..config(0)
+        };
+        let out = run(&slate, 20, &cfg, seed);
+        let best = optimizer::best_projection(&slate)
+            .expect("the slate solves")
+            .expect("a lineup exists");
+        for e in &out.entrants {
+            let built: f64 = e
+                .players
+                .iter()
+                .map(|&i| slate.players[i as usize].projection)
+                .sum();
+            assert!(
+                built >= 0.99 * best && built <= best + 1e-6,
+                "seed {seed}: built {built:.2}, optimum {best:.2}"
+            );
+        }
+    }
+}
+
+#[test]
 fn cancellation_stops_the_stage() {
     use std::sync::atomic::AtomicBool;
     let slate = common::slate(2, 4, 12);

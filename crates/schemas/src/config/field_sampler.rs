@@ -31,8 +31,12 @@ pub struct FieldSamplerConfig {
     /// where `field` is the player's field projection if the slate has one,
     /// else his projection. Sharp builds may pick players projected at 0% owned.
     pub sharp_noise: f64,
-    /// Projection sources sharp entrants share (sites, models): each sharp
-    /// entrant uses one at random, so sharp lineups cluster by source.
+    /// Share (0..1) of sharp entrants who build on the projections file as it
+    /// is (its provider's own users, with their own noise): real fields hold
+    /// copies of the file's optimal lineups.
+    pub sharp_public_share: f64,
+    /// Projection sources the other sharp entrants share (sites, models): each
+    /// uses one at random, so sharp lineups cluster by source.
     pub sharp_sources: u32,
     /// Noise of a source against the field's projection (else the projection), in
     /// standard deviations per player.
@@ -76,6 +80,7 @@ impl Default for FieldSamplerConfig {
             projection_floor: 0.85,
             sharp_share: 0.35,
             sharp_noise: 0.25,
+            sharp_public_share: 0.1,
             sharp_sources: 30,
             sharp_source_noise: 0.7,
             calibration_rounds: 8,
