@@ -128,6 +128,22 @@ fn known_answer_on_a_small_standings_file() {
     ] {
         assert_eq!(scores[q].as_f64().unwrap(), want, "{q}");
     }
+    // Around the slate's 20 best lineups: no real entry (six $3,000 lineups)
+    // holds six of a best lineup's players; the sampled field's six entries
+    // count at most six times per lineup in all.
+    let near = &v["near_best"];
+    assert_eq!(
+        (near["lineups"].as_u64(), near["roster"].as_u64()),
+        (Some(20), Some(8))
+    );
+    for k in ["all_but_two", "all_but_one", "same"] {
+        assert_eq!(near["real"][k].as_f64(), Some(0.0), "{k}");
+    }
+    let sampled: f64 = ["all_but_two", "all_but_one", "same"]
+        .iter()
+        .map(|k| near["sampled"][k].as_f64().unwrap())
+        .sum();
+    assert!((0.0..=6.0).contains(&sampled), "{sampled}");
     // Every sampled entry is scored or counted as holding an undrafted player.
     assert_eq!(
         v["sampled_scores"]["entries"].as_u64().unwrap() + v["sampled_unscored"].as_u64().unwrap(),
@@ -147,7 +163,9 @@ fn known_answer_on_a_small_standings_file() {
         ],
     );
     assert!(
-        text.contains("unique share") && text.contains("sampled"),
+        text.contains("unique share")
+            && text.contains("sampled")
+            && text.contains("near the 20 best lineups"),
         "{text}"
     );
 }

@@ -55,6 +55,59 @@ pub fn field_scores<'a>(
     }
 }
 
+/// How densely a field surrounds some reference lineups (a slate's best by
+/// the projections, say): per reference lineup, the field entries sharing
+/// exactly `roster - 2`, `roster - 1` and all `roster` of its players. Real
+/// fields hold many entries built like an optimizer's best; a sampled field
+/// without them lets a simulated win go uncontested.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Neighbours {
+    /// Entries per reference lineup sharing all but two of its players.
+    pub all_but_two: f64,
+    /// Sharing all but one.
+    pub all_but_one: f64,
+    /// Holding the same players (copies).
+    pub same: f64,
+}
+
+/// [`Neighbours`] of the `reference` lineups (slate rows, each a set of
+/// `roster` players) in a field of `(slate rows, copies)` lineups. Player
+/// order does not matter; `None` without a reference lineup.
+pub fn neighbours<'a>(
+    reference: &[Vec<u32>],
+    roster: usize,
+    field: impl IntoIterator<Item = (&'a [u32], u32)>,
+) -> Option<Neighbours> {
+    if reference.is_empty() {
+        return None;
+    }
+    let sorted = |l: &[u32]| {
+        let mut v = l.to_vec();
+        v.sort_unstable();
+        v
+    };
+    let reference: Vec<Vec<u32>> = reference.iter().map(|l| sorted(l)).collect();
+    let mut counts = [0u64; 3];
+    for (players, copies) in field {
+        let players = sorted(players);
+        for r in &reference {
+            let shared = players
+                .iter()
+                .filter(|p| r.binary_search(p).is_ok())
+                .count();
+            if let Some(k) = (shared + 2).checked_sub(roster).filter(|&k| k < 3) {
+                counts[k] += u64::from(copies);
+            }
+        }
+    }
+    let per = |k: usize| counts[k] as f64 / reference.len() as f64;
+    Some(Neighbours {
+        all_but_two: per(0),
+        all_but_one: per(1),
+        same: per(2),
+    })
+}
+
 /// The mean lineup projection of a field, `sum over players of ownership x
 /// projection` (the slate's projections): how strong a field's picks are by
 /// the projections, read from who it owns. Real against projected ownership
@@ -184,6 +237,60 @@ mod tests {
         assert_eq!(
             (f.scored.entries, f.scored.p50, f.scored.max),
             (4, 12.0, 32.0)
+        );
+    }
+
+    #[test]
+    fn neighbours_count_copies_by_players_shared_in_any_order() {
+        // Reference lineups of 4 players; a field of 6 distinct lineups.
+        let reference = vec![vec![1, 2, 3, 4], vec![5, 6, 7, 8]];
+        let field: [(&[u32], u32); 6] = [
+            (&[4, 3, 2, 1], 5),   // the first, reordered: 5 copies
+            (&[1, 2, 3, 9], 2),   // 3 of the first
+            (&[1, 2, 9, 10], 1),  // 2 of the first
+            (&[1, 9, 10, 11], 7), // 1: counts nowhere
+            (&[5, 6, 7, 1], 1),   // 3 of the second, 1 of the first
+            (&[5, 6, 2, 3], 4),   // 2 of each
+        ];
+        let n = neighbours(&reference, 4, field).unwrap();
+        // Per reference lineup: (1 + 4 + 4) / 2, (2 + 1) / 2, 5 / 2.
+        assert_eq!((n.all_but_two, n.all_but_one, n.same), (4.5, 1.5, 2.5));
+        assert_eq!(neighbours(&[], 4, field), None);
+    }
+
+    #[test]
+    fn neighbours_agree_with_a_brute_force_count() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+        let lineup = |rng: &mut rand_pcg::Pcg64Mcg| {
+            let mut l: Vec<u32> = Vec::new();
+            while l.len() < 8 {
+                let p = rng.random_range(0..14);
+                if !l.contains(&p) {
+                    l.push(p);
+                }
+            }
+            l
+        };
+        let reference: Vec<Vec<u32>> = (0..5).map(|_| lineup(&mut rng)).collect();
+        let field: Vec<(Vec<u32>, u32)> = (0..300)
+            .map(|_| (lineup(&mut rng), rng.random_range(1..4)))
+            .collect();
+        let n = neighbours(&reference, 8, field.iter().map(|(l, c)| (l.as_slice(), *c))).unwrap();
+        let mut brute = [0u32; 9];
+        for r in &reference {
+            for (l, c) in &field {
+                brute[l.iter().filter(|p| r.contains(p)).count()] += c;
+            }
+        }
+        let per = |k: usize| f64::from(brute[k]) / 5.0;
+        assert_eq!(
+            (n.all_but_two, n.all_but_one, n.same),
+            (per(6), per(7), per(8))
+        );
+        assert!(
+            n.all_but_two > 0.0,
+            "the random field reaches 6 shared players"
         );
     }
 

@@ -5,8 +5,9 @@
 //!   contest's field, ties split ours and real together by
 //!   [`gpp_sim::pay_iteration`] (the one implementation of paying), with finish
 //!   percentiles counted as the simulator counts them.
-//! - [`lineup_points`], [`field_scores`], [`compare_ownership`]: lineups on
-//!   actual points and a sampled field's ownership against the real one.
+//! - [`lineup_points`], [`field_scores`], [`compare_ownership`],
+//!   [`neighbours`]: lineups on actual points, a sampled field's ownership
+//!   against the real one, and how densely a field surrounds given lineups.
 //! - [`pit_histogram`], [`bootstrap_ci`], [`bootstrap_ratio_ci`]: the
 //!   calibration report's figures over many contests.
 //! - [`fit_all`], [`leave_one_out`]: the outcome model and the field's
@@ -28,8 +29,8 @@ mod scored;
 pub use bootstrap::{Interval, bootstrap_ci, bootstrap_ratio_ci};
 pub use error::CalibrationError;
 pub use field::{
-    FieldScores, LineupProjection, OwnershipComparison, compare_ownership, field_scores,
-    lineup_points,
+    FieldScores, LineupProjection, Neighbours, OwnershipComparison, compare_ownership,
+    field_scores, lineup_points, neighbours,
 };
 pub use fit::{ContestEvidence, ModelFit, fit_all, leave_one_out};
 pub use gpp_sim::TOP_SHARE;

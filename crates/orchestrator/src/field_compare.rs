@@ -20,10 +20,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-pub use calibration::{LineupProjection, ScoreQuantiles};
-use calibration::{compare_ownership, field_scores};
+pub use calibration::{LineupProjection, Neighbours, ScoreQuantiles};
+use calibration::{compare_ownership, field_scores, neighbours};
 use field_sampler::{FieldInput, FieldSampler};
-use pipeline_io::inputs::{actual_points, drafted_rows, read_standings_in};
+use pipeline_io::inputs::{actual_points, drafted_rows, entry_rows, read_standings_in};
 use schemas::{DupProfile, FieldSamplerConfig, ProgressSink, Stage, StageContext, stream_seed};
 use serde::Serialize;
 
@@ -88,6 +88,45 @@ pub struct FieldComparison {
     pub sampled_unscored: u64,
     /// A field's mean lineup projection, as its ownership implies it.
     pub lineup_projection: LineupProjection,
+    /// How densely each field surrounds the slate's best lineups by the
+    /// projections (`None` when no lineup is valid).
+    pub near_best: Option<NearBest>,
+}
+
+/// The real and the sampled field around the slate's [`NEAR_BEST_LINEUPS`]
+/// best lineups by projection (the sport's rules alone).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NearBest {
+    /// Best lineups the figures are per (fewer when the slate has fewer).
+    pub lineups: u32,
+    /// Players per lineup.
+    pub roster: u32,
+    /// The real field (entries whose every player is on the slate).
+    pub real: Neighbours,
+    pub sampled: Neighbours,
+}
+
+/// How many of the slate's best lineups `dfs field compare` looks around.
+pub const NEAR_BEST_LINEUPS: usize = 20;
+
+/// The slate's `n` best lineups by projection under the sport's rules alone,
+/// each different from the ones before.
+fn best_lineups(
+    slate: &schemas::Slate,
+    n: usize,
+) -> Result<Vec<schemas::Lineup>, OrchestratorError> {
+    let points: Vec<f64> = slate.players.iter().map(|p| p.projection).collect();
+    let rules = optimizer::SolveRules::default();
+    let mut best = Vec::with_capacity(n);
+    while best.len() < n {
+        let solution = optimizer::solve(slate, &points, &rules, &best)
+            .map_err(|e| OrchestratorError::Request(format!("best lineups: {e}")))?;
+        match solution {
+            Some(s) => best.push(s.lineup),
+            None => break,
+        }
+    }
+    Ok(best)
 }
 
 /// Samples a field for the slate and compares it with real contest standings.
@@ -200,6 +239,31 @@ pub fn field_compare(
             .iter()
             .map(|e| (e.players.as_slice(), e.copies)),
     );
+    // Both fields around the projections' best lineups.
+    let best: Vec<Vec<u32>> = best_lineups(&slate, NEAR_BEST_LINEUPS)?
+        .into_iter()
+        .map(|l| l.players)
+        .collect();
+    let roster = slate.rules.roster_size();
+    let real_rows: Vec<Vec<u32>> = entry_rows(&slate, &standings)
+        .into_iter()
+        .flatten()
+        .collect();
+    let near_best = neighbours(&best, roster, real_rows.iter().map(|l| (l.as_slice(), 1)))
+        .zip(neighbours(
+            &best,
+            roster,
+            field
+                .entrants
+                .iter()
+                .map(|e| (e.players.as_slice(), e.copies)),
+        ))
+        .map(|(real, sampled)| NearBest {
+            lineups: best.len() as u32,
+            roster: roster as u32,
+            real,
+            sampled,
+        });
     Ok(FieldComparison {
         standings: req.standings.display().to_string(),
         slate_id: slate.id.clone(),
@@ -220,6 +284,7 @@ pub fn field_compare(
         sampled_scores: sampled_scores.scored,
         sampled_unscored: sampled_scores.unscored,
         lineup_projection: own.lineup_projection,
+        near_best,
     })
 }
 
@@ -228,6 +293,9 @@ type Row = (&'static str, fn(&DupProfile) -> String);
 
 /// A score row: its label and which quantile.
 type ScoreRow = (&'static str, fn(&ScoreQuantiles) -> f64);
+
+/// A neighbours row: its label and which count.
+type NeighbourRow = (String, fn(&Neighbours) -> f64);
 
 /// The comparison as a plain-text table, real and sampled side by side.
 pub fn comparison_table(c: &FieldComparison) -> String {
@@ -312,5 +380,36 @@ pub fn comparison_table(c: &FieldComparison) -> String {
         "mean lineup projection by ownership: real {:.2}, projected {:.2}, sampled {:.2}",
         p.real, p.projected, p.sampled
     );
+    if let Some(n) = &c.near_best {
+        let _ = writeln!(
+            out,
+            "{:<26} {:>12} {:>12}",
+            format!("near the {} best lineups", n.lineups),
+            "real",
+            "sampled"
+        );
+        let rows: [NeighbourRow; 3] = [
+            (format!("sharing {} of {}", n.roster - 2, n.roster), |x| {
+                x.all_but_two
+            }),
+            (format!("sharing {} of {}", n.roster - 1, n.roster), |x| {
+                x.all_but_one
+            }),
+            ("copies".to_string(), |x| x.same),
+        ];
+        for (name, f) in rows {
+            let _ = writeln!(
+                out,
+                "{name:<26} {:>12.1} {:>12.1}",
+                f(&n.real),
+                f(&n.sampled)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "(entries per best lineup by projection; a sampled field far below the real \
+             one leaves its simulated wins uncontested)"
+        );
+    }
     out
 }
