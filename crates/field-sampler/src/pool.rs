@@ -667,15 +667,16 @@ impl Pool<'_> {
     /// builds (scarcest slot first, the player with the most value less a tilt
     /// per salary dollar that keeps the cap and the floor reachable), one per
     /// [`SHARP_TILTS`]; the best of them improved by single swaps (any eligible
-    /// player) and pair swaps (among each slot's [`PAIR_TOP`] most valuable
-    /// players and [`PAIR_TOP`] best values for their salary) until no swap
-    /// gains. (A stars-first start alone ended 4% short of the optimum on a
-    /// real 8-game slate, 11% on an 11-game one: sharp fields were weak.) When the result breaks a roster rule (min games, team limit:
-    /// common on two-game slates, where the best players cluster in one game), it
-    /// is repaired: the single swap that most reduces the breach at the least
-    /// loss of value, until none is left, then improved again among valid
-    /// lineups. A `stack` the entrant wants counts as a rule here: a build that
-    /// does not hold it is repaired the same way. Deterministic in the values.
+    /// player) and pair swaps (among each slot's [`PAIR_TOP`] best by value less
+    /// the start's tilt: stars and values both) until no swap gains. (A
+    /// stars-first start alone ended 4% short of the optimum on a real 8-game
+    /// slate, 11% on an 11-game one: sharp fields were weak.) When the result
+    /// breaks a roster rule (min games, team limit: common on two-game slates,
+    /// where the best players cluster in one game), it is repaired: the single
+    /// swap that most reduces the breach at the least loss of value, until none
+    /// is left, then improved again among valid lineups. A `stack` the entrant
+    /// wants counts as a rule here: a build that does not hold it is repaired
+    /// the same way. Deterministic in the values.
     pub fn build_sharp<'s>(
         &self,
         floor: u32,
@@ -818,16 +819,13 @@ impl Pool<'_> {
             salary += c.salary;
             picked.push(c);
         }
-        // Each step's most valuable candidates, for pair swaps.
+        // Each step's best candidates by tilted value, for pair swaps.
         for (t, candidates) in top.iter_mut().zip(&self.candidates) {
             t.clear();
             t.extend_from_slice(candidates);
-            if t.len() > 2 * PAIR_TOP {
-                // The most valuable and the best values for their salary.
-                t.select_nth_unstable_by(PAIR_TOP - 1, |a, b| value(b).total_cmp(&value(a)));
-                let (_, rest) = t.split_at_mut(PAIR_TOP);
-                rest.select_nth_unstable_by(PAIR_TOP - 1, |a, b| tilted(b).total_cmp(&tilted(a)));
-                t.truncate(2 * PAIR_TOP);
+            if t.len() > PAIR_TOP {
+                t.select_nth_unstable_by(PAIR_TOP - 1, |a, b| tilted(b).total_cmp(&tilted(a)));
+                t.truncate(PAIR_TOP);
             }
             // Most valuable first, so the pair search can stop early.
             t.sort_unstable_by(|a, b| value(b).total_cmp(&value(a)).then(a.player.cmp(&b.player)));
