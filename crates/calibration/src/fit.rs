@@ -122,17 +122,9 @@ struct Obs {
 
 /// Players projected above 0 (base rows) with known actual points.
 fn observations(c: &ContestEvidence) -> Vec<Obs> {
-    let base = || {
-        c.slate
-            .players
-            .iter()
-            .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
-    };
-    let points: f64 = base().map(|p| p.projection).sum();
-    let dollars: f64 = base().map(|p| f64::from(p.salary)).sum();
-    if dollars <= 0.0 {
+    let Some(per_dollar) = c.slate.points_per_dollar() else {
         return Vec::new();
-    }
+    };
     let weights = ownership_shares(c);
     c.slate
         .players
@@ -145,7 +137,7 @@ fn observations(c: &ContestEvidence) -> Vec<Obs> {
             actual.is_finite().then_some(Obs {
                 projection: p.projection,
                 field: p.field_projection,
-                worth: points / dollars * f64::from(p.salary),
+                worth: per_dollar * f64::from(p.salary),
                 std_dev: p.std_dev,
                 actual,
                 weight,

@@ -1,11 +1,12 @@
 //! Stage `field_sampler`: the opponents' field of a contest, sampled by ownership.
 //!
 //! The field mixes *sharp* entrants (a lineup built for their own noisy copy of
-//! one of several shared projection sources, each around the field's projection
-//! where the slate has one; any projected player, owned or not) and *casual*
-//! entrants (drawn by ownership). A sharp build that dead-ends, breaks a roster rule (min games,
-//! team limit) or misses the entrant's stack is repaired by swaps, so sharp
-//! entrants stay sharp on small slates and stack like everyone else.
+//! the projections file, or of one of several shared projection sources around
+//! the field's projection where the slate has one; any projected player, owned
+//! or not) and *casual* entrants (drawn by ownership). A sharp build that
+//! dead-ends, breaks a roster rule (min games, team limit) or misses the
+//! entrant's stack is repaired by swaps, so sharp entrants stay sharp on small
+//! slates and stack like everyone else.
 //!
 //! A casual entrant fills the slots scarcest first (the stack anchor's slot
 //! before all); each pick is a player eligible for the slot, not yet chosen (a

@@ -74,7 +74,7 @@ pub(crate) struct Pool<'a> {
     unit: u32,
     /// Best base projection of steps `k..` per salary units left (`-inf`: none fits).
     proj_rest: Vec<Vec<f64>>,
-    /// The slate's projected points per salary dollar (players projected above 0).
+    /// [`Slate::points_per_dollar`] (0 when the slate's players cost nothing).
     per_dollar: f64,
 }
 
@@ -402,13 +402,7 @@ impl<'a> Pool<'a> {
 
         let unit = salary_unit(&candidates, cap);
         let proj_rest = proj_rest(&candidates, cap / unit, unit);
-        let projected = || slate.players.iter().filter(|p| p.projection > 0.0);
-        let dollars: f64 = projected().map(|p| f64::from(p.salary)).sum();
-        let per_dollar = if dollars > 0.0 {
-            projected().map(|p| p.projection).sum::<f64>() / dollars
-        } else {
-            0.0
-        };
+        let per_dollar = slate.points_per_dollar().unwrap_or(0.0);
         Ok(Pool {
             slate,
             order,

@@ -181,15 +181,7 @@ impl MeanWeights {
 /// captain rows left out). A player projected at 0 stays at 0 (out), and a
 /// captain row keeps its multiple of its base row's mean. Std devs are kept.
 pub fn blend_means(slate: &Slate, weights: MeanWeights) -> Slate {
-    let base = || {
-        slate
-            .players
-            .iter()
-            .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
-    };
-    let points: f64 = base().map(|p| p.projection).sum();
-    let dollars: f64 = base().map(|p| f64::from(p.salary)).sum();
-    let per_dollar = if dollars > 0.0 { points / dollars } else { 0.0 };
+    let per_dollar = slate.points_per_dollar().unwrap_or(0.0);
     let mut out = slate.clone();
     let means: Vec<f64> = slate
         .players

@@ -174,6 +174,20 @@ impl Slate {
         Ok(())
     }
 
+    /// The slate's projected points per salary dollar over its base rows
+    /// projected above 0 (a captain row is its base row scaled): what a
+    /// player's salary is worth at the slate's going rate. `None` when those
+    /// rows cost nothing.
+    pub fn points_per_dollar(&self) -> Option<f64> {
+        let base = || {
+            self.players
+                .iter()
+                .filter(|p| p.captain_of.is_none() && p.projection > 0.0)
+        };
+        let dollars: f64 = base().map(|p| f64::from(p.salary)).sum();
+        (dollars > 0.0).then(|| base().map(|p| p.projection).sum::<f64>() / dollars)
+    }
+
     /// The person a player row stands for: the base row's index (a captain row's
     /// `captain_of`, else the row itself). Exposure and "a person once" count by it.
     pub fn person(&self, index: u32) -> u32 {
