@@ -1,7 +1,9 @@
-//! The HTTP API over real HTTP: start `dfs-api` on a free loopback port, POST a
-//! run, GET it back, and check errors come back as JSON with the right status,
-//! files outside the data root are refused, concurrent runs stay apart, and
-//! SIGTERM cancels the runs in flight and exits cleanly.
+//! The HTTP API over real HTTP: start `dfs-api` on a free loopback port, queue
+//! runs, follow them (status, `?wait`, server-sent events), cancel them, fetch
+//! their files, and check errors come back as JSON with the right status,
+//! files outside the data root are refused, 16 runs queued on one worker all
+//! finish, the bearer token guards every route, and SIGTERM cancels the runs
+//! in flight and exits cleanly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,9 +33,16 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+/// Starts the server with more flags.
+fn start_with(root: &Path, flags: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dfs-api"))
         .args(["--root", root.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+        .args(flags)
         .env_remove("DFS_HOME")
+        .env_remove("DFS_API_TOKEN")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -70,10 +79,22 @@ fn try_request(
     body: &[u8],
     timeout: Duration,
 ) -> std::io::Result<Answer> {
+    try_request_with(addr, method, path, "", body, timeout)
+}
+
+/// [`try_request`] with extra header lines (each ending in `\r\n`).
+fn try_request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &[u8],
+    timeout: Duration,
+) -> std::io::Result<Answer> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(timeout))?;
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let mut writer = s.try_clone()?;
@@ -137,18 +158,68 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     p.display().to_string()
 }
 
-/// A run body with tiny configs written inside the data root `root` (the
-/// server reads only files there): a run takes well under a second.
-fn tiny_run(root: &Path, seed: u64, sim: &str) -> serde_json::Value {
+/// A run body with tiny configs given inline: a run takes well under a second.
+fn tiny_run(seed: u64, sim: serde_json::Value) -> serde_json::Value {
     serde_json::json!({
         "slate": SLATE,
         "contest": CONTEST,
         "seed": seed,
-        "variants_config": write(root, "tiny-variants.yaml", "count: 2\n"),
-        "optimizer_config": write(root, "tiny-optimizer.yaml", "lineups_per_variant: 2\n"),
-        "sampler_config": write(root, "tiny-sampler.yaml", "calibration_rounds: 1\n"),
-        "sim_config": write(root, "tiny-sim.yaml", sim),
+        "variants": {"count": 2},
+        "optimizer": {"lineups_per_variant": 2},
+        "field_sampler": {"calibration_rounds": 1},
+        "sim": sim,
     })
+}
+
+/// A run that lasts far longer than any test: a million iterations.
+fn long_run(seed: u64) -> serde_json::Value {
+    tiny_run(
+        seed,
+        serde_json::json!({"iterations": 1_000_000, "entries": 5}),
+    )
+}
+
+/// POSTs a run: must be accepted (202); returns its id.
+fn queue(addr: &str, body: &serde_json::Value) -> String {
+    let a = answer(addr, "POST", "/api/runs", &body.to_string());
+    assert_eq!(a.status, 202, "{}", a.text);
+    assert_eq!(a.json["status"], "queued", "{}", a.text);
+    let run_id = a.json["run_id"].as_str().unwrap().to_string();
+    let url = format!("/api/runs/{run_id}");
+    assert_eq!(a.json["status_url"], url.as_str(), "{}", a.text);
+    assert!(
+        a.head
+            .to_ascii_lowercase()
+            .contains(&format!("location: {url}")),
+        "{}",
+        a.head
+    );
+    run_id
+}
+
+/// Waits (`?wait`) until the run has ended; returns its state.
+fn wait_end(addr: &str, run_id: &str) -> serde_json::Value {
+    for _ in 0..20 {
+        let (status, state) = request(addr, "GET", &format!("/api/runs/{run_id}?wait=30"), None);
+        assert_eq!(status, 200, "{state}");
+        if !matches!(state["status"].as_str(), Some("queued" | "running")) {
+            return state;
+        }
+    }
+    panic!("run {run_id} did not end in 10 minutes");
+}
+
+/// Polls until the run is running.
+fn wait_running(addr: &str, run_id: &str) {
+    for _ in 0..6000 {
+        let (_, state) = request(addr, "GET", &format!("/api/runs/{run_id}"), None);
+        match state["status"].as_str() {
+            Some("running") => return,
+            Some("queued") => std::thread::sleep(Duration::from_millis(20)),
+            _ => panic!("run {run_id} ended before it was seen running: {state}"),
+        }
+    }
+    panic!("run {run_id} never started");
 }
 
 /// Every path under `dir` (files and folders), recursively.
@@ -195,43 +266,120 @@ fn assert_refused(a: &Answer, what: &str) {
     );
 }
 
-#[test]
-fn post_a_run_then_get_it() {
-    let root = tempfile::tempdir().unwrap();
-    let cfg = |name: &str, text: &str| {
-        let p = root.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
-    let body = serde_json::json!({
-        "slate": "nba-2025-01-12",
-        "contest": "nba-20k-four-point-play",
-        "seed": 7,
-        "variants_config": cfg("v.yaml", "count: 4\n"),
-        "optimizer_config": cfg("o.yaml", "lineups_per_variant: 2\n"),
-        "sampler_config": cfg("f.yaml", "calibration_rounds: 2\n"),
-        "sim_config": cfg("s.yaml", "iterations: 100\nentries: 5\n"),
-        "tag": "api-test",
-    })
-    .to_string();
-    let server = start(root.path());
+/// The server's events stream for a run, read until it closes: the JSON of
+/// every `state` event.
+fn events(addr: &str, run_id: &str) -> Vec<serde_json::Value> {
+    let a = try_request(
+        addr,
+        "GET",
+        &format!("/api/runs/{run_id}/events"),
+        b"",
+        Duration::from_secs(300),
+    )
+    .unwrap();
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(
+        a.head
+            .to_ascii_lowercase()
+            .contains("content-type: text/event-stream"),
+        "{}",
+        a.head
+    );
+    // The body is chunked: keep the `data:` lines, which hold whole events.
+    a.text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect()
+}
 
-    let (status, run) = request(&server.addr, "POST", "/api/runs", Some(&body));
-    assert_eq!(status, 201, "{run}");
-    let run_id = run["run_id"].as_str().unwrap().to_string();
+/// `dfs runs list --json` on the data root, once the server is gone.
+fn runs_listed(dir: &Path) -> Vec<serde_json::Value> {
+    let dfs = Path::new(env!("CARGO_BIN_EXE_dfs-api")).with_file_name("dfs");
+    assert!(
+        dfs.is_file(),
+        "{} missing: build it with `cargo build -p cli`",
+        dfs.display()
+    );
+    let out = Command::new(&dfs)
+        .arg("--root")
+        .arg(dir)
+        .args(["runs", "list", "--json"])
+        .env_remove("DFS_HOME")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    runs.as_array().unwrap().clone()
+}
+
+#[test]
+fn queue_a_run_then_follow_it_to_its_files() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start(root.path());
+    let mut body = tiny_run(7, serde_json::json!({"iterations": 100, "entries": 5}));
+    body["variants"] = serde_json::json!({"count": 4});
+    body["tag"] = "api-test".into();
+    let run_id = queue(&server.addr, &body);
+
+    let run = wait_end(&server.addr, &run_id);
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["run_id"], run_id.as_str());
+    assert_eq!(run["progress"]["percent"], 100.0, "{run}");
     let path = Path::new(run["artifact_path"].as_str().unwrap());
     assert!(path.is_absolute() && path.join("manifest.json").is_file());
     assert!(run["metrics_head"]["roi_mean"].is_number());
-
-    let (status, got) = request(&server.addr, "GET", &format!("/api/runs/{run_id}"), None);
-    assert_eq!(status, 200);
-    assert_eq!(got["status"], "succeeded");
-    assert_eq!(got["tag"], "api-test");
-    assert_eq!(got["metrics_head"], run["metrics_head"]);
+    // The inline configs are the run's configs.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["configs"]["variants"]["count"], 4);
+    assert_eq!(manifest["configs"]["sim"]["iterations"], 100);
 
     let (status, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["tag"], "api-test");
+    assert_eq!(list[0]["status"], "succeeded");
+
+    // The run's files, and nothing outside its folder.
+    let export = format!("/api/runs/{run_id}/files/optimizer/dk_export.csv");
+    let a = answer(&server.addr, "GET", &export, "");
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(
+        a.text,
+        std::fs::read_to_string(path.join("optimizer/dk_export.csv")).unwrap()
+    );
+    assert!(
+        a.head
+            .to_ascii_lowercase()
+            .contains("content-disposition: attachment"),
+        "{}",
+        a.head
+    );
+    for bad in [
+        "../../../dfs.sqlite",
+        "optimizer",
+        "nope.csv",
+        "%2e%2e/%2e%2e/dfs.sqlite",
+    ] {
+        let a = answer(
+            &server.addr,
+            "GET",
+            &format!("/api/runs/{run_id}/files/{bad}"),
+            "",
+        );
+        assert_refused(&a, bad);
+        assert_eq!(a.status, 404, "{bad}: {}", a.text);
+    }
+
+    // A finished run's events: one, final.
+    let evs = events(&server.addr, &run_id);
+    assert_eq!(evs.len(), 1, "{evs:?}");
+    assert_eq!(evs[0]["status"], "succeeded");
 
     // Backtest the run's entries in a real contest of three entries.
     let ours = upload_names(&path.join("optimizer/dk_export.csv"));
@@ -258,6 +406,46 @@ fn post_a_run_then_get_it() {
 }
 
 #[test]
+fn events_stream_the_progress_to_the_end() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start(root.path());
+    let body = tiny_run(3, serde_json::json!({"iterations": 3000, "entries": 3}));
+    let run_id = queue(&server.addr, &body);
+    let evs = events(&server.addr, &run_id);
+    let last = evs.last().unwrap();
+    assert_eq!(last["status"], "succeeded", "{evs:?}");
+    assert_eq!(last["progress"]["percent"], 100.0);
+    // States only move forward, and so does the progress.
+    let rank = |s: &serde_json::Value| match s["status"].as_str() {
+        Some("queued") => 0,
+        Some("running") => 1,
+        _ => 2,
+    };
+    let mut percent = 0.0;
+    for pair in evs.windows(2) {
+        assert!(rank(&pair[0]) <= rank(&pair[1]), "{evs:?}");
+    }
+    for e in &evs {
+        if let Some(p) = e["progress"]["percent"].as_f64() {
+            assert!(p >= percent, "{evs:?}");
+            assert!((0.0..=100.0).contains(&p));
+            percent = p;
+        }
+        if e["status"] == "running" && e["progress"].is_object() {
+            let stage = e["progress"]["stage"].as_str().unwrap();
+            assert!(
+                ["variants", "optimizer", "field_sampler", "sim"].contains(&stage),
+                "{e}"
+            );
+            assert!(e["progress"]["done"].as_u64() <= e["progress"]["total"].as_u64());
+        }
+    }
+    // A run of 3,000 iterations reports several steps on its way.
+    let running = evs.iter().filter(|e| e["status"] == "running").count();
+    assert!(running >= 3, "{evs:?}");
+}
+
+#[test]
 fn errors_are_json_with_the_right_status() {
     let root = tempfile::tempdir().unwrap();
     let server = start(root.path());
@@ -270,6 +458,13 @@ fn errors_are_json_with_the_right_status() {
     );
     assert_eq!(status, 404);
     assert_eq!(e["error"], "not_found");
+    let (status, e) = request(
+        &server.addr,
+        "DELETE",
+        "/api/runs/20250101-000000-deadbeef",
+        None,
+    );
+    assert_eq!(status, 404, "{e}");
 
     let (status, e) = request(
         &server.addr,
@@ -287,22 +482,31 @@ fn errors_are_json_with_the_right_status() {
     assert_eq!(status, 400);
     assert_eq!(e["error"], "bad_request");
 
-    let (status, e) = request(
-        &server.addr,
-        "POST",
-        "/api/runs",
-        Some(
-            r#"{"slate": "nba-2025-01-12", "contest": "nba-20k-four-point-play", "sim_config": "/nonexistent/sim.yaml"}"#,
-        ),
-    );
+    // Configs are objects checked against their schemas; never server paths.
+    let mut body = tiny_run(1, serde_json::json!({"iterations": 10}));
+    body["sim_config"] = "/nonexistent/sim.yaml".into();
+    let (status, e) = request(&server.addr, "POST", "/api/runs", Some(&body.to_string()));
     assert_eq!(status, 422, "{e}");
-    assert!(
-        e["detail"]
-            .as_str()
-            .unwrap()
-            .contains("/nonexistent/sim.yaml"),
-        "{e}"
-    );
+    assert!(e["detail"].as_str().unwrap().contains("sim_config"), "{e}");
+    for (sim, names) in [
+        (serde_json::json!({"iteratons": 10}), "iteratons"),
+        (serde_json::json!({"iterations": "many"}), "iterations"),
+        (serde_json::json!({"iterations": -3}), "iterations"),
+        (serde_json::json!("fast"), "sim_config"),
+    ] {
+        let body = tiny_run(1, sim.clone());
+        let (status, e) = request(&server.addr, "POST", "/api/runs", Some(&body.to_string()));
+        assert_eq!(status, 422, "{sim}: {e}");
+        assert_eq!(e["error"], "invalid_input", "{e}");
+        assert!(e["detail"].as_str().unwrap().contains(names), "{sim}: {e}");
+    }
+    // Nothing was queued.
+    let (_, list) = request(&server.addr, "GET", "/api/runs", None);
+    assert_eq!(list, serde_json::json!([]));
+
+    let (status, e) = request(&server.addr, "GET", "/api/runs/x?wait=-1", None);
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"], "bad_request");
 }
 
 #[test]
@@ -358,6 +562,15 @@ fn unknown_routes_wrong_methods_and_big_bodies_answer_json() {
     let (status, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(status, 200);
     assert_eq!(list, serde_json::json!([]));
+    let (status, health) = request(&server.addr, "GET", "/healthz", None);
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    let (status, slates) = request(&server.addr, "GET", "/api/slates", None);
+    assert_eq!(status, 200);
+    assert_eq!(slates[0]["id"], SLATE, "{slates}");
+    let (status, contests) = request(&server.addr, "GET", "/api/contests", None);
+    assert_eq!(status, 200);
+    assert_eq!(contests[0]["id"], CONTEST, "{contests}");
 }
 
 #[test]
@@ -376,57 +589,46 @@ fn files_outside_the_root_or_not_regular_are_refused() {
         )
         .expect("answered promptly")
     };
-    let tiny = tiny_run(dir, 3, "iterations: 50\nentries: 3\n");
-    let with_sim = |sim: &str| {
-        let mut body = tiny.clone();
-        body["sim_config"] = sim.into();
-        body
-    };
-
-    let a = post_run(&with_sim("/etc/passwd"));
-    assert_refused(&a, "sim_config /etc/passwd");
-    assert_eq!(a.status, 422, "{}", a.text);
-    assert!(a.json["detail"].as_str().unwrap().contains("/etc/passwd"));
-
-    // A relative name is taken from the data root, and may not climb out of it.
-    let a = post_run(&with_sim("../../../../../../../../etc/passwd"));
-    assert_refused(&a, "sim_config ../../etc/passwd");
-
-    let a = post_run(&with_sim("/dev/zero"));
-    assert_refused(&a, "sim_config /dev/zero");
-
+    let link = dir.join("link.yaml");
+    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
     let fifo = dir.join("fifo.yaml");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    let a = post_run(&with_sim(fifo.to_str().unwrap()));
-    assert_refused(&a, "sim_config a FIFO");
-
-    let link = dir.join("link.yaml");
-    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
-    let a = post_run(&with_sim(link.to_str().unwrap()));
-    assert_refused(&a, "sim_config a symlink to /etc/passwd");
-
-    let a = post_run(&with_sim(&write(
+    std::fs::create_dir(dir.join("tables")).unwrap();
+    let table = write(
         dir,
-        "corr.yaml",
-        "iterations: 50\nentries: 3\ncorrelations: /etc/passwd\n",
-    )));
-    assert_refused(&a, "correlations: /etc/passwd");
-    let a = post_run(&with_sim(&write(
-        dir,
-        "corr-rel.yaml",
-        "iterations: 50\nentries: 3\ncorrelations: ../../../../../../../../etc/passwd\n",
-    )));
-    assert_refused(&a, "correlations: ../../etc/passwd");
+        "tables/mine.yaml",
+        "sport: NBA\npositions: [PG, SG]\nsame_team: {PG: {SG: 0.1}}\n",
+    );
+
+    // An inline config cannot name a file, inside the root or not.
+    for file in [
+        "/etc/passwd",
+        "../../../../../../../../etc/passwd",
+        "/dev/zero",
+        link.to_str().unwrap(),
+        fifo.to_str().unwrap(),
+        &table,
+    ] {
+        let a = post_run(&tiny_run(
+            3,
+            serde_json::json!({"iterations": 50, "entries": 3, "correlations": file}),
+        ));
+        assert_refused(&a, &format!("correlations {file}"));
+        assert_eq!(a.status, 422, "{}", a.text);
+    }
 
     // Nothing was run, nothing was left behind.
     let (_, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(list, serde_json::json!([]));
 
     // A real run, then backtests against standings outside the root.
-    let a = post_run(&tiny);
-    assert_eq!(a.status, 201, "{}", a.text);
-    let backtest = format!("/api/runs/{}/backtest", a.json["run_id"].as_str().unwrap());
+    let run_id = queue(
+        &server.addr,
+        &tiny_run(3, serde_json::json!({"iterations": 50, "entries": 3})),
+    );
+    assert_eq!(wait_end(&server.addr, &run_id)["status"], "succeeded");
+    let backtest = format!("/api/runs/{run_id}/backtest");
     for standings in [
         "/etc/shadow",
         "/etc/passwd",
@@ -444,116 +646,245 @@ fn files_outside_the_root_or_not_regular_are_refused() {
 }
 
 #[test]
-fn concurrent_identical_runs_get_distinct_ids() {
+fn sixteen_runs_queued_on_one_worker_all_finish() {
     let root = tempfile::tempdir().unwrap();
-    let server = start(root.path());
-    let body = tiny_run(root.path(), 11, "iterations: 50\nentries: 3\n").to_string();
-    let runs: Vec<Answer> = std::thread::scope(|s| {
+    let server = start_with(root.path(), &["--workers", "1"]);
+    let body = tiny_run(11, serde_json::json!({"iterations": 50, "entries": 3}));
+    // Each POST is answered at once (queued), not when its run is done.
+    let ids: Vec<String> = std::thread::scope(|s| {
         let posts: Vec<_> = (0..16)
-            .map(|_| s.spawn(|| answer(&server.addr, "POST", "/api/runs", &body)))
+            .map(|_| {
+                s.spawn(|| {
+                    let a = try_request(
+                        &server.addr,
+                        "POST",
+                        "/api/runs",
+                        body.to_string().as_bytes(),
+                        Duration::from_secs(60),
+                    )
+                    .expect("answered promptly");
+                    assert_eq!(a.status, 202, "{}", a.text);
+                    a.json["run_id"].as_str().unwrap().to_string()
+                })
+            })
             .collect();
         posts.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let mut ids = Vec::new();
-    for a in &runs {
-        assert_eq!(a.status, 201, "{}", a.text);
-        ids.push(a.json["run_id"].as_str().unwrap().to_string());
-    }
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 16, "{ids:?}");
-    for id in &ids {
-        let a = answer(&server.addr, "GET", &format!("/api/runs/{id}"), "");
-        assert_eq!(a.status, 200, "{}", a.text);
-        assert_eq!(a.json["status"], "succeeded", "{}", a.text);
+    let mut distinct = ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 16, "{ids:?}");
+    let ended: Vec<serde_json::Value> = ids.iter().map(|id| wait_end(&server.addr, id)).collect();
+    for run in &ended {
+        assert_eq!(run["status"], "succeeded", "{run}");
     }
     let (_, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(list.as_array().unwrap().len(), 16);
     // Identical inputs: identical figures.
     assert!(
-        runs.iter()
-            .all(|a| a.json["metrics_head"] == runs[0].json["metrics_head"])
+        ended
+            .iter()
+            .all(|r| r["metrics_head"] == ended[0]["metrics_head"])
     );
     assert_eq!(leftovers(root.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn cancelled_runs_end_cancelled_and_leave_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let server = start_with(dir, &["--workers", "1"]);
+    let running = queue(&server.addr, &long_run(1));
+    let waiting = queue(&server.addr, &long_run(2));
+    wait_running(&server.addr, &running);
+
+    // The queued one: ended at once, it never starts.
+    let (status, state) = request(
+        &server.addr,
+        "DELETE",
+        &format!("/api/runs/{waiting}"),
+        None,
+    );
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["status"], "cancelled", "{state}");
+    // The running one: asked to stop, it ends cancelled.
+    let (status, state) = request(
+        &server.addr,
+        "POST",
+        &format!("/api/runs/{running}/cancel"),
+        None,
+    );
+    assert_eq!(status, 202, "{state}");
+    let state = wait_end(&server.addr, &running);
+    assert_eq!(state["status"], "cancelled", "{state}");
+    assert_eq!(state["error"], "cancelled", "{state}");
+    assert!(
+        state["detail"].as_str().unwrap().contains(&running),
+        "{state}"
+    );
+    assert_eq!(wait_end(&server.addr, &waiting)["status"], "cancelled");
+
+    // Ended: a second cancel is a conflict.
+    let (status, e) = request(
+        &server.addr,
+        "DELETE",
+        &format!("/api/runs/{running}"),
+        None,
+    );
+    assert_eq!(status, 409, "{e}");
+    assert_eq!(e["error"], "conflict");
+
+    // The worker is free again: a new run goes through.
+    let next = queue(
+        &server.addr,
+        &tiny_run(4, serde_json::json!({"iterations": 50, "entries": 3})),
+    );
+    assert_eq!(wait_end(&server.addr, &next)["status"], "succeeded");
+
+    let (_, list) = request(&server.addr, "GET", "/api/runs", None);
+    let status_of = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["run_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(status_of(&running)["status"], "cancelled");
+    let never = status_of(&waiting);
+    assert_eq!(never["status"], "cancelled");
+    assert!(
+        never["error"]
+            .as_str()
+            .unwrap()
+            .contains("before it started"),
+        "{never}"
+    );
+    for id in [&running, &waiting] {
+        assert!(!dir.join("runs").join(SLATE).join(id).exists());
+    }
+    assert_eq!(leftovers(dir), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn the_token_guards_every_route() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start_with(root.path(), &["--token", "s3cret"]);
+    for (method, path) in [
+        ("GET", "/healthz"),
+        ("GET", "/api/runs"),
+        ("POST", "/api/runs"),
+        ("GET", "/api/nope"),
+    ] {
+        let a = answer(&server.addr, method, path, "");
+        assert_eq!(a.status, 401, "{method} {path}: {}", a.text);
+        assert_eq!(a.json["error"], "unauthorized", "{}", a.text);
+        assert!(
+            a.head
+                .to_ascii_lowercase()
+                .contains("www-authenticate: bearer"),
+            "{}",
+            a.head
+        );
+        let wrong = try_request_with(
+            &server.addr,
+            method,
+            path,
+            "Authorization: Bearer s3cres\r\n",
+            b"",
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(wrong.status, 401, "{}", wrong.text);
+    }
+    let a = try_request_with(
+        &server.addr,
+        "GET",
+        "/healthz",
+        "Authorization: Bearer s3cret\r\n",
+        b"",
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(a.status, 200, "{}", a.text);
+
+    // Beyond loopback only with a token.
+    let out = Command::new(env!("CARGO_BIN_EXE_dfs-api"))
+        .args([
+            "--root",
+            root.path().to_str().unwrap(),
+            "--addr",
+            "0.0.0.0:0",
+        ])
+        .env_remove("DFS_HOME")
+        .env_remove("DFS_API_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("token"), "{err}");
 }
 
 #[test]
 fn sigterm_cancels_runs_in_flight_and_exits_cleanly() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().to_path_buf();
-    let dfs = Path::new(env!("CARGO_BIN_EXE_dfs-api")).with_file_name("dfs");
-    assert!(
-        dfs.is_file(),
-        "{} missing: build it with `cargo build --release -p cli`",
-        dfs.display()
-    );
     let mut server = start(&dir);
-    // A million iterations: the run lasts far longer than the test needs.
-    let body = tiny_run(&dir, 5, "iterations: 1000000\nentries: 5\n").to_string();
+    let running = queue(&server.addr, &long_run(5));
+    let waiting = queue(&server.addr, &long_run(6));
+    wait_running(&server.addr, &running);
+    // Someone follows the running one.
     let addr = server.addr.clone();
-    let post = std::thread::spawn(move || {
-        try_request(
-            &addr,
-            "POST",
-            "/api/runs",
-            body.as_bytes(),
-            Duration::from_secs(300),
-        )
-    });
-
-    // Wait until the registry shows the run running.
-    let run_id = loop {
-        assert!(
-            !post.is_finished(),
-            "the run ended before SIGTERM: {:?}",
-            post.join()
-        );
-        let (status, list) = request(&server.addr, "GET", "/api/runs", None);
-        assert_eq!(status, 200, "{list}");
-        if let Some(run) = list.as_array().unwrap().first() {
-            assert_eq!(run["status"], "running", "{run}");
-            break run["run_id"].as_str().unwrap().to_string();
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let id = running.clone();
+    let follower = std::thread::spawn(move || events(&addr, &id));
 
     let pid = server.child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
-
-    // The POST is answered 503 `cancelled`, or its connection closes.
-    match post.join().unwrap() {
-        Ok(a) => {
-            assert_eq!(a.status, 503, "{}", a.text);
-            assert_eq!(a.json["error"], "cancelled", "{}", a.text);
-            assert!(
-                a.json["detail"].as_str().unwrap().contains(&run_id),
-                "{}",
-                a.text
-            );
-        }
-        Err(e) => eprintln!("the POST's connection closed: {e}"),
-    }
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "dfs-api exited with {exit}");
+    let seen = follower.join().unwrap();
+    assert_eq!(seen.last().unwrap()["status"], "cancelled", "{seen:?}");
 
-    let out = Command::new(&dfs)
-        .arg("--root")
-        .arg(&dir)
-        .args(["runs", "list", "--json"])
-        .env_remove("DFS_HOME")
-        .output()
-        .unwrap();
+    let runs = runs_listed(&dir);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for r in &runs {
+        assert_eq!(r["status"], "cancelled", "{r}");
+        assert!(
+            !dir.join("runs")
+                .join(SLATE)
+                .join(r["run_id"].as_str().unwrap())
+                .exists()
+        );
+    }
+    assert!(runs.iter().any(|r| r["run_id"] == running.as_str()));
+    assert!(runs.iter().any(|r| r["run_id"] == waiting.as_str()));
+    assert_eq!(leftovers(&dir), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_killed_server_leaves_no_run_queued_or_running() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().to_path_buf();
+    let mut server = start(&dir);
+    let running = queue(&server.addr, &long_run(5));
+    let waiting = queue(&server.addr, &long_run(6));
+    wait_running(&server.addr, &running);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    // The next process to open the root ends both.
+    let runs = runs_listed(&dir);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let by_id = |id: &str| runs.iter().find(|r| r["run_id"] == id).unwrap();
+    assert_eq!(by_id(&running)["status"], "failed");
+    assert_eq!(by_id(&waiting)["status"], "failed");
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        by_id(&waiting)["error"]
+            .as_str()
+            .unwrap()
+            .contains("before the run started"),
+        "{runs:?}"
     );
-    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let runs = runs.as_array().unwrap();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    assert_eq!(runs[0]["run_id"], run_id.as_str());
-    assert_eq!(runs[0]["status"], "cancelled", "{}", runs[0]);
-    assert!(!dir.join("runs").join(SLATE).join(&run_id).exists());
     assert_eq!(leftovers(&dir), Vec::<PathBuf>::new());
 }

@@ -42,6 +42,52 @@ impl ApiError {
         }
     }
 
+    /// The request itself is malformed (400).
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::client(StatusCode::BAD_REQUEST, detail.into())
+    }
+
+    /// No such thing here (404).
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        ApiError::client(StatusCode::NOT_FOUND, detail.into())
+    }
+
+    /// The thing's state forbids the request (409).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            error: ErrorKind::Conflict.as_str(),
+            detail: detail.into(),
+        }
+    }
+
+    /// The server cannot take it now: queue full, shutting down, too slow (503).
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            error: "unavailable",
+            detail: detail.into(),
+        }
+    }
+
+    /// No or a wrong bearer token (401).
+    pub fn unauthorized() -> Self {
+        ApiError::client(
+            StatusCode::UNAUTHORIZED,
+            "this server needs `Authorization: Bearer <token>`".into(),
+        )
+    }
+
+    /// The `error` field: what kind of failure.
+    pub fn kind(&self) -> &'static str {
+        self.error
+    }
+
+    /// The `detail` field: what went wrong, for a person.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// The rejection of an extractor (JSON body, path, query): its own status.
     fn rejected(status: StatusCode, detail: String) -> Self {
         if status.is_server_error() {
@@ -67,6 +113,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
 fn status_name(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "not_found",
+        StatusCode::UNAUTHORIZED => "unauthorized",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
@@ -114,11 +161,18 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(json!({"error": self.error, "detail": self.detail})),
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }
 

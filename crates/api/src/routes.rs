@@ -1,34 +1,52 @@
 //! The routes: each parses its request, calls the orchestrator on a blocking
-//! thread with the data root opened confined, and answers JSON.
+//! thread with the server's one handle on the data root, and answers JSON.
+//! Runs go through the job queue (`jobs.rs`).
 
+use std::convert::Infallible;
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use orchestrator::{BacktestRequest, Home, OrchestratorError, RunRequest};
-use schemas::NullSink;
+use futures_util::Stream;
+use orchestrator::{BacktestRequest, Home, InlineConfigs, OrchestratorError, RunRequest};
+use schemas::RunStatus;
 use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{ApiError, no_route, wrong_method};
+use crate::jobs::{Cancelled, Jobs, RunState};
+
+/// Longest `?wait` honoured, in seconds.
+pub const MAX_WAIT_SECS: f64 = 60.0;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The data root, absolute. Opened confined on every request.
+    /// The data root, opened confined once for the process: every file a
+    /// request names must lie inside it.
+    pub home: Arc<Mutex<Home>>,
+    /// The data root, absolute.
     pub root: Arc<PathBuf>,
-    /// Raised at shutdown: every run in flight ends `cancelled`.
-    pub cancel: Arc<AtomicBool>,
+    pub jobs: Arc<Jobs>,
+    /// Bearer token every request must carry, when set.
+    pub token: Option<Arc<str>>,
+    /// Longest a synchronous route may take before it is answered 503.
+    pub request_timeout: Duration,
 }
 
-/// `POST /api/runs` body: mirrors `dfs run`'s flags. Relative config paths are
-/// taken from the data root; every file must lie inside it.
+/// `POST /api/runs` body: mirrors `dfs run`'s flags, with each stage config
+/// as a JSON object (the keys of its YAML file) instead of a file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RunBody {
@@ -36,10 +54,10 @@ struct RunBody {
     contest: String,
     #[serde(default = "default_seed")]
     seed: u64,
-    variants_config: Option<PathBuf>,
-    optimizer_config: Option<PathBuf>,
-    sampler_config: Option<PathBuf>,
-    sim_config: Option<PathBuf>,
+    variants: Option<serde_json::Value>,
+    optimizer: Option<serde_json::Value>,
+    field_sampler: Option<serde_json::Value>,
+    sim: Option<serde_json::Value>,
     tag: Option<String>,
 }
 
@@ -60,62 +78,265 @@ struct ListQuery {
     slate: Option<String>,
 }
 
-/// A path a caller named, taken from the data root when relative.
-fn rooted(root: &FsPath, path: PathBuf) -> PathBuf {
-    root.join(path)
+#[derive(Debug, Deserialize)]
+struct WaitQuery {
+    /// Seconds to wait for the run to end before answering.
+    wait: Option<f64>,
 }
 
-/// Runs blocking orchestrator work off the async executor, with the data root
-/// opened confined.
+/// Runs blocking orchestrator work off the async executor, with the data
+/// root's one handle.
 async fn with_home<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&Home) -> Result<T, OrchestratorError> + Send + 'static,
+    f: impl FnOnce(&Home) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let root = state.root.clone();
+    let home = state.home.clone();
     let work = move || {
-        let home = Home::open_confined(&root)?;
+        let home = home.lock().unwrap_or_else(PoisonError::into_inner);
         f(&home)
     };
     match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map_err(ApiError::from),
+        Ok(result) => result,
         Err(e) => Err(ApiError::internal(format_args!("worker failed: {e}"))),
     }
+}
+
+fn orch<T>(r: Result<T, OrchestratorError>) -> Result<T, ApiError> {
+    r.map_err(ApiError::from)
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
 }
 
 async fn post_run(
     State(state): State<AppState>,
     body: Result<Json<RunBody>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
     let Json(body) = body?;
-    let root = state.root.as_path();
-    let config = |p: Option<PathBuf>| p.map(|p| rooted(root, p));
     let req = RunRequest {
         slate: body.slate,
         contest: body.contest,
         seed: body.seed,
-        variants_config: config(body.variants_config),
-        optimizer_config: config(body.optimizer_config),
-        sampler_config: config(body.sampler_config),
-        sim_config: config(body.sim_config),
+        inline_configs: InlineConfigs {
+            variants: body.variants,
+            optimizer: body.optimizer,
+            field_sampler: body.field_sampler,
+            sim: body.sim,
+        },
         tag: body.tag,
-        entries: None,
-        model: None,
+        ..RunRequest::default()
     };
-    let cancel = state.cancel.clone();
-    let outcome = with_home(&state, move |home| {
-        orchestrator::run(home, &req, &NullSink, &cancel)
+    let jobs = state.jobs.clone();
+    let job = with_home(&state, move |home| {
+        let queued = orch(orchestrator::queue_run(home, &req))?;
+        jobs.submit(queued, home)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(outcome.summary)))
+    let run_id = job.state().run_id;
+    let status_url = format!("/api/runs/{run_id}");
+    let mut response = (
+        StatusCode::ACCEPTED,
+        Json(json!({"run_id": run_id, "status": "queued", "status_url": status_url})),
+    )
+        .into_response();
+    if let Ok(location) = HeaderValue::from_str(&status_url) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Seconds asked to wait: `?wait=N`, else a `Prefer: wait=N` header.
+fn wait_asked(query: &WaitQuery, headers: &HeaderMap) -> Result<Option<Duration>, ApiError> {
+    let prefer = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split([',', ';']))
+        .find_map(|p| p.trim().strip_prefix("wait="))
+        .map(|n| {
+            n.trim().parse::<f64>().map_err(|_| {
+                ApiError::bad_request(format!("Prefer: wait={n}: not a number of seconds"))
+            })
+        })
+        .transpose()?;
+    let secs = query.wait.or(prefer);
+    match secs {
+        Some(s) if !(s.is_finite() && s >= 0.0) => Err(ApiError::bad_request(format!(
+            "wait={s}: give a number of seconds, 0 or more"
+        ))),
+        Some(s) => Ok(Some(Duration::from_secs_f64(s.min(MAX_WAIT_SECS)))),
+        None => Ok(None),
+    }
+}
+
+/// A run's state: its job's, else the registry's.
+async fn run_state(state: &AppState, run_id: String) -> Result<RunState, ApiError> {
+    if let Some(job) = state.jobs.get(&run_id) {
+        return Ok(job.state());
+    }
+    with_home(state, move |home| {
+        Ok(RunState::from_record(&orch(home.run_record(&run_id))?))
+    })
+    .await
 }
 
 async fn get_run(
     State(state): State<AppState>,
     run_id: Result<Path<String>, PathRejection>,
-) -> Result<impl IntoResponse, ApiError> {
+    query: Result<Query<WaitQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Json<RunState>, ApiError> {
     let Path(run_id) = run_id?;
-    let record = with_home(&state, move |home| home.verified_run(&run_id)).await?;
-    Ok(Json(record))
+    let Query(query) = query?;
+    let wait = wait_asked(&query, &headers)?;
+    if let (Some(wait), Some(job)) = (wait, state.jobs.get(&run_id)) {
+        let mut rx = job.subscribe();
+        let _ = tokio::time::timeout(wait, rx.wait_for(|s| s.status.is_final())).await;
+        return Ok(Json(job.state()));
+    }
+    Ok(Json(run_state(&state, run_id).await?))
+}
+
+/// `DELETE /api/runs/{id}` and `POST /api/runs/{id}/cancel`: a queued run
+/// ends `cancelled` at once (200); a running one is asked to stop (202) and
+/// ends `cancelled` shortly; an ended one is a 409.
+async fn cancel_run(
+    State(state): State<AppState>,
+    run_id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(run_id) = run_id?;
+    let jobs = state.jobs.clone();
+    let id = run_id.clone();
+    // `Err(status)`: a run this server does not hold, as the registry has it.
+    let found = with_home(&state, move |home| match jobs.cancel(&id, home) {
+        Some(cancelled) => cancelled.map(Ok),
+        None => Ok(Err(orch(home.run_record(&id))?.status)),
+    })
+    .await?;
+    let ended = |status: RunStatus| {
+        ApiError::conflict(format!(
+            "run {run_id} has already ended ({})",
+            status.as_str()
+        ))
+    };
+    match found {
+        Ok(Cancelled::WasQueued) => {
+            let now = run_state(&state, run_id.clone()).await?;
+            Ok((StatusCode::OK, Json(now)).into_response())
+        }
+        Ok(Cancelled::WasRunning) => {
+            let now = run_state(&state, run_id.clone()).await?;
+            Ok((StatusCode::ACCEPTED, Json(now)).into_response())
+        }
+        Ok(Cancelled::AlreadyEnded(status)) => Err(ended(status)),
+        Err(status) if status.is_final() => Err(ended(status)),
+        Err(status) => Err(ApiError::conflict(format!(
+            "run {run_id} is {} in another process; this server cannot cancel it",
+            status.as_str()
+        ))),
+    }
+}
+
+/// `GET /api/runs/{id}/events`: the run's state as server-sent events
+/// (`event: state`, JSON data), one per change, the last one final.
+async fn run_events(
+    State(state): State<AppState>,
+    run_id: Result<Path<String>, PathRejection>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let Path(run_id) = run_id?;
+    let rx = match state.jobs.get(&run_id) {
+        Some(job) => job.subscribe(),
+        None => {
+            // Not this server's job: one event, the registry's state.
+            let (tx, rx) = watch::channel(run_state(&state, run_id).await?);
+            drop(tx);
+            rx
+        }
+    };
+    let stream = futures_util::stream::unfold((rx, false), |(mut rx, done)| async move {
+        if done {
+            return None;
+        }
+        let current = rx.borrow_and_update().clone();
+        let last = current.status.is_final();
+        let event = Event::default()
+            .event("state")
+            .json_data(&current)
+            .unwrap_or_else(|_| Event::default().event("state"));
+        if !last {
+            // The next change (or the sender gone: then the state stands).
+            if rx.changed().await.is_err() {
+                return Some((Ok(event), (rx, true)));
+            }
+        }
+        Some((Ok(event), (rx, last)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// `GET /api/runs/{id}/files/{*path}`: a file of a succeeded run's folder.
+async fn run_file(
+    State(state): State<AppState>,
+    params: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path((run_id, path)) = params?;
+    let id = run_id.clone();
+    let record = with_home(&state, move |home| orch(home.run_record(&id))).await?;
+    if record.status != RunStatus::Succeeded {
+        return Err(ApiError::not_found(format!(
+            "run {run_id} has no files: it is {}",
+            record.status.as_str()
+        )));
+    }
+    let folder = PathBuf::from(&record.root);
+    let file = confined_file(&folder, &path)
+        .ok_or_else(|| ApiError::not_found(format!("run {run_id} has no file {path:?}")))?;
+    let bytes = tokio::fs::read(&file)
+        .await
+        .map_err(|e| ApiError::internal(format_args!("{}: {e}", file.display())))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&name)),
+    );
+    if name.ends_with(".csv")
+        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+/// `path` inside `folder` as a regular file, or `None`: no `..`, no absolute
+/// path, no symlink out of the folder.
+fn confined_file(folder: &FsPath, path: &str) -> Option<PathBuf> {
+    let relative = FsPath::new(path);
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return None;
+    }
+    let folder = folder.canonicalize().ok()?;
+    let file = folder.join(relative).canonicalize().ok()?;
+    (file.starts_with(&folder) && file.is_file()).then_some(file)
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("json") => "application/json",
+        Some("jsonl") => "application/x-ndjson",
+        Some("html") => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    }
 }
 
 async fn post_backtest(
@@ -127,9 +348,9 @@ async fn post_backtest(
     let Json(body) = body?;
     let req = BacktestRequest {
         run_id,
-        standings: rooted(&state.root, body.standings),
+        standings: state.root.join(body.standings),
     };
-    let backtest = with_home(&state, move |home| orchestrator::backtest(home, &req)).await?;
+    let backtest = with_home(&state, move |home| orch(orchestrator::backtest(home, &req))).await?;
     Ok(Json(backtest))
 }
 
@@ -138,20 +359,135 @@ async fn list_runs(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Query(q) = query?;
-    let runs = with_home(&state, move |home| home.runs(q.slate.as_deref())).await?;
+    let runs = with_home(&state, move |home| orch(home.runs(q.slate.as_deref()))).await?;
     Ok(Json(runs))
 }
 
-/// The router: the four routes, JSON errors for everything else, and a cap on
-/// request bodies.
+async fn list_slates(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(with_home(&state, |home| orch(home.slates())).await?))
+}
+
+async fn list_contests(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(with_home(&state, |home| orch(home.contests())).await?))
+}
+
+/// Every request carries the bearer token, when one is set.
+async fn require_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if let Some(token) = &state.token {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes())) {
+            return Err(ApiError::unauthorized());
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+/// Compares in time independent of where the two differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A synchronous route answers within the request timeout, or 503.
+async fn time_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let limit = state.request_timeout;
+    tokio::time::timeout(limit, next.run(request))
+        .await
+        .map_err(|_| {
+            ApiError::unavailable(format!(
+                "the request took longer than {} s",
+                limit.as_secs_f64()
+            ))
+        })
+}
+
+/// The router: the API, JSON errors for everything else, a cap on request
+/// bodies, the bearer token when set, and a time limit on every route but
+/// the events stream.
 pub fn app(state: AppState, body_limit: usize) -> Router {
-    Router::new()
+    let timed = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/slates", get(list_slates))
+        .route("/api/contests", get(list_contests))
         .route("/api/runs", get(list_runs).post(post_run))
-        .route("/api/runs/{run_id}", get(get_run))
+        .route("/api/runs/{run_id}", get(get_run).delete(cancel_run))
+        .route("/api/runs/{run_id}/cancel", post(cancel_run))
+        .route("/api/runs/{run_id}/files/{*path}", get(run_file))
         .route("/api/runs/{run_id}/backtest", post(post_backtest))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit));
+    Router::new()
+        .route("/api/runs/{run_id}/events", get(run_events))
+        .merge(timed)
         .method_not_allowed_fallback(wrong_method)
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_stay_inside_the_run_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = dir.path().join("run");
+        std::fs::create_dir_all(run.join("export")).unwrap();
+        std::fs::write(run.join("export/summary.md"), "x").unwrap();
+        std::fs::write(dir.path().join("secret"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("secret"), run.join("link")).unwrap();
+        assert!(confined_file(&run, "export/summary.md").is_some());
+        for bad in [
+            "../secret",
+            "/etc/passwd",
+            "export/../../secret",
+            "export",
+            "link",
+            "",
+        ] {
+            assert_eq!(confined_file(&run, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"abcd"));
+        assert!(!same_secret(b"", b"a"));
+    }
+
+    #[test]
+    fn wait_comes_from_the_query_or_prefer() {
+        let mut headers = HeaderMap::new();
+        let none = WaitQuery { wait: None };
+        assert_eq!(wait_asked(&none, &headers).unwrap(), None);
+        headers.insert("prefer", HeaderValue::from_static("respond-async, wait=5"));
+        assert_eq!(
+            wait_asked(&none, &headers).unwrap(),
+            Some(Duration::from_secs(5))
+        );
+        let query = WaitQuery { wait: Some(1e9) };
+        assert_eq!(
+            wait_asked(&query, &headers).unwrap(),
+            Some(Duration::from_secs_f64(MAX_WAIT_SECS))
+        );
+        assert!(wait_asked(&WaitQuery { wait: Some(-1.0) }, &headers).is_err());
+        headers.insert("prefer", HeaderValue::from_static("wait=soon"));
+        assert!(wait_asked(&none, &headers).is_err());
+    }
 }

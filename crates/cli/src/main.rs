@@ -395,6 +395,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 optimizer_config: a.configs.optimizer_config,
                 sampler_config: a.configs.sampler_config,
                 sim_config: a.configs.sim_config,
+                inline_configs: Default::default(),
                 tag: a.tag,
                 entries: None,
                 model: None,

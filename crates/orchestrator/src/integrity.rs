@@ -24,15 +24,16 @@ pub(crate) fn host_name() -> Option<String> {
         .or_else(|| std::env::var("HOSTNAME").ok())
 }
 
-/// Ends the runs whose owning process is gone: each `running` row whose run
-/// lock can be taken. A run that had already renamed its folder into place is
+/// Ends the runs whose owning process is gone: each `queued` or `running`
+/// row whose run lock can be taken. A queued one becomes `failed` (its owner
+/// stopped before a worker took it). A run that had already renamed its folder into place is
 /// kept as `succeeded` when its folder verifies; any other becomes `failed`
 /// with the reason, and its staging folder is removed. Staging folders with no
 /// live owner and no running row are removed too.
 pub(crate) fn end_dead_runs(home: &Home) -> Result<(), OrchestratorError> {
     let runs_dir = home.runs_dir();
     let registry = home.registry();
-    for run in registry.running_runs()? {
+    for run in registry.unfinished_runs()? {
         let Some(lock) = RunLock::try_acquire(&runs_dir, &run.slate_id, &run.run_id)? else {
             continue; // its owner is alive
         };
@@ -41,7 +42,12 @@ pub(crate) fn end_dead_runs(home: &Home) -> Result<(), OrchestratorError> {
             (Some(pid), None) => format!("process {pid}"),
             _ => "the process that ran it".to_string(),
         };
-        let end = if lock.target().is_dir() {
+        let end = if run.status == RunStatus::Queued {
+            lock.clear_staging()?;
+            Err(format!(
+                "{owner} stopped before the run started; nothing was written"
+            ))
+        } else if lock.target().is_dir() {
             match verify_folder(&run) {
                 Ok(manifest) => Ok(manifest.metrics_head),
                 Err(e) => Err(format!(
@@ -66,9 +72,7 @@ pub(crate) fn end_dead_runs(home: &Home) -> Result<(), OrchestratorError> {
     }
     for (slate, run_id) in staged_runs(&runs_dir)? {
         if let Some(lock) = RunLock::try_acquire(&runs_dir, &slate, &run_id)? {
-            let running = registry
-                .run(&run_id)
-                .is_ok_and(|r| r.status == RunStatus::Running);
+            let running = registry.run(&run_id).is_ok_and(|r| !r.status.is_final());
             if !running {
                 lock.clear_staging()?;
             }

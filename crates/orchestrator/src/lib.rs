@@ -26,7 +26,10 @@ pub use field_compare::{
     field_compare,
 };
 pub use integrity::{Rebuild, RunCheck, rebuild_registry};
-pub use pipeline::{OptimizeRequest, RunOutcome, RunRequest, optimize, run};
+pub use pipeline::{
+    InlineConfigs, OptimizeRequest, QueuedRun, RUN_PHASES, RunOutcome, RunRequest, optimize,
+    queue_run, run,
+};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
 pub use replay::{
     BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, ContestReplay, Estimate, Predicted, Realized, Replay,

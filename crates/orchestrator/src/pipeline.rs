@@ -33,7 +33,7 @@ use crate::OrchestratorError;
 use crate::catalog::{Home, now};
 use crate::integrity;
 use crate::report;
-use crate::validate::{check_contract, check_field, check_lineups};
+use crate::validate::{check_contract, check_field, check_input, check_lineups};
 
 /// What to run: the CLI flags and the API body map one to one onto this.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +45,9 @@ pub struct RunRequest {
     pub optimizer_config: Option<PathBuf>,
     pub sampler_config: Option<PathBuf>,
     pub sim_config: Option<PathBuf>,
+    /// Stage configs given as JSON objects instead of files (the HTTP API's
+    /// way: a request never names a config file on the server).
+    pub inline_configs: InlineConfigs,
     pub tag: Option<String>,
     /// Entries to select, overriding the sim config's `entries` (and the
     /// contest's max entries).
@@ -56,6 +59,16 @@ pub struct RunRequest {
     /// applied (the sampler's tilt over-duplicates large slates; see
     /// `configs/field_sampler/default.yaml`).
     pub model: Option<ModelFit>,
+}
+
+/// Stage configs as JSON objects, each checked against the same JSON Schema
+/// as a config file's contents; `None` leaves the file or the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct InlineConfigs {
+    pub variants: Option<serde_json::Value>,
+    pub optimizer: Option<serde_json::Value>,
+    pub field_sampler: Option<serde_json::Value>,
+    pub sim: Option<serde_json::Value>,
 }
 
 /// A finished run: what the CLI prints and the API returns.
@@ -96,6 +109,28 @@ pub(crate) fn load<T: DeserializeOwned + Default>(
         Some(p) => read_config_in(p, scope)?,
         None => T::default(),
     })
+}
+
+/// A stage config from its file, from its JSON object, or its defaults;
+/// `contract` names its JSON Schema, which checks the object.
+fn load_stage<T: DeserializeOwned + Default>(
+    path: Option<&Path>,
+    inline: Option<&serde_json::Value>,
+    contract: &str,
+    scope: &PathScope,
+) -> Result<T, OrchestratorError> {
+    match (path, inline) {
+        (Some(p), Some(_)) => Err(OrchestratorError::Request(format!(
+            "{contract}: given both as the file {} and as an object; give one",
+            p.display()
+        ))),
+        (_, Some(value)) => {
+            check_input(contract, value)?;
+            serde_json::from_value(value.clone())
+                .map_err(|e| OrchestratorError::Request(format!("{contract}: {e}")))
+        }
+        (path, None) => load(path, scope),
+    }
 }
 
 /// Hex SHA-256 of a value's canonical JSON.
@@ -166,26 +201,86 @@ impl StageRunner<'_> {
     }
 }
 
-/// Runs the whole pipeline and records it. The run id is reserved in the
-/// registry under a run lock held until the end, so concurrent runs never share
-/// an id or a folder. Every run ends in a final state: `succeeded` with its
-/// folder in place, or `failed` / `cancelled` (the cancel flag was raised) with
-/// its staging folder removed.
+/// Units of work a run reports to its `ProgressSink`, each opened by a
+/// `start`: variants, optimizer, field sampler, and the simulator's two
+/// passes (candidates against the field, then the selected portfolio).
+pub const RUN_PHASES: u64 = 5;
+
+/// Runs the whole pipeline and records it: [`queue_run`], then
+/// [`QueuedRun::execute`] at once. Every run ends in a final state:
+/// `succeeded` with its folder in place, or `failed` / `cancelled` (the cancel
+/// flag was raised) with its staging folder removed.
 pub fn run(
     home: &Home,
     req: &RunRequest,
     progress: &dyn ProgressSink,
     cancel: &AtomicBool,
 ) -> Result<RunOutcome, OrchestratorError> {
+    queue_run(home, req)?.execute(home, progress, cancel)
+}
+
+/// A run accepted but not started: its slate, contest and configs loaded and
+/// checked, its id reserved in the registry as `queued` under its run lock,
+/// nothing written. [`QueuedRun::execute`] runs it, [`QueuedRun::cancel`]
+/// ends it unstarted. Dropped otherwise, its lock is freed and the next
+/// [`Home::open`] ends it `failed`: a run is never left `queued`.
+#[derive(Debug)]
+pub struct QueuedRun {
+    run_id: String,
+    lock: RunLock,
+    req: RunRequest,
+    slate: Slate,
+    contest: schemas::Contest,
+    configs: Configs,
+    config_values: BTreeMap<String, serde_json::Value>,
+    config_hashes: BTreeMap<String, String>,
+    inputs: Vec<InputFile>,
+    created_at: String,
+}
+
+/// Checks a run's request, loads its inputs and reserves its id (see
+/// [`QueuedRun`]). Every mistake in the request (an unknown slate, a config
+/// that breaks its schema) is reported here, before anything is queued.
+pub fn queue_run(home: &Home, req: &RunRequest) -> Result<QueuedRun, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
     let scope = home.scope();
+    let inline = &req.inline_configs;
     let mut configs = Configs {
-        variants: load(req.variants_config.as_deref(), scope)?,
-        optimizer: load(req.optimizer_config.as_deref(), scope)?,
-        field_sampler: load(req.sampler_config.as_deref(), scope)?,
-        sim: load(req.sim_config.as_deref(), scope)?,
+        variants: load_stage(
+            req.variants_config.as_deref(),
+            inline.variants.as_ref(),
+            "variants_config",
+            scope,
+        )?,
+        optimizer: load_stage(
+            req.optimizer_config.as_deref(),
+            inline.optimizer.as_ref(),
+            "optimizer_config",
+            scope,
+        )?,
+        field_sampler: load_stage(
+            req.sampler_config.as_deref(),
+            inline.field_sampler.as_ref(),
+            "field_sampler_config",
+            scope,
+        )?,
+        sim: load_stage(
+            req.sim_config.as_deref(),
+            inline.sim.as_ref(),
+            "sim_config",
+            scope,
+        )?,
         correlations: None,
     };
+    if inline.sim.is_some()
+        && let CorrelationSource::File(file) = &configs.sim.correlations
+    {
+        return Err(OrchestratorError::Request(format!(
+            "sim_config: correlations {}: a config given as an object cannot name a file; \
+             use builtin or none",
+            file.display()
+        )));
+    }
     if let Some(n) = req.entries {
         configs.sim.entries = Some(n);
     }
@@ -216,94 +311,162 @@ pub fn run(
         .map(|(k, v)| (k.clone(), hash_json(v)))
         .collect();
     let fingerprint = hash_json(&(req.seed, &config_hashes, &inputs));
+    let created_at = now();
+    let (run_id, lock) = claim_run_id(home, req, &fingerprint, &created_at)?;
+    Ok(QueuedRun {
+        run_id,
+        lock,
+        req: req.clone(),
+        slate,
+        contest,
+        configs,
+        config_values,
+        config_hashes,
+        inputs,
+        created_at,
+    })
+}
 
-    let started_at = now();
-    let (run_id, lock) = claim_run_id(home, req, &fingerprint, &started_at)?;
-    let mut folder = None;
-    let result = RunFolder::create(lock)
-        .map_err(OrchestratorError::from)
-        .and_then(|f| {
-            let f = folder.insert(f);
-            execute(req, &slate, &contest, &configs, f, progress, cancel).and_then(|done| {
-                let manifest = RunManifest {
-                    run_id: run_id.clone(),
-                    slate_id: slate.id.clone(),
-                    contest_id: contest.id.clone(),
-                    tag: req.tag.clone(),
-                    seed: req.seed,
-                    created_at: started_at.clone(),
-                    git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
-                    versions: versions(),
-                    seeds: done.seeds,
-                    config_hashes,
-                    configs: config_values,
-                    inputs,
-                    paths: artifact_paths(),
-                    timings: done.timings,
-                    metrics_head: MetricsHead {
-                        roi_mean: done.metrics.roi_mean,
-                        roi_p50: done.metrics.roi_p50,
-                        dup_p95: done.metrics.dup_p95,
-                    },
-                    artifacts: Vec::new(),
-                };
-                let mut outcome = RunOutcome {
-                    summary: RunSummary {
-                        run_id: run_id.clone(),
-                        artifact_path: f.target().to_string_lossy().into_owned(),
-                        metrics_head: manifest.metrics_head.clone(),
-                    },
-                    manifest,
-                    metrics: done.metrics,
-                    candidates: done.candidates,
-                    top_n_lineups: done.top_n_lineups,
-                    field_unique: done.field_unique,
-                    ownership_mae: done.ownership_mae,
-                };
-                write_text(
-                    &f.path("export/summary.md"),
-                    &report::summary_markdown(&outcome, &slate, &contest),
-                )?;
-                // The manifest comes last: it records every other file's size and hash.
-                outcome.manifest.artifacts = hash_artifacts(f.staging(), "manifest.json")?;
-                check_contract("run_manifest", &outcome.manifest)?;
-                write_json(&f.path("manifest.json"), &outcome.manifest)?;
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(schemas::StageError::Cancelled { stage: "export" }.into());
-                }
-                // Only this run's owner creates its folder: one already there is a conflict.
-                f.commit().map_err(|e| match e {
-                    pipeline_io::IoError::File { .. } => OrchestratorError::Conflict(e.to_string()),
-                    e => e.into(),
-                })?;
-                Ok(outcome)
-            })
-        });
-    // The row is ended while the run lock is still held (the folder holds it),
-    // so a sweep for dead owners never sees a finished run as abandoned.
-    let ended = match &result {
-        Ok(outcome) => home.registry().finish_run(
-            &run_id,
-            RunEnd::Succeeded(&outcome.summary.metrics_head),
+impl QueuedRun {
+    /// The run's id, fixed when it was queued.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// Ends the run `cancelled` before it starts; nothing was written.
+    pub fn cancel(self, home: &Home) -> Result<(), OrchestratorError> {
+        home.registry().finish_run(
+            &self.run_id,
+            RunEnd::Cancelled("cancelled before it started"),
             &now(),
-        ),
-        Err(e) if cancelled(e, cancel) => {
-            home.registry()
-                .finish_run(&run_id, RunEnd::Cancelled(&e.to_string()), &now())
+        )?;
+        Ok(())
+    }
+
+    /// Runs the stages and records the run (see [`run`]). A run whose row
+    /// was ended meanwhile (cancelled while queued) does not start.
+    pub fn execute(
+        self,
+        home: &Home,
+        progress: &dyn ProgressSink,
+        cancel: &AtomicBool,
+    ) -> Result<RunOutcome, OrchestratorError> {
+        let QueuedRun {
+            run_id,
+            lock,
+            req,
+            slate,
+            contest,
+            configs,
+            config_values,
+            config_hashes,
+            inputs,
+            created_at,
+        } = self;
+        let req = &req;
+        if cancel.load(Ordering::Relaxed) {
+            home.registry().finish_run(
+                &run_id,
+                RunEnd::Cancelled("cancelled before it started"),
+                &now(),
+            )?;
+            return Err(OrchestratorError::Cancelled { run_id });
         }
-        Err(e) => home
-            .registry()
-            .finish_run(&run_id, RunEnd::Failed(&e.to_string()), &now()),
-    };
-    drop(folder);
-    match result {
-        Ok(outcome) => {
-            ended?;
-            Ok(outcome)
+        match home.registry().start_run(&run_id, &now()) {
+            Ok(()) => {}
+            Err(registry::RegistryError::RunEnded(_)) => {
+                return Err(OrchestratorError::Cancelled { run_id });
+            }
+            Err(e) => return Err(e.into()),
         }
-        // The run's own error is what the caller needs; a registry failure here is secondary.
-        Err(e) if cancelled(&e, cancel) => Err(OrchestratorError::Cancelled { run_id }),
-        Err(e) => Err(e),
+        let mut folder = None;
+        let result = RunFolder::create(lock)
+            .map_err(OrchestratorError::from)
+            .and_then(|f| {
+                let f = folder.insert(f);
+                execute(req, &slate, &contest, &configs, f, progress, cancel).and_then(|done| {
+                    let manifest = RunManifest {
+                        run_id: run_id.clone(),
+                        slate_id: slate.id.clone(),
+                        contest_id: contest.id.clone(),
+                        tag: req.tag.clone(),
+                        seed: req.seed,
+                        created_at: created_at.clone(),
+                        git_sha: option_env!("DFS_GIT_SHA").map(str::to_string),
+                        versions: versions(),
+                        seeds: done.seeds,
+                        config_hashes,
+                        configs: config_values,
+                        inputs,
+                        paths: artifact_paths(),
+                        timings: done.timings,
+                        metrics_head: MetricsHead {
+                            roi_mean: done.metrics.roi_mean,
+                            roi_p50: done.metrics.roi_p50,
+                            dup_p95: done.metrics.dup_p95,
+                        },
+                        artifacts: Vec::new(),
+                    };
+                    let mut outcome = RunOutcome {
+                        summary: RunSummary {
+                            run_id: run_id.clone(),
+                            artifact_path: f.target().to_string_lossy().into_owned(),
+                            metrics_head: manifest.metrics_head.clone(),
+                        },
+                        manifest,
+                        metrics: done.metrics,
+                        candidates: done.candidates,
+                        top_n_lineups: done.top_n_lineups,
+                        field_unique: done.field_unique,
+                        ownership_mae: done.ownership_mae,
+                    };
+                    write_text(
+                        &f.path("export/summary.md"),
+                        &report::summary_markdown(&outcome, &slate, &contest),
+                    )?;
+                    // The manifest comes last: it records every other file's size and hash.
+                    outcome.manifest.artifacts = hash_artifacts(f.staging(), "manifest.json")?;
+                    check_contract("run_manifest", &outcome.manifest)?;
+                    write_json(&f.path("manifest.json"), &outcome.manifest)?;
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(schemas::StageError::Cancelled { stage: "export" }.into());
+                    }
+                    // Only this run's owner creates its folder: one already there is a conflict.
+                    f.commit().map_err(|e| match e {
+                        pipeline_io::IoError::File { .. } => {
+                            OrchestratorError::Conflict(e.to_string())
+                        }
+                        e => e.into(),
+                    })?;
+                    Ok(outcome)
+                })
+            });
+        // The row is ended while the run lock is still held (the folder holds it),
+        // so a sweep for dead owners never sees a finished run as abandoned.
+        let ended = match &result {
+            Ok(outcome) => home.registry().finish_run(
+                &run_id,
+                RunEnd::Succeeded(&outcome.summary.metrics_head),
+                &now(),
+            ),
+            Err(e) if cancelled(e, cancel) => {
+                home.registry()
+                    .finish_run(&run_id, RunEnd::Cancelled(&e.to_string()), &now())
+            }
+            Err(e) => home
+                .registry()
+                .finish_run(&run_id, RunEnd::Failed(&e.to_string()), &now()),
+        };
+        drop(folder);
+        match result {
+            Ok(outcome) => {
+                ended?;
+                Ok(outcome)
+            }
+            // The run's own error is what the caller needs; a registry failure here is secondary.
+            Err(e) if cancelled(&e, cancel) => Err(OrchestratorError::Cancelled { run_id }),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -343,7 +506,7 @@ fn claim_run_id(
             contest_id: req.contest.clone(),
             tag: req.tag.clone(),
             seed: req.seed,
-            status: RunStatus::Running,
+            status: RunStatus::Queued,
             root: lock.target().to_string_lossy().into_owned(),
             metrics_head: None,
             started_at: started_at.to_string(),

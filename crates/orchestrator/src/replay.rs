@@ -362,6 +362,7 @@ fn replay_one(
             optimizer_config: req.optimizer_config.clone(),
             sampler_config: req.sampler_config.clone(),
             sim_config: req.sim_config.clone(),
+            inline_configs: Default::default(),
             tag: Some("backtest".into()),
             entries: Some(req.entries),
             model,

@@ -50,6 +50,42 @@ pub(crate) fn check_contract<T: Serialize>(name: &str, value: &T) -> Result<(), 
     }
 }
 
+/// Checks a user's JSON object (a stage config given inline) against the
+/// named contract's JSON Schema: a mistake of the request, not of ours.
+pub(crate) fn check_input(name: &str, value: &serde_json::Value) -> Result<(), OrchestratorError> {
+    let validator = match validators().get(name) {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => {
+            return Err(OrchestratorError::Boundary {
+                stage: name.to_string(),
+                message: format!("schema does not compile: {e}"),
+            });
+        }
+        None => {
+            return Err(OrchestratorError::Boundary {
+                stage: name.to_string(),
+                message: "no such contract".into(),
+            });
+        }
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .take(5)
+        .map(|e| match e.instance_path().to_string() {
+            path if path.is_empty() => e.to_string(),
+            path => format!("{path}: {e}"),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(OrchestratorError::Request(format!(
+            "{name}: {}",
+            errors.join("; ")
+        )))
+    }
+}
+
 /// Every lineup is valid on DraftKings.
 pub(crate) fn check_lineups<'a>(
     slate: &Slate,

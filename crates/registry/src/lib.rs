@@ -78,6 +78,29 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs_v2 RENAME TO runs;
     CREATE INDEX runs_by_slate ON runs(slate_id, started_at);
     CREATE INDEX runs_by_status ON runs(status);",
+    // 3: runs can wait `queued` for a worker of the HTTP API.
+    "CREATE TABLE runs_v3 (
+        run_id TEXT PRIMARY KEY,
+        slate_id TEXT NOT NULL REFERENCES slates(id),
+        contest_id TEXT NOT NULL REFERENCES contests(id),
+        tag TEXT,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        root TEXT NOT NULL,
+        metrics_head TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        error TEXT,
+        pid INTEGER,
+        host TEXT
+    );
+    INSERT INTO runs_v3 SELECT run_id, slate_id, contest_id, tag, seed, status, root,
+        metrics_head, started_at, finished_at, error, pid, host FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v3 RENAME TO runs;
+    CREATE INDEX runs_by_slate ON runs(slate_id, started_at);
+    CREATE INDEX runs_by_status ON runs(status);",
 ];
 
 /// Why the registry could not answer.
@@ -95,7 +118,7 @@ pub enum RegistryError {
     UnknownContest { id: String, known: String },
     #[error("unknown run {0:?}")]
     UnknownRun(String),
-    /// The run is no longer `running`: someone else ended it.
+    /// The run is no longer `queued` or `running`: someone else ended it.
     #[error("run {0:?} has already ended")]
     RunEnded(String),
     #[error("registry {path}: database version {found} is newer than this build knows ({known})")]
@@ -397,12 +420,12 @@ impl Registry {
         Ok((slate, contest))
     }
 
-    /// Reserves a run id and records the run as `running`; `false` when the id
+    /// Reserves a run id and records the run as `queued`; `false` when the id
     /// is taken. The primary key makes this the one arbiter between processes
-    /// that pick the same id.
+    /// that pick the same id. [`Registry::start_run`] moves it to `running`.
     pub fn reserve_run(&self, r: &RunRecord) -> Result<bool, RegistryError> {
         self.put_run(&RunRecord {
-            status: RunStatus::Running,
+            status: RunStatus::Queued,
             metrics_head: None,
             finished_at: None,
             error: None,
@@ -453,8 +476,28 @@ impl Registry {
         })
     }
 
-    /// Moves a running run to its final state. Only a `running` row moves, so
-    /// an owner and a sweep for dead owners never both end one run.
+    /// Moves a queued run to `running`, from `started_at`. Only a `queued` row
+    /// moves: a run cancelled while it waited never starts.
+    pub fn start_run(&self, run_id: &str, started_at: &str) -> Result<(), RegistryError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE runs SET status = 'running', started_at = ?2
+                 WHERE run_id = ?1 AND status = 'queued'",
+                params![run_id, started_at],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(match self.run(run_id) {
+                Ok(_) => RegistryError::RunEnded(run_id.to_string()),
+                Err(e) => e,
+            });
+        }
+        Ok(())
+    }
+
+    /// Moves a queued or running run to its final state. Only such a row
+    /// moves, so an owner and a sweep for dead owners never both end one run.
     pub fn finish_run(
         &self,
         run_id: &str,
@@ -470,7 +513,7 @@ impl Registry {
             .conn
             .execute(
                 "UPDATE runs SET status = ?2, metrics_head = ?3, error = ?4, finished_at = ?5
-                 WHERE run_id = ?1 AND status = 'running'",
+                 WHERE run_id = ?1 AND status IN ('queued', 'running')",
                 params![run_id, status.as_str(), head, error, finished_at],
             )
             .map_err(|e| self.sql(e))?;
@@ -483,11 +526,11 @@ impl Registry {
         Ok(())
     }
 
-    /// Runs still marked `running`, oldest first.
-    pub fn running_runs(&self) -> Result<Vec<RunRecord>, RegistryError> {
+    /// Runs not ended yet (`queued` or `running`), oldest first.
+    pub fn unfinished_runs(&self) -> Result<Vec<RunRecord>, RegistryError> {
         let raw = self.query(
             &format!(
-                "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'
+                "SELECT {RUN_COLUMNS} FROM runs WHERE status IN ('queued', 'running')
                  ORDER BY started_at, run_id"
             ),
             [],
@@ -551,6 +594,7 @@ impl Registry {
             message,
         };
         let status = match raw.status.as_str() {
+            "queued" => RunStatus::Queued,
             "running" => RunStatus::Running,
             "succeeded" => RunStatus::Succeeded,
             "failed" => RunStatus::Failed,

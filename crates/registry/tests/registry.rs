@@ -50,11 +50,11 @@ fn run(id: &str, started: &str) -> RunRecord {
 fn migrates_once_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let r = Registry::open_in(dir.path()).unwrap();
-    assert_eq!(r.schema_version().unwrap(), 2);
+    assert_eq!(r.schema_version().unwrap(), 3);
     r.put_slate(&slate("s1")).unwrap();
     drop(r);
     let r = Registry::open_in(dir.path()).unwrap();
-    assert_eq!(r.schema_version().unwrap(), 2);
+    assert_eq!(r.schema_version().unwrap(), 3);
     assert_eq!(r.slate("s1").unwrap(), Some(slate("s1")));
 }
 
@@ -92,7 +92,7 @@ fn import_again_replaces() {
 }
 
 #[test]
-fn run_lifecycle_running_then_succeeded_failed_or_cancelled() {
+fn run_lifecycle_queued_running_then_succeeded_failed_or_cancelled() {
     let dir = tempfile::tempdir().unwrap();
     let r = Registry::open_in(dir.path()).unwrap();
     r.put_slate(&slate("s1")).unwrap();
@@ -104,16 +104,24 @@ fn run_lifecycle_running_then_succeeded_failed_or_cancelled() {
         !r.reserve_run(&run("a", "2026-11-29T00:00:04Z")).unwrap(),
         "a taken id is refused"
     );
+    assert_eq!(r.run("a").unwrap().status, RunStatus::Queued);
+    r.start_run("a", "2026-11-29T00:00:05Z").unwrap();
+    r.start_run("b", "2026-11-29T00:00:05Z").unwrap();
+    assert!(
+        matches!(r.start_run("a", "x"), Err(RegistryError::RunEnded(_))),
+        "only a queued run starts"
+    );
     assert_eq!(r.run("a").unwrap().status, RunStatus::Running);
-    assert_eq!(r.run("a").unwrap().started_at, "2026-11-29T00:00:01Z");
+    assert_eq!(r.run("a").unwrap().started_at, "2026-11-29T00:00:05Z");
     assert_eq!(r.run("a").unwrap().pid, Some(4242));
     let running: Vec<String> = r
-        .running_runs()
+        .unfinished_runs()
         .unwrap()
         .into_iter()
         .map(|r| r.run_id)
         .collect();
-    assert_eq!(running, ["a", "b", "c"]);
+    // Oldest first: c still waits from 00:00:03, a and b started at 00:00:05.
+    assert_eq!(running, ["c", "a", "b"]);
     let head = MetricsHead {
         roi_mean: -0.12,
         roi_p50: -1.0,
@@ -134,7 +142,11 @@ fn run_lifecycle_running_then_succeeded_failed_or_cancelled() {
     )
     .unwrap();
     assert_eq!(r.run("c").unwrap().status, RunStatus::Cancelled);
-    assert!(r.running_runs().unwrap().is_empty());
+    assert!(
+        matches!(r.start_run("c", "x"), Err(RegistryError::RunEnded(_))),
+        "a run cancelled while queued never starts"
+    );
+    assert!(r.unfinished_runs().unwrap().is_empty());
     let a = r.run("a").unwrap();
     assert_eq!(a.status, RunStatus::Succeeded);
     assert_eq!(a.metrics_head, Some(head.clone()));
@@ -142,14 +154,15 @@ fn run_lifecycle_running_then_succeeded_failed_or_cancelled() {
     let b = r.run("b").unwrap();
     assert_eq!(b.status, RunStatus::Failed);
     assert_eq!(b.error.as_deref(), Some("sim: invalid iterations"));
-    // Newest first; a finished run cannot be finished again.
+    // Newest start first (a queued run's start is when it was queued); a
+    // finished run cannot be finished again.
     let ids: Vec<String> = r
         .runs(None)
         .unwrap()
         .into_iter()
         .map(|r| r.run_id)
         .collect();
-    assert_eq!(ids, ["c", "b", "a"]);
+    assert_eq!(ids, ["b", "a", "c"]);
     assert!(r.runs(Some("other")).unwrap().is_empty());
     assert!(matches!(
         r.finish_run("a", RunEnd::Succeeded(&head), "x"),
@@ -235,7 +248,7 @@ fn a_version_1_database_migrates_keeping_its_runs() {
         .unwrap();
     }
     let r = Registry::open(&path).unwrap();
-    assert_eq!(r.schema_version().unwrap(), 2);
+    assert_eq!(r.schema_version().unwrap(), 3);
     let old = r.run("old").unwrap();
     assert_eq!(old.status, RunStatus::Failed);
     assert_eq!((old.error.as_deref(), old.pid), (Some("boom"), None));

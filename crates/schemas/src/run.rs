@@ -102,6 +102,9 @@ pub struct RunSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
+    /// Accepted and waiting for a worker (the HTTP API's queue): its id and
+    /// inputs are fixed, nothing is written yet.
+    Queued,
     Running,
     Succeeded,
     Failed,
@@ -110,8 +113,14 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    /// True once the run has ended: `succeeded`, `failed` or `cancelled`.
+    pub fn is_final(self) -> bool {
+        !matches!(self, RunStatus::Queued | RunStatus::Running)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
+            RunStatus::Queued => "queued",
             RunStatus::Running => "running",
             RunStatus::Succeeded => "succeeded",
             RunStatus::Failed => "failed",
