@@ -807,6 +807,29 @@ fn the_token_guards_every_route() {
     )
     .unwrap();
     assert_eq!(a.status, 200, "{}", a.text);
+    // The page: a first visit with the token sets a cookie that carries it after.
+    let a = answer(&server.addr, "GET", "/?token=s3cret", "");
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(
+        a.head
+            .to_ascii_lowercase()
+            .contains("set-cookie: dfs_token=s3cret; path=/; httponly; samesite=strict"),
+        "{}",
+        a.head
+    );
+    for (cookie, status) in [("dfs_token=s3cret", 200), ("dfs_token=s3cre", 401)] {
+        let a = try_request_with(
+            &server.addr,
+            "GET",
+            "/api/runs",
+            &format!("Cookie: theme=dark; {cookie}\r\n"),
+            b"",
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(a.status, status, "{cookie}: {}", a.text);
+    }
+    assert_eq!(answer(&server.addr, "GET", "/?token=nope", "").status, 401);
 
     // Beyond loopback only with a token.
     let out = Command::new(env!("CARGO_BIN_EXE_dfs-api"))

@@ -11,6 +11,7 @@
 
 mod error;
 mod jobs;
+mod page;
 mod routes;
 
 use std::net::SocketAddr;

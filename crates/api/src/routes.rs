@@ -26,6 +26,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::{ApiError, no_route, wrong_method};
 use crate::jobs::{Cancelled, Jobs, RunState};
+use crate::page;
 
 /// Longest `?wait` honoured, in seconds.
 pub const MAX_WAIT_SECS: f64 = 60.0;
@@ -86,7 +87,7 @@ struct WaitQuery {
 
 /// Runs blocking orchestrator work off the async executor, with the data
 /// root's one handle.
-async fn with_home<T: Send + 'static>(
+pub(crate) async fn with_home<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Home) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -101,7 +102,7 @@ async fn with_home<T: Send + 'static>(
     }
 }
 
-fn orch<T>(r: Result<T, OrchestratorError>) -> Result<T, ApiError> {
+pub(crate) fn orch<T>(r: Result<T, OrchestratorError>) -> Result<T, ApiError> {
     r.map_err(ApiError::from)
 }
 
@@ -371,24 +372,52 @@ async fn list_contests(State(state): State<AppState>) -> Result<impl IntoRespons
     Ok(Json(with_home(&state, |home| orch(home.contests())).await?))
 }
 
-/// Every request carries the bearer token, when one is set.
+/// Every request carries the bearer token, when one is set: in an
+/// `Authorization: Bearer` header (programs), or in the `dfs_token` cookie
+/// (the page; a first visit to `/?token=...` sets it).
 async fn require_token(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = &state.token {
-        let given = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if !given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes())) {
-            return Err(ApiError::unauthorized());
-        }
+    let Some(token) = &state.token else {
+        return Ok(next.run(request).await);
+    };
+    let headers = request.headers();
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(TOKEN_COOKIE));
+    let query = request
+        .uri()
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|p| p.strip_prefix("token="));
+    let matches =
+        |given: Option<&str>| given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes()));
+    if matches(bearer) || matches(cookie) {
+        return Ok(next.run(request).await);
     }
-    Ok(next.run(request).await)
+    if matches(query) {
+        let mut response = next.run(request).await;
+        let cookie = format!("{TOKEN_COOKIE}{token}; Path=/; HttpOnly; SameSite=Strict");
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        return Ok(response);
+    }
+    Err(ApiError::unauthorized())
 }
+
+/// The cookie that carries the token for the page, up to its value.
+const TOKEN_COOKIE: &str = "dfs_token=";
 
 /// Compares in time independent of where the two differ.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
@@ -417,6 +446,8 @@ async fn time_limit(
 /// the events stream.
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let timed = Router::new()
+        .route("/", get(page::index))
+        .route("/runs/{run_id}", get(page::run_page))
         .route("/healthz", get(healthz))
         .route("/api/slates", get(list_slates))
         .route("/api/contests", get(list_contests))
