@@ -911,3 +911,145 @@ fn a_killed_server_leaves_no_run_queued_or_running() {
     );
     assert_eq!(leftovers(&dir), Vec::<PathBuf>::new());
 }
+
+/// The answer's body checked against the schema the document gives for its
+/// status (`None`: the document has no JSON schema for it).
+fn check_documented(doc: &serde_json::Value, op: &serde_json::Value, a: &Answer, what: &str) {
+    let documented = &op["responses"][a.status.to_string()];
+    assert!(
+        documented.is_object(),
+        "{what}: {} is not documented",
+        a.status
+    );
+    let Some(schema) = documented["content"]["application/json"]["schema"].as_object() else {
+        return;
+    };
+    let mut root = serde_json::Value::Object(schema.clone());
+    root["components"] = doc["components"].clone();
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&a.json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}\n{}", a.text);
+}
+
+#[test]
+fn the_openapi_document_matches_the_live_server() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start(root.path());
+    let (status, doc) = request(&server.addr, "GET", "/api/openapi.json", None);
+    assert_eq!(status, 200, "{doc}");
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    // A succeeded run for the routes that need one; long ones to cancel.
+    let done = queue(
+        &server.addr,
+        &tiny_run(2, serde_json::json!({"iterations": 50, "entries": 3})),
+    );
+    assert_eq!(wait_end(&server.addr, &done)["status"], "succeeded");
+    let ours = upload_names(
+        &root
+            .path()
+            .join("runs")
+            .join(SLATE)
+            .join(&done)
+            .join("optimizer/dk_export.csv"),
+    );
+    std::fs::write(
+        root.path().join("standings.csv"),
+        standings_for(&ours, &[300.0, 250.0, 200.0]),
+    )
+    .unwrap();
+
+    let paths = doc["paths"].as_object().unwrap();
+    let mut calls = 0;
+    for (path, item) in paths {
+        let documented: Vec<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|m| m.to_ascii_uppercase())
+            .collect();
+        for (method, op) in item.as_object().unwrap() {
+            let method = method.to_ascii_uppercase();
+            let run = if method == "DELETE" || path.ends_with("/cancel") {
+                // A run to cancel: queued behind nothing, it may be running.
+                queue(&server.addr, &long_run(9))
+            } else {
+                done.clone()
+            };
+            let url = path
+                .replace("{run_id}", &run)
+                .replace("{path}", "optimizer/dk_export.csv");
+            let body = match (method.as_str(), path.as_str()) {
+                ("POST", "/api/runs") => {
+                    tiny_run(3, serde_json::json!({"iterations": 50})).to_string()
+                }
+                ("POST", p) if p.ends_with("/backtest") => {
+                    serde_json::json!({"standings": "standings.csv"}).to_string()
+                }
+                _ => String::new(),
+            };
+            let a = try_request(
+                &server.addr,
+                &method,
+                &url,
+                body.as_bytes(),
+                Duration::from_secs(120),
+            )
+            .unwrap();
+            let what = format!("{method} {url}");
+            assert!(a.status < 300, "{what}: {} {}", a.status, a.text);
+            check_documented(&doc, op, &a, &what);
+            if method == "DELETE" || path.ends_with("/cancel") {
+                assert_eq!(wait_end(&server.addr, &run)["status"], "cancelled");
+            }
+            // The documented errors answer in the documented format.
+            let missing = path
+                .replace("{run_id}", "20250101-000000-deadbeef")
+                .replace("{path}", "x");
+            if path.contains("{run_id}") && !path.starts_with("/runs/") {
+                let a = try_request(
+                    &server.addr,
+                    &method,
+                    &missing,
+                    body.as_bytes(),
+                    Duration::from_secs(60),
+                )
+                .unwrap();
+                assert_eq!(a.status, 404, "{method} {missing}: {}", a.text);
+                check_documented(&doc, op, &a, &format!("{method} {missing}"));
+            }
+            calls += 1;
+        }
+        // The live methods of the path are the documented ones.
+        let url = path
+            .replace("{run_id}", &done)
+            .replace("{path}", "optimizer/dk_export.csv");
+        let a = answer(&server.addr, "PATCH", &url, "");
+        assert_eq!(a.status, 405, "PATCH {url}: {}", a.text);
+        let allow = a
+            .head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("allow: ")
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| panic!("{path}: no Allow header"));
+        let mut live: Vec<String> = allow
+            .split(',')
+            .map(|m| m.trim().to_ascii_uppercase())
+            .filter(|m| m != "HEAD")
+            .collect();
+        live.sort();
+        let mut documented = documented;
+        documented.sort();
+        assert_eq!(live, documented, "{path}");
+    }
+    assert!(calls >= 14, "{calls} operations");
+    // An unknown route's answer is documented too (the error format).
+    let a = answer(&server.addr, "GET", "/api/nope", "");
+    check_documented(&doc, &doc["paths"]["/healthz"]["get"], &a, "GET /api/nope");
+}

@@ -8,11 +8,21 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use orchestrator::{ErrorKind, OrchestratorError};
-use serde_json::json;
 
 /// What a 500 says: internal text (paths of the server, SQL, panics) stays in
 /// the server log.
 pub const INTERNAL_DETAIL: &str = "internal error; the server log has the details";
+
+/// The body of every 4xx and 5xx answer.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    /// What kind of failure: `invalid_input`, `not_found`, `conflict`,
+    /// `busy`, `cancelled`, `unavailable`, `unauthorized`, `bad_request`,
+    /// `method_not_allowed`, `payload_too_large`, `internal`, ...
+    pub error: String,
+    /// What went wrong, for a person (never internal text).
+    pub detail: String,
+}
 
 /// An error answer: `{error, detail}` with its status.
 #[derive(Debug)]
@@ -163,7 +173,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (
             self.status,
-            Json(json!({"error": self.error, "detail": self.detail})),
+            Json(ErrorBody {
+                error: self.error.to_string(),
+                detail: self.detail,
+            }),
         )
             .into_response();
         if self.status == StatusCode::UNAUTHORIZED {

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use orchestrator::{ErrorKind, Home, OrchestratorError, QueuedRun, RUN_PHASES};
+use schemars::JsonSchema;
 use schemas::{MetricsHead, ProgressSink, RunStatus, RunSummary};
 use serde::Serialize;
 use tokio::sync::watch;
@@ -28,7 +29,7 @@ use crate::error::ApiError;
 const KEPT_FINISHED: usize = 1024;
 
 /// Where a running job is: its stage and that stage's steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Progress {
     /// The stage at work (`variants`, `optimizer`, `field_sampler`, `sim`).
     pub stage: String,
@@ -41,7 +42,7 @@ pub struct Progress {
 /// A run's state as the API reports it: `GET /api/runs/{id}` and every
 /// server-sent event. A succeeded run carries `run_id`, `artifact_path` and
 /// `metrics_head` exactly as `dfs run --json` prints them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct RunState {
     pub run_id: String,
     pub status: RunStatus,

@@ -11,6 +11,7 @@
 
 mod error;
 mod jobs;
+mod openapi;
 mod page;
 mod routes;
 

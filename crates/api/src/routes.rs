@@ -18,9 +18,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
 use orchestrator::{BacktestRequest, Home, InlineConfigs, OrchestratorError, RunRequest};
+use schemars::JsonSchema;
 use schemas::RunStatus;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
@@ -48,18 +48,44 @@ pub struct AppState {
 
 /// `POST /api/runs` body: mirrors `dfs run`'s flags, with each stage config
 /// as a JSON object (the keys of its YAML file) instead of a file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RunBody {
+pub struct RunBody {
+    /// A slate id (`GET /api/slates`).
     slate: String,
+    /// A contest id (`GET /api/contests`).
     contest: String,
     #[serde(default = "default_seed")]
+    #[schemars(default = "default_seed")]
     seed: u64,
+    /// The variants config (the keys of its YAML file; missing keys: defaults).
+    #[schemars(with = "Option<schemas::VariantsConfig>")]
     variants: Option<serde_json::Value>,
+    #[schemars(with = "Option<schemas::OptimizerConfig>")]
     optimizer: Option<serde_json::Value>,
+    #[schemars(with = "Option<schemas::FieldSamplerConfig>")]
     field_sampler: Option<serde_json::Value>,
+    /// `correlations` may be `builtin` or `none`, not a file.
+    #[schemars(with = "Option<schemas::SimConfig>")]
     sim: Option<serde_json::Value>,
     tag: Option<String>,
+}
+
+/// `202` to `POST /api/runs`: the run is queued.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Accepted {
+    pub run_id: String,
+    /// Always `queued`.
+    pub status: RunStatus,
+    /// Where its state is: `/api/runs/{run_id}`.
+    pub status_url: String,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
 }
 
 fn default_seed() -> u64 {
@@ -67,9 +93,9 @@ fn default_seed() -> u64 {
 }
 
 /// `POST /api/runs/{run_id}/backtest` body: mirrors `dfs runs backtest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BacktestBody {
+pub struct BacktestBody {
     /// A DraftKings contest-standings CSV (FINAL export) inside the data root.
     standings: PathBuf,
 }
@@ -106,8 +132,16 @@ pub(crate) fn orch<T>(r: Result<T, OrchestratorError>) -> Result<T, ApiError> {
     r.map_err(ApiError::from)
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+/// `GET /api/openapi.json`: built once.
+async fn openapi() -> Json<serde_json::Value> {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(crate::openapi::document).clone())
+}
+
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
 async fn post_run(
@@ -136,12 +170,17 @@ async fn post_run(
     .await?;
     let run_id = job.state().run_id;
     let status_url = format!("/api/runs/{run_id}");
+    let location = HeaderValue::from_str(&status_url);
     let mut response = (
         StatusCode::ACCEPTED,
-        Json(json!({"run_id": run_id, "status": "queued", "status_url": status_url})),
+        Json(Accepted {
+            run_id,
+            status: RunStatus::Queued,
+            status_url,
+        }),
     )
         .into_response();
-    if let Ok(location) = HeaderValue::from_str(&status_url) {
+    if let Ok(location) = location {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
@@ -449,6 +488,7 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .route("/", get(page::index))
         .route("/runs/{run_id}", get(page::run_page))
         .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi))
         .route("/api/slates", get(list_slates))
         .route("/api/contests", get(list_contests))
         .route("/api/runs", get(list_runs).post(post_run))

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 /// Quantiles of lineup scores over entries (copies counted), nearest rank.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScoreQuantiles {
     pub entries: u64,
     pub p10: f64,

@@ -8,7 +8,7 @@ use crate::ScoreQuantiles;
 use crate::error::{CalibrationError, check_finite};
 
 /// Entries scored among a real contest's field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scored {
     /// Our entries.
     pub entries: u32,

@@ -32,7 +32,7 @@ pub struct BacktestRequest {
 }
 
 /// A run's entries in a real contest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Backtest {
     pub run_id: String,
     pub standings: String,

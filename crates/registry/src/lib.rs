@@ -136,7 +136,7 @@ pub enum RegistryError {
 }
 
 /// A slate known to the registry; paths are relative to the data root.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SlateRecord {
     pub id: String,
     /// Sport rules name, e.g. `nba_classic`.
@@ -150,7 +150,7 @@ pub struct SlateRecord {
 }
 
 /// A contest known to the registry; the payout table path is relative to the data root.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContestRecord {
     pub id: String,
     pub name: String,
@@ -164,7 +164,7 @@ pub struct ContestRecord {
 }
 
 /// One run, from start to its end.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunRecord {
     pub run_id: String,
     pub slate_id: String,
