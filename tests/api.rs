@@ -93,8 +93,13 @@ fn try_request_with(
 ) -> std::io::Result<Answer> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(timeout))?;
+    let json = if headers.to_ascii_lowercase().contains("content-type:") {
+        ""
+    } else {
+        "Content-Type: application/json\r\n"
+    };
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{json}{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let mut writer = s.try_clone()?;
@@ -220,6 +225,51 @@ fn wait_running(addr: &str, run_id: &str) {
         }
     }
     panic!("run {run_id} never started");
+}
+
+/// A form part: its name, its file name (`None`: a text field), its content.
+type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body of `parts`; returns the `Content-Type`
+/// header line and the body.
+fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "dfs-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, file, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (
+        format!("Content-Type: multipart/form-data; boundary={boundary}\r\n"),
+        body,
+    )
+}
+
+/// POSTs a form; the answer.
+fn post_form(addr: &str, path: &str, parts: &[Part]) -> Answer {
+    let (content_type, body) = multipart(parts);
+    try_request_with(
+        addr,
+        "POST",
+        path,
+        &content_type,
+        &body,
+        Duration::from_secs(120),
+    )
+    .unwrap()
 }
 
 /// Every path under `dir` (files and folders), recursively.
@@ -383,26 +433,192 @@ fn queue_a_run_then_follow_it_to_its_files() {
 
     // Backtest the run's entries in a real contest of three entries.
     let ours = upload_names(&path.join("optimizer/dk_export.csv"));
-    let standings = root.path().join("standings.csv");
-    std::fs::write(&standings, standings_for(&ours, &[300.0, 250.0, 200.0])).unwrap();
-    let body = serde_json::json!({"standings": standings}).to_string();
+    let standings = standings_for(&ours, &[300.0, 250.0, 200.0]);
     let backtest = format!("/api/runs/{run_id}/backtest");
-    let (status, b) = request(&server.addr, "POST", &backtest, Some(&body));
-    assert_eq!(status, 200, "{b}");
+    let a = post_form(
+        &server.addr,
+        &backtest,
+        &[(
+            "standings",
+            Some("contest-standings-1.csv"),
+            standings.as_bytes(),
+        )],
+    );
+    assert_eq!(a.status, 200, "{}", a.text);
+    let b = &a.json;
     assert_eq!(b["entries"], ours.len());
     assert_eq!(b["real_entries"], 3);
+    assert_eq!(b["standings"], "contest-standings-1.csv");
     assert_eq!(b["simulated_roi_mean"], run["metrics_head"]["roi_mean"]);
-    let body = serde_json::json!({"standings": root.path().join("missing.csv")}).to_string();
-    let (status, e) = request(&server.addr, "POST", &backtest, Some(&body));
-    assert_eq!(status, 422, "{e}");
-    assert!(e["detail"].as_str().unwrap().contains("missing.csv"), "{e}");
-    let (status, _) = request(
+    // A bad file is named as the client named it; no server path is shown.
+    let a = post_form(
         &server.addr,
-        "POST",
-        "/api/runs/20250101-000000-deadbeef/backtest",
-        Some(&body),
+        &backtest,
+        &[("standings", Some("mine.csv"), b"Rank,EntryId\n1,2\n")],
     );
-    assert_eq!(status, 404);
+    assert_eq!(a.status, 422, "{}", a.text);
+    assert!(
+        a.json["detail"].as_str().unwrap().contains("mine.csv"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains(".uploads"), "{}", a.text);
+    let a = post_form(
+        &server.addr,
+        &backtest,
+        &[("standing", Some("x.csv"), b"x")],
+    );
+    assert_eq!(a.status, 422, "{}", a.text);
+    assert!(
+        a.json["detail"].as_str().unwrap().contains("standings"),
+        "{}",
+        a.text
+    );
+    let a = post_form(
+        &server.addr,
+        "/api/runs/20250101-000000-deadbeef/backtest",
+        &[("standings", Some("s.csv"), standings.as_bytes())],
+    );
+    assert_eq!(a.status, 404, "{}", a.text);
+    // Each request's uploads are gone once it is answered.
+    let uploads = root.path().join(".uploads");
+    assert!(walk(&uploads).is_empty(), "{:?}", walk(&uploads));
+}
+
+#[test]
+fn slates_and_contests_are_uploaded_and_then_run() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start(root.path());
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/nba-2025-01-12");
+    let salaries = std::fs::read(data.join("DKSalaries.csv")).unwrap();
+    let payouts = std::fs::read(data.join("payout_20K_Four_Point_Play.csv")).unwrap();
+    // Projections for one player of the slate and one unknown to it.
+    let text = String::from_utf8_lossy(&salaries).into_owned();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let id = first[header.iter().position(|h| h.trim() == "ID").unwrap()];
+    let projections = format!("ID,Name,Proj\n{id},x,44.5\n999999,Nobody,3\n");
+
+    let a = post_form(
+        &server.addr,
+        "/api/slates",
+        &[
+            ("id", None, b"my-slate"),
+            ("salaries", Some("DKSalaries.csv"), &salaries),
+            ("projections", Some("proj.csv"), projections.as_bytes()),
+        ],
+    );
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(a.json["slate"]["id"], "my-slate");
+    assert_eq!(a.json["slate"]["players"], 209);
+    assert_eq!(a.json["report"]["by_id"], 1, "{}", a.text);
+    let unmatched = a.json["report"]["unmatched_projections"]
+        .as_array()
+        .unwrap();
+    assert_eq!(unmatched.len(), 1, "{}", a.text);
+    let a = post_form(
+        &server.addr,
+        "/api/contests",
+        &[
+            ("id", None, b"my-contest"),
+            ("name", None, b"Mine"),
+            ("max_entries", None, b"3"),
+            ("payouts", Some("payouts.csv"), &payouts),
+        ],
+    );
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(a.json["id"], "my-contest");
+    assert_eq!(a.json["max_entries"], 3);
+
+    // Bad uploads: the field or file named, no server path, nothing imported.
+    let not_salaries: &[u8] = b"not,a\nsalary,file\n";
+    let cases: Vec<(Vec<Part>, &str)> = vec![
+        (
+            vec![
+                ("id", None, b"bad"),
+                ("salaries", Some("s.csv"), not_salaries),
+            ],
+            "s.csv",
+        ),
+        (vec![("id", None, b"bad")], "salaries"),
+        (
+            vec![
+                ("id", None, b"../bad"),
+                ("salaries", Some("s.csv"), &salaries),
+            ],
+            "bad",
+        ),
+        (
+            vec![("id", None, b"bad"), ("colour", None, b"red")],
+            "colour",
+        ),
+    ];
+    for (parts, needle) in cases {
+        let a = post_form(&server.addr, "/api/slates", &parts);
+        assert_eq!(a.status, 422, "{needle}: {}", a.text);
+        assert!(
+            a.json["detail"].as_str().unwrap().contains(needle),
+            "{}",
+            a.text
+        );
+        assert!(!a.text.contains(".uploads"), "{}", a.text);
+    }
+    let a = post_form(
+        &server.addr,
+        "/api/contests",
+        &[
+            ("id", None, b"c2"),
+            ("max_entries", None, b"many"),
+            ("payouts", Some("p.csv"), &payouts),
+        ],
+    );
+    assert_eq!(a.status, 422, "{}", a.text);
+    assert!(
+        a.json["detail"].as_str().unwrap().contains("max_entries"),
+        "{}",
+        a.text
+    );
+    let (_, slates) = request(&server.addr, "GET", "/api/slates", None);
+    assert_eq!(slates.as_array().unwrap().len(), 2, "{slates}");
+
+    // A JSON body where a form is expected.
+    let a = answer(&server.addr, "POST", "/api/slates", r#"{"id": "x"}"#);
+    assert_refused(&a, "JSON to /api/slates");
+
+    // Uploads have their own limit: 3 MB is over the 2 MiB one of JSON bodies.
+    let mut big = salaries.clone();
+    big.resize(3 * 1024 * 1024, b'\n');
+    let a = post_form(
+        &server.addr,
+        "/api/slates",
+        &[("id", None, b"big"), ("salaries", Some("big.csv"), &big)],
+    );
+    assert_eq!(a.status, 201, "{}", a.text);
+
+    // The uploaded slate and contest run.
+    let mut body = tiny_run(5, serde_json::json!({"iterations": 50, "entries": 3}));
+    body["slate"] = "my-slate".into();
+    body["contest"] = "my-contest".into();
+    let run_id = queue(&server.addr, &body);
+    let run = wait_end(&server.addr, &run_id);
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert!(walk(&root.path().join(".uploads")).is_empty());
+
+    // An upload over the limit: 413 in the error format, nothing imported.
+    drop(server);
+    let server = start_with(root.path(), &["--upload-limit", "100000"]);
+    let a = post_form(
+        &server.addr,
+        "/api/slates",
+        &[("id", None, b"huge"), ("salaries", Some("big.csv"), &big)],
+    );
+    assert_eq!(a.status, 413, "{}", a.text);
+    assert_eq!(a.json["error"], "payload_too_large", "{}", a.text);
+    assert!(a.json["detail"].is_string(), "{}", a.text);
+    let (_, slates) = request(&server.addr, "GET", "/api/slates", None);
+    assert!(!slates.as_array().unwrap().iter().any(|s| s["id"] == "huge"));
+    assert!(walk(&root.path().join(".uploads")).is_empty());
 }
 
 #[test]
@@ -622,7 +838,7 @@ fn files_outside_the_root_or_not_regular_are_refused() {
     let (_, list) = request(&server.addr, "GET", "/api/runs", None);
     assert_eq!(list, serde_json::json!([]));
 
-    // A real run, then backtests against standings outside the root.
+    // A real run; standings are uploaded, never named by path.
     let run_id = queue(
         &server.addr,
         &tiny_run(3, serde_json::json!({"iterations": 50, "entries": 3})),
@@ -642,6 +858,13 @@ fn files_outside_the_root_or_not_regular_are_refused() {
             .expect("answered promptly");
         assert_refused(&a, &format!("standings {standings}"));
     }
+    // A file named like a path is only a name.
+    let a = post_form(
+        &server.addr,
+        &backtest,
+        &[("standings", Some("../../../../etc/passwd"), b"Rank\n")],
+    );
+    assert_refused(&a, "an upload named ../../etc/passwd");
     assert_eq!(leftovers(dir), Vec::<PathBuf>::new());
 }
 
@@ -986,19 +1209,40 @@ fn the_openapi_document_matches_the_live_server() {
                 ("POST", "/api/runs") => {
                     tiny_run(3, serde_json::json!({"iterations": 50})).to_string()
                 }
-                ("POST", p) if p.ends_with("/backtest") => {
-                    serde_json::json!({"standings": "standings.csv"}).to_string()
-                }
                 _ => String::new(),
             };
-            let a = try_request(
+            let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/nba-2025-01-12");
+            let standings = std::fs::read(root.path().join("standings.csv")).unwrap();
+            let salaries = std::fs::read(data.join("DKSalaries.csv")).unwrap();
+            let payouts = std::fs::read(data.join("payout_20K_Four_Point_Play.csv")).unwrap();
+            let form: Option<Vec<Part>> = match (method.as_str(), path.as_str()) {
+                ("POST", p) if p.ends_with("/backtest") => {
+                    Some(vec![("standings", Some("s.csv"), &standings)])
+                }
+                ("POST", "/api/slates") => Some(vec![
+                    ("id", None, b"s2"),
+                    ("salaries", Some("DKSalaries.csv"), &salaries),
+                ]),
+                ("POST", "/api/contests") => Some(vec![
+                    ("id", None, b"c2"),
+                    ("payouts", Some("p.csv"), &payouts),
+                ]),
+                _ => None,
+            };
+            let (content_type, payload) = match &form {
+                Some(parts) => multipart(parts),
+                None => (String::new(), body.clone().into_bytes()),
+            };
+            let a = try_request_with(
                 &server.addr,
                 &method,
                 &url,
-                body.as_bytes(),
+                &content_type,
+                &payload,
                 Duration::from_secs(120),
             )
             .unwrap();
+
             let what = format!("{method} {url}");
             assert!(a.status < 300, "{what}: {} {}", a.status, a.text);
             check_documented(&doc, op, &a, &what);
@@ -1010,11 +1254,12 @@ fn the_openapi_document_matches_the_live_server() {
                 .replace("{run_id}", "20250101-000000-deadbeef")
                 .replace("{path}", "x");
             if path.contains("{run_id}") && !path.starts_with("/runs/") {
-                let a = try_request(
+                let a = try_request_with(
                     &server.addr,
                     &method,
                     &missing,
-                    body.as_bytes(),
+                    &content_type,
+                    &payload,
                     Duration::from_secs(60),
                 )
                 .unwrap();

@@ -57,6 +57,20 @@ impl ApiError {
         ApiError::client(StatusCode::BAD_REQUEST, detail.into())
     }
 
+    /// The request is well-formed but wrong (422).
+    pub fn invalid_input(detail: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            error: ErrorKind::InvalidInput.as_str(),
+            detail: detail.into(),
+        }
+    }
+
+    /// The body is over the limit (413).
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        ApiError::client(StatusCode::PAYLOAD_TOO_LARGE, detail.into())
+    }
+
     /// No such thing here (404).
     pub fn not_found(detail: impl Into<String>) -> Self {
         ApiError::client(StatusCode::NOT_FOUND, detail.into())
@@ -86,6 +100,15 @@ impl ApiError {
             StatusCode::UNAUTHORIZED,
             "this server needs `Authorization: Bearer <token>`".into(),
         )
+    }
+
+    /// The answer with `from` replaced by `to` in its detail (a server path
+    /// by what the client knows it as).
+    pub fn replace_in_detail(mut self, from: &str, to: &str) -> Self {
+        if !from.is_empty() {
+            self.detail = self.detail.replace(from, to);
+        }
+        self
     }
 
     /// The `error` field: what kind of failure.

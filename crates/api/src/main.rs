@@ -14,6 +14,7 @@ mod jobs;
 mod openapi;
 mod page;
 mod routes;
+mod uploads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,10 @@ struct Cli {
     /// Largest request body accepted, in bytes; a bigger one is answered 413.
     #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     body_limit: usize,
+    /// Largest upload accepted (a slate, payout table or standings file,
+    /// `multipart/form-data`), in bytes; a bigger one is answered 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    upload_limit: usize,
     /// Runs executed at once. A run already uses every core, so 1 suits a
     /// small machine; more only interleave.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -160,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
         jobs: jobs.clone(),
         token: token.map(Arc::from),
         request_timeout: Duration::from_secs(cli.request_timeout.max(1)),
+        upload_limit: cli.upload_limit,
     };
     let signals = Signals::install()?;
     let listener = tokio::net::TcpListener::bind(cli.addr)

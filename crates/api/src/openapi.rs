@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ErrorBody;
 use crate::jobs::RunState;
-use crate::routes::{Accepted, BacktestBody, Health, RunBody};
+use crate::routes::{
+    Accepted, BACKTEST_FORM, CONTEST_FORM, Health, RunBody, SLATE_FORM, SlateImported,
+};
+use crate::uploads::{Field, FormSpec};
 
 /// What an answer carries.
 enum Content {
@@ -20,6 +23,13 @@ enum Content {
     Html,
     /// A run's file, any type.
     File,
+}
+
+/// What a request carries.
+enum Body {
+    Json(Schema),
+    /// `multipart/form-data` with these fields.
+    Form(&'static FormSpec),
 }
 
 /// One documented answer.
@@ -37,7 +47,7 @@ struct Operation {
     summary: &'static str,
     /// Path and query parameters: (name, in, description).
     params: Vec<(&'static str, &'static str, &'static str)>,
-    body: Option<Schema>,
+    body: Option<Body>,
     answers: Vec<Answer>,
 }
 
@@ -95,6 +105,33 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             )],
         },
         Operation {
+            method: "post",
+            path: "/api/slates",
+            id: "importSlate",
+            summary: "Import a slate: a DraftKings salary file (DKSalaries or DKEntries) \
+                      and optionally a projections file, uploaded.",
+            params: vec![],
+            body: Some(Body::Form(SLATE_FORM)),
+            answers: vec![json_answer(
+                201,
+                "Imported (an existing id is replaced).",
+                g.subschema_for::<SlateImported>(),
+            )],
+        },
+        Operation {
+            method: "post",
+            path: "/api/contests",
+            id: "importContest",
+            summary: "Import a contest: its payout table, uploaded.",
+            params: vec![],
+            body: Some(Body::Form(CONTEST_FORM)),
+            answers: vec![json_answer(
+                201,
+                "Imported (an existing id is replaced).",
+                g.subschema_for::<orchestrator::ContestRecord>(),
+            )],
+        },
+        Operation {
             method: "get",
             path: "/api/contests",
             id: "listContests",
@@ -126,7 +163,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             id: "queueRun",
             summary: "Queue a run: checked now, run by a worker.",
             params: vec![],
-            body: Some(g.subschema_for::<RunBody>()),
+            body: Some(Body::Json(g.subschema_for::<RunBody>())),
             answers: vec![json_answer(
                 202,
                 "Queued; `Location` is its status URL.",
@@ -215,9 +252,9 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             method: "post",
             path: "/api/runs/{run_id}/backtest",
             id: "backtestRun",
-            summary: "A run's entries scored in a real contest.",
+            summary: "A run's entries scored in a real contest: upload its FINAL standings.",
             params: vec![run_id],
-            body: Some(g.subschema_for::<BacktestBody>()),
+            body: Some(Body::Form(BACKTEST_FORM)),
             answers: vec![json_answer(
                 200,
                 "The figures of `dfs runs backtest --json`.",
@@ -261,7 +298,7 @@ const ERRORS: [(u16, &str); 10] = [
     (405, "The path exists, the method does not."),
     (409, "The run's state forbids it (already ended)."),
     (413, "Request body over the limit."),
-    (415, "Body not JSON."),
+    (415, "Body not JSON (or not a form, for uploads)."),
     (
         422,
         "Invalid input: a config breaking its schema, a bad file.",
@@ -272,6 +309,27 @@ const ERRORS: [(u16, &str); 10] = [
     ),
     (500, "Our fault; the server log has the details."),
 ];
+
+/// The schema of a form: text fields as strings, files as CSV content.
+fn form_schema(spec: &FormSpec) -> Value {
+    let properties: Map<String, Value> = spec
+        .iter()
+        .map(|(name, kind, _)| {
+            let schema = match kind {
+                Field::Text => json!({"type": "string"}),
+                Field::File => json!({"type": "string", "contentMediaType": "text/csv"}),
+            };
+            (name.to_string(), schema)
+        })
+        .collect();
+    let required: Vec<&str> = spec
+        .iter()
+        .filter(|(_, _, required)| *required)
+        .map(|(name, _, _)| *name)
+        .collect();
+    json!({"type": "object", "properties": properties, "required": required,
+           "additionalProperties": false})
+}
 
 /// The document.
 pub fn document() -> Value {
@@ -328,9 +386,16 @@ pub fn document() -> Value {
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);
         }
-        if let Some(body) = op.body {
-            operation["requestBody"] = json!({"required": true,
-                "content": {"application/json": {"schema": body}}});
+        match op.body {
+            Some(Body::Json(schema)) => {
+                operation["requestBody"] = json!({"required": true,
+                    "content": {"application/json": {"schema": schema}}});
+            }
+            Some(Body::Form(spec)) => {
+                operation["requestBody"] = json!({"required": true,
+                    "content": {"multipart/form-data": {"schema": form_schema(spec)}}});
+            }
+            None => {}
         }
         let item = paths
             .entry(op.path.to_string())

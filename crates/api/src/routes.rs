@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,7 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
-use orchestrator::{BacktestRequest, Home, InlineConfigs, OrchestratorError, RunRequest};
+use orchestrator::{
+    BacktestRequest, ContestImport, Home, InlineConfigs, OrchestratorError, RunRequest, SlateImport,
+};
 use schemars::JsonSchema;
 use schemas::RunStatus;
 use serde::{Deserialize, Serialize};
@@ -27,6 +30,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{ApiError, no_route, wrong_method};
 use crate::jobs::{Cancelled, Jobs, RunState};
 use crate::page;
+use crate::uploads::{self, Field, FormSpec};
 
 /// Longest `?wait` honoured, in seconds.
 pub const MAX_WAIT_SECS: f64 = 60.0;
@@ -44,6 +48,8 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Longest a synchronous route may take before it is answered 503.
     pub request_timeout: Duration,
+    /// Largest upload (`multipart/form-data` body) accepted, in bytes.
+    pub upload_limit: usize,
 }
 
 /// `POST /api/runs` body: mirrors `dfs run`'s flags, with each stage config
@@ -90,14 +96,6 @@ pub struct Health {
 
 fn default_seed() -> u64 {
     1337
-}
-
-/// `POST /api/runs/{run_id}/backtest` body: mirrors `dfs runs backtest`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BacktestBody {
-    /// A DraftKings contest-standings CSV (FINAL export) inside the data root.
-    standings: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
@@ -379,18 +377,132 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
+/// The form of `POST /api/slates`.
+pub const SLATE_FORM: &FormSpec = &[
+    ("id", Field::Text, true),
+    ("sport", Field::Text, false),
+    ("salaries", Field::File, true),
+    ("projections", Field::File, false),
+];
+
+/// The form of `POST /api/contests`.
+pub const CONTEST_FORM: &FormSpec = &[
+    ("id", Field::Text, true),
+    ("name", Field::Text, false),
+    ("max_entries", Field::Text, false),
+    ("payouts", Field::File, true),
+];
+
+/// The form of `POST /api/runs/{run_id}/backtest`.
+pub const BACKTEST_FORM: &FormSpec = &[("standings", Field::File, true)];
+
+/// `201` to `POST /api/slates`: the slate and how its projections matched.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SlateImported {
+    pub slate: orchestrator::SlateRecord,
+    /// The match report `dfs slates import` prints.
+    pub report: orchestrator::MatchReport,
+}
+
+/// `POST /api/slates`: imports a salary file (and projections), uploaded.
+async fn post_slate(
+    State(state): State<AppState>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<SlateImported>), ApiError> {
+    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let upload = uploads::receive(&state.root, form, SLATE_FORM).await?;
+    let imported = with_home(&state, move |home| {
+        let req = SlateImport {
+            id: upload.text("id").unwrap_or_default().trim().to_string(),
+            salaries: upload
+                .file("salaries")
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+            projections: upload.file("projections").map(PathBuf::from),
+            sport: upload
+                .text("sport")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        };
+        let (slate, report) = home
+            .import_slate(&req)
+            .map_err(|e| named_upload(e, &upload))?;
+        Ok(SlateImported { slate, report })
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(imported)))
+}
+
+/// `POST /api/contests`: imports a payout table, uploaded.
+async fn post_contest(
+    State(state): State<AppState>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<orchestrator::ContestRecord>), ApiError> {
+    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let upload = uploads::receive(&state.root, form, CONTEST_FORM).await?;
+    let max_entries = upload.number::<u32>("max_entries")?;
+    let record = with_home(&state, move |home| {
+        let req = ContestImport {
+            id: upload.text("id").unwrap_or_default().trim().to_string(),
+            payouts: upload
+                .file("payouts")
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+            name: upload
+                .text("name")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            max_entries,
+        };
+        home.import_contest(&req)
+            .map_err(|e| named_upload(e, &upload))
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+/// An orchestrator error about an uploaded file, naming the file as the
+/// client named it rather than where the server saved it.
+fn named_upload(e: OrchestratorError, upload: &uploads::Upload) -> ApiError {
+    let mut error = ApiError::from(e);
+    for field in ["salaries", "projections", "payouts", "standings"] {
+        if let (Some(saved), Some(name)) = (upload.file(field), upload.file_name(field)) {
+            error =
+                error.replace_in_detail(&saved.display().to_string(), &format!("{field} ({name})"));
+        }
+    }
+    error
+}
+
+/// `POST /api/runs/{run_id}/backtest`: the run's entries scored in a real
+/// contest whose FINAL standings are uploaded.
 async fn post_backtest(
     State(state): State<AppState>,
     run_id: Result<Path<String>, PathRejection>,
-    body: Result<Json<BacktestBody>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Json<orchestrator::Backtest>, ApiError> {
     let Path(run_id) = run_id?;
-    let Json(body) = body?;
-    let req = BacktestRequest {
-        run_id,
-        standings: state.root.join(body.standings),
-    };
-    let backtest = with_home(&state, move |home| orch(orchestrator::backtest(home, &req))).await?;
+    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let upload = uploads::receive(&state.root, form, BACKTEST_FORM).await?;
+    let backtest = with_home(&state, move |home| {
+        let req = BacktestRequest {
+            run_id,
+            standings: upload
+                .file("standings")
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+        };
+        let mut backtest =
+            orchestrator::backtest(home, &req).map_err(|e| named_upload(e, &upload))?;
+        backtest.standings = upload
+            .file_name("standings")
+            .unwrap_or_default()
+            .to_string();
+        Ok(backtest)
+    })
+    .await?;
     Ok(Json(backtest))
 }
 
@@ -489,13 +601,26 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .route("/runs/{run_id}", get(page::run_page))
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi))
-        .route("/api/slates", get(list_slates))
-        .route("/api/contests", get(list_contests))
+        .route(
+            "/api/slates",
+            get(list_slates)
+                .post(post_slate)
+                .layer(DefaultBodyLimit::max(state.upload_limit)),
+        )
+        .route(
+            "/api/contests",
+            get(list_contests)
+                .post(post_contest)
+                .layer(DefaultBodyLimit::max(state.upload_limit)),
+        )
         .route("/api/runs", get(list_runs).post(post_run))
         .route("/api/runs/{run_id}", get(get_run).delete(cancel_run))
         .route("/api/runs/{run_id}/cancel", post(cancel_run))
         .route("/api/runs/{run_id}/files/{*path}", get(run_file))
-        .route("/api/runs/{run_id}/backtest", post(post_backtest))
+        .route(
+            "/api/runs/{run_id}/backtest",
+            post(post_backtest).layer(DefaultBodyLimit::max(state.upload_limit)),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), time_limit));
     Router::new()
         .route("/api/runs/{run_id}/events", get(run_events))

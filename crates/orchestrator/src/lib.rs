@@ -30,6 +30,7 @@ pub use pipeline::{
     InlineConfigs, OptimizeRequest, QueuedRun, RUN_PHASES, RunOutcome, RunRequest, optimize,
     queue_run, run,
 };
+pub use pipeline_io::inputs::MatchReport;
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
 pub use replay::{
     BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, ContestReplay, Estimate, Predicted, Realized, Replay,

@@ -43,7 +43,7 @@ fn is_defense(positions: &[String]) -> bool {
 }
 
 /// A projection row that matched no salary player.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UnmatchedProjection {
     /// 1-based row in the projection file.
     pub row: u64,
@@ -56,7 +56,7 @@ pub struct UnmatchedProjection {
 }
 
 /// A salary player no projection row matched; he keeps `AvgPointsPerGame`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlayerWithoutProjection {
     /// 1-based row in the salary file.
     pub row: u64,
@@ -69,7 +69,7 @@ pub struct PlayerWithoutProjection {
 }
 
 /// What matching projections to the salary file did, for the user to check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MatchReport {
     /// Projection rows matched by DraftKings id.
     pub by_id: usize,
