@@ -6,58 +6,21 @@
 //! in flight and exits cleanly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+#[path = "common/server.rs"]
+mod server;
 #[path = "common/standings.rs"]
 mod standings;
+use server::{start, start_with};
 use standings::{standings_for, upload_names};
 
 const SLATE: &str = "nba-2025-01-12";
 const CONTEST: &str = "nba-20k-four-point-play";
-
-/// The server process; killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(root: &Path) -> Server {
-    start_with(root, &[])
-}
-
-/// Starts the server with more flags.
-fn start_with(root: &Path, flags: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dfs-api"))
-        .args(["--root", root.to_str().unwrap(), "--addr", "127.0.0.1:0"])
-        .args(flags)
-        .env_remove("DFS_HOME")
-        .env_remove("DFS_API_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .expect("address line")
-        .to_string();
-    Server { child, addr }
-}
 
 /// An HTTP answer: status, head, raw body and the body as JSON (Null when not JSON).
 #[derive(Debug)]

@@ -68,7 +68,37 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         "A run id, e.g. `20250112-183005-1a2b3c4d`.",
     );
     let state = g.subschema_for::<RunState>();
-    vec![
+    let cancel = |method, path, id, summary| Operation {
+        method,
+        path,
+        id,
+        summary,
+        params: vec![run_id],
+        body: None,
+        answers: vec![
+            json_answer(200, "It was queued: ended, it never starts.", state.clone()),
+            json_answer(
+                202,
+                "It was running: it ends `cancelled` shortly.",
+                state.clone(),
+            ),
+        ],
+    };
+    let cancels = [
+        cancel(
+            "delete",
+            "/api/runs/{run_id}",
+            "cancelRun",
+            "Cancel a queued or running run.",
+        ),
+        cancel(
+            "post",
+            "/api/runs/{run_id}/cancel",
+            "cancelRunPost",
+            "The same as `DELETE /api/runs/{run_id}`.",
+        ),
+    ];
+    let mut ops = vec![
         Operation {
             method: "get",
             path: "/healthz",
@@ -188,38 +218,6 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             answers: vec![json_answer(200, "Its state.", state.clone())],
         },
         Operation {
-            method: "delete",
-            path: "/api/runs/{run_id}",
-            id: "cancelRun",
-            summary: "Cancel a queued or running run.",
-            params: vec![run_id],
-            body: None,
-            answers: vec![
-                json_answer(200, "It was queued: ended, it never starts.", state.clone()),
-                json_answer(
-                    202,
-                    "It was running: it ends `cancelled` shortly.",
-                    state.clone(),
-                ),
-            ],
-        },
-        Operation {
-            method: "post",
-            path: "/api/runs/{run_id}/cancel",
-            id: "cancelRunPost",
-            summary: "The same as `DELETE /api/runs/{run_id}`.",
-            params: vec![run_id],
-            body: None,
-            answers: vec![
-                json_answer(200, "It was queued: ended, it never starts.", state.clone()),
-                json_answer(
-                    202,
-                    "It was running: it ends `cancelled` shortly.",
-                    state.clone(),
-                ),
-            ],
-        },
-        Operation {
             method: "get",
             path: "/api/runs/{run_id}/events",
             id: "runEvents",
@@ -287,7 +285,9 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 content: Content::Html,
             }],
         },
-    ]
+    ];
+    ops.extend(cancels);
+    ops
 }
 
 /// The error statuses every operation may answer, with what they mean.

@@ -487,13 +487,7 @@ impl Registry {
                 params![run_id, started_at],
             )
             .map_err(|e| self.sql(e))?;
-        if changed == 0 {
-            return Err(match self.run(run_id) {
-                Ok(_) => RegistryError::RunEnded(run_id.to_string()),
-                Err(e) => e,
-            });
-        }
-        Ok(())
+        self.moved(run_id, changed)
     }
 
     /// Moves a queued or running run to its final state. Only such a row
@@ -517,13 +511,19 @@ impl Registry {
                 params![run_id, status.as_str(), head, error, finished_at],
             )
             .map_err(|e| self.sql(e))?;
-        if changed == 0 {
-            return Err(match self.run(run_id) {
-                Ok(_) => RegistryError::RunEnded(run_id.to_string()),
-                Err(e) => e,
-            });
+        self.moved(run_id, changed)
+    }
+
+    /// `Ok` when an update moved the run's row; else why not: it has ended,
+    /// or there is no such run.
+    fn moved(&self, run_id: &str, changed: usize) -> Result<(), RegistryError> {
+        if changed > 0 {
+            return Ok(());
         }
-        Ok(())
+        Err(match self.run(run_id) {
+            Ok(_) => RegistryError::RunEnded(run_id.to_string()),
+            Err(e) => e,
+        })
     }
 
     /// Runs not ended yet (`queued` or `running`), oldest first.
