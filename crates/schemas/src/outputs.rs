@@ -201,6 +201,18 @@ pub struct FieldSamplerOutput {
     pub telemetry: FieldTelemetry,
 }
 
+/// Count of values in `[lo, hi)` (a histogram's last bounded bin also holds
+/// its upper edge); `hi` is null for an open last bin, whose values have no
+/// upper bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistogramBin {
+    pub lo: f64,
+    #[serde(default)]
+    pub hi: Option<f64>,
+    pub count: u64,
+}
+
 /// gpp-sim: one candidate lineup's simulated results (as a single entry against the field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -250,6 +262,19 @@ pub struct PortfolioMetrics {
     /// check that part, but they can check this one.
     #[serde(default)]
     pub capped_roi_mean: f64,
+    /// The portfolio's ROI over the iterations (one count per iteration), in
+    /// fixed bins: edges -100%, -90%, ..., -10%, 0%, +25%, +50%, +100%, +200%,
+    /// +500%, +1000%, +2500%, +10000%, the last bin open above. Every bin is
+    /// listed, empty or not, so runs compare bin by bin; what `export/report.html`
+    /// draws. Empty in metrics written before it existed.
+    #[serde(default)]
+    pub roi_histogram: Vec<HistogramBin>,
+    /// The selected entries' finish percentiles over the iterations (one count
+    /// per entry and iteration, 0 = first place), in 20 bins of 0.05 from 0 to
+    /// 1: the distribution `finish_percentiles` gives quantiles of. Empty in
+    /// metrics written before it existed.
+    #[serde(default)]
+    pub finish_histogram: Vec<HistogramBin>,
     /// Per selected entry (in `selected` order), the deciles p10..p90 of its
     /// finish percentile: what a backtest checks each realized finish against.
     pub entry_finish_deciles: Vec<[f64; 9]>,
