@@ -86,6 +86,17 @@ pub struct DupBins {
 }
 
 impl DupBins {
+    /// The bins with their labels (the JSON keys), fewest copies first.
+    pub fn labelled(&self) -> [(&'static str, u64); 5] {
+        [
+            ("0", self.zero),
+            ("1", self.one),
+            ("2-4", self.two_to_four),
+            ("5-9", self.five_to_nine),
+            ("10+", self.ten_plus),
+        ]
+    }
+
     /// Counts `weight` items that have `copies` copies.
     pub fn add(&mut self, copies: u64, weight: u64) {
         let bin = match copies {
@@ -350,6 +361,10 @@ mod tests {
                 ten_plus: 1
             }
         );
+        let labels = serde_json::to_value(&p.dup_bins).unwrap();
+        for (label, count) in p.dup_bins.labelled() {
+            assert_eq!(labels[label], count, "label {label} is the JSON key");
+        }
         assert_eq!(DupProfile::from_copies([]), DupProfile::default());
         let keyed = DupProfile::from_keys(["a", "b", "a", "c", "a"]);
         assert_eq!(keyed, DupProfile::from_copies([3, 1, 1]));
