@@ -53,7 +53,7 @@ fn same_seed_same_bytes_across_thread_counts() {
     assert_ne!(a["variants/catalog.parquet"], b["variants/catalog.parquet"]);
     assert_ne!(a["sim/metrics.json"], b["sim/metrics.json"]);
 
-    // Manifests agree on everything but time and the summary, which names the run.
+    // Manifests agree on everything but time and the pages, which name the run.
     let manifest = |r: &serde_json::Value| {
         let mut m =
             json_file(&Path::new(r["artifact_path"].as_str().unwrap()).join("manifest.json"));
@@ -62,13 +62,25 @@ fn same_seed_same_bytes_across_thread_counts() {
         }
         let artifacts = m["artifacts"].as_array_mut().unwrap();
         let before = artifacts.len();
-        artifacts.retain(|a| a["path"] != "export/summary.md");
+        artifacts.retain(|a| a["path"] != "export/summary.md" && a["path"] != "export/report.html");
         assert_eq!(
-            artifacts.len() + 1,
+            artifacts.len() + 2,
             before,
-            "the manifest lists the summary"
+            "the manifest lists the summary and the report"
         );
         m
     };
     assert_eq!(manifest(&one), manifest(&two));
+
+    // The pages differ only by the run id they name.
+    let page = |r: &serde_json::Value, file: &str| {
+        let dir = Path::new(r["artifact_path"].as_str().unwrap());
+        std::fs::read_to_string(dir.join(file))
+            .unwrap()
+            .replace(r["run_id"].as_str().unwrap(), "RUN")
+    };
+    for file in ["export/summary.md", "export/report.html"] {
+        assert_eq!(page(&one, file), page(&two, file), "{file}");
+        assert_ne!(page(&one, file), page(&other, file), "{file}: another seed");
+    }
 }

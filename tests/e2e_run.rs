@@ -92,6 +92,7 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
         tree(&dir),
         [
             "diagnostics.json",
+            "export/report.html",
             "export/summary.md",
             "field_sampler/entrants.parquet",
             "field_sampler/logs.jsonl",
@@ -192,6 +193,20 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(bins, 10, "every selected entry falls in one dup bin");
+    let counted = |key: &str| -> u64 {
+        metrics[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(counted("roi_histogram"), 300, "one ROI per iteration");
+    assert_eq!(
+        counted("finish_histogram"),
+        10 * 300,
+        "one finish per entry and iteration"
+    );
 
     // The upload file: DraftKings' header, one DK-valid lineup per selected entry.
     let slate = sample_slate();
@@ -219,6 +234,51 @@ fn full_run_on_the_sample_writes_the_exact_run_folder() {
         exported += 1;
     }
     assert_eq!(exported, 10);
+
+    // The pages: summary.md lists the entries, report.html draws the run for a
+    // browser, self-contained, with its four plots.
+    let md = std::fs::read_to_string(dir.join("export/summary.md")).unwrap();
+    assert!(
+        md.contains("| # | PG | SG | SF | PF | C | G | F | UTIL |"),
+        "{md}"
+    );
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("| 10 | ")).count(),
+        1,
+        "{md}"
+    );
+    let html = std::fs::read_to_string(dir.join("export/report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains(run_id));
+    for id in ["plot-roi", "plot-finish", "plot-exposure", "plot-dups"] {
+        assert!(html.contains(&format!("<figure id=\"{id}\">")), "{id}");
+    }
+    assert_eq!(html.matches("<svg ").count(), 4);
+    assert_eq!(html.matches("</svg>").count(), 4);
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(html.len() < 256 * 1024, "{} bytes", html.len());
+    // The ROI plot draws one bar per non-empty bin of sim/metrics.json.
+    let filled = metrics["roi_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["count"].as_u64().unwrap() > 0)
+        .count();
+    let roi = &html[html.find("<figure id=\"plot-roi\">").unwrap()..];
+    let roi = &roi[..roi.find("</figure>").unwrap()];
+    assert!(filled > 0);
+    assert_eq!(roi.matches("<rect class=\"bar\"").count(), filled);
+    let manifest_paths = &manifest["paths"];
+    assert_eq!(manifest_paths["report"], "export/report.html");
+    assert!(
+        manifest["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["path"] == "export/report.html"),
+        "the manifest hashes the report"
+    );
 
     // The registry knows the run.
     let runs: serde_json::Value =

@@ -9,7 +9,7 @@ use schemas::{
     PrizeLadder, SimConfig, SimOutput, StageContext,
 };
 
-use crate::histogram::{PERCENTILE_BINS, bin_of, quantile};
+use crate::histogram::{self, PERCENTILE_BINS, bin_of, quantile};
 use crate::news::Lean;
 use crate::outcome::{OutcomeModel, draw_iteration};
 use crate::rank::{Copies, FieldRanks, pay_ours};
@@ -765,6 +765,9 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     .map(|(k, q)| (k.to_string(), quantile(&portfolio.hist, q)))
     .collect();
     let entry_iterations = (f64::from(entries) * iters).max(1.0);
+    let roi_histogram =
+        histogram::roi_histogram(portfolio.winnings.iter().map(|w| w / our_fees - 1.0));
+    let finish_histogram = histogram::finish_histogram(&portfolio.hist);
     let entry_finish_deciles = portfolio
         .entry_hist
         .chunks_exact(PERCENTILE_BINS)
@@ -781,6 +784,8 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         cash_rate: portfolio.cashed as f64 / entry_iterations,
         top1_rate: portfolio.top1 as f64 / entry_iterations,
         capped_roi_mean: portfolio.capped / iters / our_fees - 1.0,
+        roi_histogram,
+        finish_histogram,
         entry_finish_deciles,
         dup_bins,
         field_roi_mean,

@@ -62,7 +62,11 @@
 //! pays every tie group the tied share of the places it spans, and does the
 //! same for the baseline portfolio on the same draws. Fresh draws keep the
 //! portfolio's figures out of sample: measured on the draws selection chose
-//! on, they would flatter it.
+//! on, they would flatter it. Besides its summary figures, pass B reports two
+//! histograms with fixed bins, for plots and for comparing runs: the
+//! portfolio's ROI per iteration ([`ROI_BIN_EDGES`]) and its entries' finish
+//! percentiles ([`FINISH_HISTOGRAM_BINS`], merged from the bins that give
+//! their quantiles), each one pass over numbers pass B keeps anyway.
 //!
 //! Iterations run in fixed chunks of [`CHUNK`] on rayon; chunk results are
 //! folded in chunk order, so every output is byte-identical for any thread
@@ -92,7 +96,7 @@ use schemas::{
 pub use copula::{CopulaModel, DUD_SHARE, Repair, TABLE_POINTS, Z_MAX};
 pub use engine::{AUDIT_EVERY, CHUNK, portfolio_seed, simulate};
 pub use error::SimError;
-pub use histogram::PERCENTILE_BINS;
+pub use histogram::{FINISH_HISTOGRAM_BINS, PERCENTILE_BINS, ROI_BIN_EDGES};
 pub use linalg::{min_eigenvalue, nearest_correlation, nearest_correlation_weighted};
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};

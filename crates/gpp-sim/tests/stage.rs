@@ -126,6 +126,39 @@ fn field_roi_matches_the_rake_when_full() {
     assert!(lo - 0.001 <= m.finish_percentiles["p50"] && m.finish_percentiles["p50"] <= hi + 0.001);
     assert!((0.0..=1.0).contains(&m.cash_rate) && (0.0..=1.0).contains(&m.top1_rate));
     assert!((0.0..=1.0).contains(&m.finish_percentile_mean));
+    // The histograms: one ROI per iteration, one finish per entry and iteration,
+    // every value at or above its bin's lower edge and below its upper one.
+    let total = |h: &[schemas::HistogramBin]| h.iter().map(|b| b.count).sum::<u64>();
+    assert_eq!(m.roi_histogram.len(), gpp_sim::ROI_BIN_EDGES.len());
+    assert_eq!(total(&m.roi_histogram), 500);
+    let iters = f64::from(m.iterations);
+    let roi_floor: f64 = m.roi_histogram.iter().map(|b| b.lo * b.count as f64).sum();
+    assert!(
+        roi_floor / iters <= m.roi_mean + 1e-12,
+        "{roi_floor} {}",
+        m.roi_mean
+    );
+    let in_profit: u64 = m
+        .roi_histogram
+        .iter()
+        .filter(|b| b.lo >= 0.0)
+        .map(|b| b.count)
+        .sum();
+    assert!(m.profit_probability * iters <= in_profit as f64 + 1e-9);
+    assert_eq!(m.finish_histogram.len(), gpp_sim::FINISH_HISTOGRAM_BINS);
+    assert_eq!(total(&m.finish_histogram), 3 * 500);
+    let n = (3 * 500) as f64;
+    let lo: f64 = m
+        .finish_histogram
+        .iter()
+        .map(|b| b.lo * b.count as f64)
+        .sum();
+    let hi: f64 = m
+        .finish_histogram
+        .iter()
+        .map(|b| b.hi.unwrap() * b.count as f64)
+        .sum();
+    assert!(lo / n <= m.finish_percentile_mean && m.finish_percentile_mean <= hi / n);
     // The top-N baseline names its lineups, best single-lineup ROI first.
     assert_eq!(
         m.top_n_baseline.lineups.len() as u32,

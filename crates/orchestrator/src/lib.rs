@@ -14,6 +14,7 @@ mod integrity;
 mod pipeline;
 mod replay;
 mod report;
+mod report_html;
 mod validate;
 
 pub use backtest::{Backtest, BacktestRequest, Scored, backtest, backtest_table};

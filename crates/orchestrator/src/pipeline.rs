@@ -19,9 +19,9 @@ use registry::{RunEnd, RunRecord};
 use schemas::{
     CorrelationSource, CorrelationTable, Diagnostics, DiagnosticsReport, Event, EventSink,
     FieldSamplerConfig, FieldSamplerOutput, InputFile, MetricsHead, OptimizerConfig,
-    OptimizerOutput, PortfolioMetrics, ProgressSink, RunManifest, RunStatus, RunSummary, SimConfig,
-    SimOutput, Slate, Stage, StageContext, StageTiming, VariantCatalog, VariantCenter,
-    VariantsConfig, stream_seed,
+    OptimizerOutput, OwnershipRow, PortfolioMetrics, ProgressSink, RunManifest, RunStatus,
+    RunSummary, SimConfig, SimOutput, Slate, Stage, StageContext, StageTiming, VariantCatalog,
+    VariantCenter, VariantsConfig, stream_seed,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -33,6 +33,7 @@ use crate::OrchestratorError;
 use crate::catalog::{Home, now};
 use crate::integrity;
 use crate::report;
+use crate::report_html;
 use crate::validate::{check_contract, check_field, check_input, check_lineups};
 
 /// What to run: the CLI flags and the API body map one to one onto this.
@@ -420,9 +421,20 @@ impl QueuedRun {
                         field_unique: done.field_unique,
                         ownership_mae: done.ownership_mae,
                     };
+                    let page = report::RunPage {
+                        outcome: &outcome,
+                        slate: &slate,
+                        contest: &contest,
+                        entries: &done.entries,
+                        field_ownership: Some(&done.field_ownership),
+                    };
                     write_text(
                         &f.path("export/summary.md"),
-                        &report::summary_markdown(&outcome, &slate, &contest),
+                        &report::summary_markdown(&page),
+                    )?;
+                    write_text(
+                        &f.path("export/report.html"),
+                        &report_html::report_html(&page),
                     )?;
                     // The manifest comes last: it records every other file's size and hash.
                     outcome.manifest.artifacts = hash_artifacts(f.staging(), "manifest.json")?;
@@ -533,6 +545,10 @@ struct StagesDone {
     top_n_lineups: Vec<Vec<u32>>,
     field_unique: u32,
     ownership_mae: f64,
+    /// The exported entries, in upload order, for the run's pages.
+    entries: Vec<report::Entry>,
+    /// The sampled field's ownership per player.
+    field_ownership: Vec<OwnershipRow>,
 }
 
 /// The correlation table the sim config asks for, and the file it came from
@@ -675,11 +691,25 @@ fn execute(
     write_jsonl(&folder.path("sim/logs.jsonl"), &events)?;
 
     // export: the selected entries as DraftKings' upload file
-    let selected: Vec<&[u32]> = sim
+    let entries: Vec<report::Entry> = sim
         .selected
         .iter()
-        .filter_map(|&id| pool.lineups.get(id as usize))
-        .map(|l| l.players.as_slice())
+        .filter_map(|&id| {
+            let lineup = pool.lineups.get(id as usize)?;
+            let field_copies = sim
+                .results
+                .iter()
+                .find(|r| r.lineup_id == id)
+                .map_or(0, |r| r.field_copies);
+            Some(report::Entry {
+                lineup: lineup.clone(),
+                field_copies,
+            })
+        })
+        .collect();
+    let selected: Vec<&[u32]> = entries
+        .iter()
+        .map(|e| e.lineup.players.as_slice())
         .collect();
     if selected.len() != sim.selected.len() {
         return Err(OrchestratorError::Boundary {
@@ -707,6 +737,8 @@ fn execute(
         field_unique: u32::try_from(field.telemetry.duplication.unique_lineups).unwrap_or(u32::MAX),
         ownership_mae: field.telemetry.ownership_mae,
         metrics: sim.metrics,
+        entries,
+        field_ownership: field.telemetry.ownership,
     })
 }
 
@@ -755,6 +787,7 @@ fn artifact_paths() -> BTreeMap<String, String> {
         ("results", "sim/results.parquet"),
         ("sim_metrics", "sim/metrics.json"),
         ("summary", "export/summary.md"),
+        ("report", "export/report.html"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -27,8 +27,8 @@ pub use error::{ContractError, StageError};
 pub use lineup::{Lineup, LineupViolation};
 pub use outputs::{
     BaselineMetrics, CandidateLineup, DupBins, DupProfile, FieldEntrant, FieldSamplerOutput,
-    FieldTelemetry, LineupResult, OptimizerOutput, OwnershipRow, PortfolioMetrics, SalaryBin,
-    SimOutput, Variant, VariantCatalog,
+    FieldTelemetry, HistogramBin, LineupResult, OptimizerOutput, OwnershipRow, PortfolioMetrics,
+    SalaryBin, SimOutput, Variant, VariantCatalog,
 };
 pub use run::{
     ArtifactFile, DiagnosticsReport, InputFile, MetricsHead, RunManifest, RunStatus, RunSummary,

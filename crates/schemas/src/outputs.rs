@@ -86,6 +86,17 @@ pub struct DupBins {
 }
 
 impl DupBins {
+    /// The bins with their labels (the JSON keys), fewest copies first.
+    pub fn labelled(&self) -> [(&'static str, u64); 5] {
+        [
+            ("0", self.zero),
+            ("1", self.one),
+            ("2-4", self.two_to_four),
+            ("5-9", self.five_to_nine),
+            ("10+", self.ten_plus),
+        ]
+    }
+
     /// Counts `weight` items that have `copies` copies.
     pub fn add(&mut self, copies: u64, weight: u64) {
         let bin = match copies {
@@ -201,6 +212,18 @@ pub struct FieldSamplerOutput {
     pub telemetry: FieldTelemetry,
 }
 
+/// Count of values in `[lo, hi)` (a histogram's last bounded bin also holds
+/// its upper edge); `hi` is null for an open last bin, whose values have no
+/// upper bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistogramBin {
+    pub lo: f64,
+    #[serde(default)]
+    pub hi: Option<f64>,
+    pub count: u64,
+}
+
 /// gpp-sim: one candidate lineup's simulated results (as a single entry against the field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -250,6 +273,19 @@ pub struct PortfolioMetrics {
     /// check that part, but they can check this one.
     #[serde(default)]
     pub capped_roi_mean: f64,
+    /// The portfolio's ROI over the iterations (one count per iteration), in
+    /// fixed bins: edges -100%, -90%, ..., -10%, 0%, +25%, +50%, +100%, +200%,
+    /// +500%, +1000%, +2500%, +10000%, the last bin open above. Every bin is
+    /// listed, empty or not, so runs compare bin by bin; what `export/report.html`
+    /// draws. Empty in metrics written before it existed.
+    #[serde(default)]
+    pub roi_histogram: Vec<HistogramBin>,
+    /// The selected entries' finish percentiles over the iterations (one count
+    /// per entry and iteration, 0 = first place), in 20 bins of 0.05 from 0 to
+    /// 1: the distribution `finish_percentiles` gives quantiles of. Empty in
+    /// metrics written before it existed.
+    #[serde(default)]
+    pub finish_histogram: Vec<HistogramBin>,
     /// Per selected entry (in `selected` order), the deciles p10..p90 of its
     /// finish percentile: what a backtest checks each realized finish against.
     pub entry_finish_deciles: Vec<[f64; 9]>,
@@ -325,6 +361,10 @@ mod tests {
                 ten_plus: 1
             }
         );
+        let labels = serde_json::to_value(&p.dup_bins).unwrap();
+        for (label, count) in p.dup_bins.labelled() {
+            assert_eq!(labels[label], count, "label {label} is the JSON key");
+        }
         assert_eq!(DupProfile::from_copies([]), DupProfile::default());
         let keyed = DupProfile::from_keys(["a", "b", "a", "c", "a"]);
         assert_eq!(keyed, DupProfile::from_copies([3, 1, 1]));
