@@ -11,40 +11,25 @@ use std::path::Path as FsPath;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use orchestrator::{ContestRecord, RunRecord, SlateRecord};
+use orchestrator::{ContestRecord, REPORT_STYLE, RunRecord, SlateRecord, escape_html as escape};
 use schemas::RunStatus;
 
 use crate::error::ApiError;
 use crate::routes::{AppState, orch, with_home};
 
-/// The page's style: plain, readable on a phone, light and dark.
+/// The page's own style, over the run report's (`REPORT_STYLE`): the same
+/// look, plus the form, the buttons and the progress bar.
 const STYLE: &str = include_str!("page/style.css");
 /// The page's behaviour: the run form, live progress, cancel, copy.
 const SCRIPT: &str = include_str!("page/app.js");
-
-/// Text made safe for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A whole page around `body`.
 fn page(title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header><a class=\"home\" href=\"/\">dfs</a></header>\n<main>\n{body}</main>\n\
+         <title>{title}</title>\n<style>\n{REPORT_STYLE}{STYLE}</style>\n</head>\n<body>\n\
+         <header class=\"top\"><a class=\"home\" href=\"/\">dfs</a></header>\n<main>\n{body}</main>\n\
          <script>{SCRIPT}</script>\n</body>\n</html>\n",
         title = escape(title),
     ))
@@ -174,21 +159,29 @@ pub async fn run_page(
     let _ = write!(
         body,
         "<h1>Run <span id=\"run-id\">{id}</span></h1>\n\
-         <p class=\"facts\">Slate <b>{slate}</b> · contest <b>{contest}</b> · seed {seed}{tag}</p>\n\
+         {facts}\
          <section id=\"live\" aria-labelledby=\"status-title\" data-run=\"{id}\" data-status=\"{status}\">\n\
          <h2 id=\"status-title\">Status: <span id=\"status\">{status}</span></h2>\n\
          <p><progress id=\"progress\" max=\"100\" value=\"{value}\" aria-label=\"Progress\"></progress> \
          <span id=\"percent\">{value}%</span> <span id=\"stage\"></span></p>\n\
          <p id=\"detail\" class=\"error\" role=\"alert\">{detail}</p>\n",
         id = escape(&record.run_id),
-        slate = escape(&record.slate_id),
-        contest = escape(&record.contest_id),
-        seed = record.seed,
-        tag = record
-            .tag
-            .as_deref()
-            .map(|t| format!(" · tag {}", escape(t)))
-            .unwrap_or_default(),
+        // A succeeded run's report says it all again, and more.
+        facts = if status == RunStatus::Succeeded {
+            String::new()
+        } else {
+            format!(
+                "<p class=\"meta\">Slate <b>{}</b> · contest <b>{}</b> · seed {}{}</p>\n",
+                escape(&record.slate_id),
+                escape(&record.contest_id),
+                record.seed,
+                record
+                    .tag
+                    .as_deref()
+                    .map(|t| format!(" · tag {}", escape(t)))
+                    .unwrap_or_default()
+            )
+        },
         status = status.as_str(),
         value = if status == RunStatus::Succeeded {
             100
@@ -220,7 +213,7 @@ pub async fn run_page(
 fn results(run_id: &str, csv: Option<&str>, report: Option<&str>) -> String {
     let mut out = String::from(
         "<section id=\"results\" aria-labelledby=\"results-title\">\n\
-         <h2 id=\"results-title\">Entries</h2>\n",
+         <h2 id=\"results-title\">Upload file</h2>\n",
     );
     match csv {
         Some(csv) => {
@@ -242,7 +235,7 @@ fn results(run_id: &str, csv: Option<&str>, report: Option<&str>) -> String {
     match report.and_then(report_body) {
         Some(fragment) => {
             out.push_str("<section id=\"report\" aria-label=\"Report\">\n");
-            out.push_str(fragment);
+            out.push_str(&fragment);
             out.push_str("\n</section>\n");
         }
         None => out.push_str(
@@ -252,12 +245,16 @@ fn results(run_id: &str, csv: Option<&str>, report: Option<&str>) -> String {
     out
 }
 
-/// The inside of a report's `<body>`: ours, written by the orchestrator.
-fn report_body(html: &str) -> Option<&str> {
-    let start = html.find("<body")?;
-    let start = start + html[start..].find('>')? + 1;
-    let end = html.rfind("</body>")?;
-    (start <= end).then(|| &html[start..end])
+/// What a report's `<main>` holds but its `<h1>` (the page has its own):
+/// ours, written by the orchestrator.
+fn report_body(html: &str) -> Option<String> {
+    let start = html.find("<main>")? + "<main>".len();
+    let end = html.rfind("</main>")?;
+    let inner = html.get(start..end)?;
+    Some(match (inner.find("<h1>"), inner.find("</h1>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &inner[..a], &inner[b + "</h1>".len()..]),
+        _ => inner.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -265,18 +262,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaping_leaves_no_markup() {
+    fn the_report_body_is_its_main_but_the_title() {
+        let html = "<html><head><style>x</style></head><body><main><header><h1>Run r</h1>\
+                    <p>m</p></header><svg></svg></main></body></html>";
         assert_eq!(
-            escape(r#"<a href="x">O'Neal & co</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;O&#39;Neal &amp; co&lt;/a&gt;"
+            report_body(html).as_deref(),
+            Some("<header><p>m</p></header><svg></svg>")
         );
-    }
-
-    #[test]
-    fn the_report_body_is_what_lies_between_its_tags() {
-        let html = "<html><head><style>x</style></head><body class=\"r\"><h1>R</h1></body></html>";
-        assert_eq!(report_body(html), Some("<h1>R</h1>"));
-        assert_eq!(report_body("<p>no body</p>"), None);
+        assert_eq!(report_body("<p>no main</p>"), None);
     }
 
     #[test]

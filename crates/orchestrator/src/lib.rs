@@ -38,3 +38,4 @@ pub use replay::{
     ReplayRequest, replay, replay_table, write_report,
 };
 pub use report::summary_table;
+pub use report_html::{REPORT_STYLE, escape as escape_html};

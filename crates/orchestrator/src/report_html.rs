@@ -35,7 +35,9 @@ const BOTTOM: f64 = 46.0;
 /// Least room between two x tick labels.
 const TICK_ROOM: f64 = 38.0;
 
-const STYLE: &str = "\
+/// The report's style sheet; the web page of `dfs-api` uses it too, so a run
+/// looks the same in both.
+pub const REPORT_STYLE: &str = "\
 :root{color-scheme:light dark;--fg:#1d1f21;--bg:#fff;--muted:#5c6166;--line:#d5d8db;--bar:#2f6aa8;--mark:#b3261e}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e7e8;--bg:#17191b;--muted:#a3a8ad;--line:#3b4045;--bar:#78a9de;--mark:#f2867e}}
 *{box-sizing:border-box}
@@ -81,7 +83,10 @@ pub(crate) fn report_html(page: &RunPage<'_>) -> String {
         escape(run_id),
         escape(&page.slate.id)
     );
-    let _ = writeln!(s, "<style>\n{STYLE}</style>\n</head>\n<body>\n<main>");
+    let _ = writeln!(
+        s,
+        "<style>\n{REPORT_STYLE}</style>\n</head>\n<body>\n<main>"
+    );
 
     // Header: what ran, and how the portfolio did.
     let _ = writeln!(s, "<header>\n<h1>Run {}</h1>", escape(run_id));
@@ -167,7 +172,7 @@ pub(crate) fn report_html(page: &RunPage<'_>) -> String {
 }
 
 /// `s` with `& < > " '` escaped for HTML text and attribute values.
-pub(crate) fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
