@@ -12,14 +12,14 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
-use orchestrator::{ErrorKind, Home, OrchestratorError, QueuedRun, RUN_PHASES};
+use orchestrator::{ErrorKind, Home, OrchestratorError, Progress, QueuedRun, RunProgress};
 use schemars::JsonSchema;
-use schemas::{MetricsHead, ProgressSink, RunStatus, RunSummary};
+use schemas::{MetricsHead, RunStatus, RunSummary};
 use serde::Serialize;
 use tokio::sync::watch;
 
@@ -27,17 +27,6 @@ use crate::error::ApiError;
 
 /// Finished jobs kept in memory; older ones are answered from the registry.
 const KEPT_FINISHED: usize = 1024;
-
-/// Where a running job is: its stage and that stage's steps.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Progress {
-    /// The stage at work (`variants`, `optimizer`, `field_sampler`, `sim`).
-    pub stage: String,
-    pub done: u64,
-    pub total: u64,
-    /// The whole run's progress, 0 to 100.
-    pub percent: f64,
-}
 
 /// A run's state as the API reports it: `GET /api/runs/{id}` and every
 /// server-sent event. A succeeded run carries `run_id`, `artifact_path` and
@@ -76,12 +65,7 @@ impl RunState {
     fn succeeded(summary: RunSummary) -> RunState {
         RunState {
             status: RunStatus::Succeeded,
-            progress: Some(Progress {
-                stage: "export".into(),
-                done: 1,
-                total: 1,
-                percent: 100.0,
-            }),
+            progress: Some(Progress::finished()),
             artifact_path: Some(summary.artifact_path),
             metrics_head: Some(summary.metrics_head),
             ..RunState::queued(&summary.run_id)
@@ -117,6 +101,9 @@ impl RunState {
     }
 }
 
+/// The progress a job's run reports, published into its state.
+type JobProgress = RunProgress<Box<dyn Fn(Progress) + Send + Sync>>;
+
 /// One queued or running run, and where it is.
 #[derive(Debug)]
 pub struct Job {
@@ -125,12 +112,7 @@ pub struct Job {
     queued: Mutex<Option<QueuedRun>>,
     /// This run's cancel flag, checked by the stages.
     cancel: AtomicBool,
-    stage: Mutex<String>,
-    phase: AtomicU64,
-    done: AtomicU64,
-    total: AtomicU64,
-    /// Percent last published, so that steps publish only on change.
-    published: AtomicU64,
+    progress: JobProgress,
     state: watch::Sender<RunState>,
 }
 
@@ -139,6 +121,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Job {
+    fn new(run: QueuedRun) -> Job {
+        let run_id = run.run_id().to_string();
+        let state = watch::Sender::new(RunState::queued(&run_id));
+        let publish = state.clone();
+        let progress: JobProgress = RunProgress::new(Box::new(move |p| {
+            publish.send_modify(|s| {
+                if s.status == RunStatus::Running {
+                    s.progress = Some(p);
+                }
+            })
+        }));
+        Job {
+            run_id,
+            queued: Mutex::new(Some(run)),
+            cancel: AtomicBool::new(false),
+            progress,
+            state,
+        }
+    }
+
     /// Follows the job's state.
     pub fn subscribe(&self) -> watch::Receiver<RunState> {
         self.state.subscribe()
@@ -146,56 +148,6 @@ impl Job {
 
     pub fn state(&self) -> RunState {
         self.state.borrow().clone()
-    }
-
-    fn publish_progress(&self) {
-        let (phase, done, total) = (
-            self.phase.load(Ordering::Relaxed),
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        );
-        let within = if total == 0 {
-            0.0
-        } else {
-            (done as f64 / total as f64).min(1.0)
-        };
-        let percent = ((phase.saturating_sub(1) as f64 + within) / RUN_PHASES as f64 * 100.0)
-            .clamp(0.0, 99.0)
-            .floor();
-        let stage = lock(&self.stage).clone();
-        self.published.store(percent as u64, Ordering::Relaxed);
-        self.state.send_modify(|s| {
-            if s.status == RunStatus::Running {
-                s.progress = Some(Progress {
-                    stage,
-                    done,
-                    total,
-                    percent,
-                });
-            }
-        });
-    }
-}
-
-impl ProgressSink for Job {
-    fn start(&self, stage: &str, total: u64) {
-        *lock(&self.stage) = stage.to_string();
-        self.phase.fetch_add(1, Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
-        self.publish_progress();
-    }
-
-    fn advance(&self, steps: u64) {
-        let done = self.done.fetch_add(steps, Ordering::Relaxed) + steps;
-        let total = self.total.load(Ordering::Relaxed).max(1);
-        let phase = self.phase.load(Ordering::Relaxed).saturating_sub(1);
-        let percent = ((phase as f64 + (done as f64 / total as f64).min(1.0)) / RUN_PHASES as f64
-            * 100.0)
-            .floor() as u64;
-        if percent != self.published.load(Ordering::Relaxed) {
-            self.publish_progress();
-        }
     }
 }
 
@@ -266,17 +218,7 @@ impl Jobs {
     /// answer is 503.
     pub fn submit(&self, run: QueuedRun, home: &Home) -> Result<Arc<Job>, ApiError> {
         let run_id = run.run_id().to_string();
-        let job = Arc::new(Job {
-            run_id: run_id.clone(),
-            queued: Mutex::new(Some(run)),
-            cancel: AtomicBool::new(false),
-            stage: Mutex::new(String::new()),
-            phase: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-            published: AtomicU64::new(0),
-            state: watch::Sender::new(RunState::queued(&run_id)),
-        });
+        let job = Arc::new(Job::new(run));
         lock(&self.table).insert(run_id.clone(), job.clone());
         let refused = match lock(&self.sender).as_ref() {
             Some(sender) => match sender.try_send(job.clone()) {
@@ -368,7 +310,7 @@ fn work(home: &Home, receiver: &Mutex<Receiver<Arc<Job>>>, jobs: &std::sync::Wea
             continue; // cancelled while queued
         };
         job.state.send_modify(|s| s.status = RunStatus::Running);
-        let result = run.execute(home, job.as_ref(), &job.cancel);
+        let result = run.execute(home, &job.progress, &job.cancel);
         let state = match result {
             Ok(outcome) => RunState::succeeded(outcome.summary),
             Err(e) => {

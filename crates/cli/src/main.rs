@@ -400,9 +400,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                 entries: None,
                 model: None,
             };
-            let bars = progress::Bars::new(!a.json);
-            let outcome = orchestrator::run(&home, &req, &bars, &cancel)?;
-            bars.finish();
+            let bar = progress::RunBar::new(!a.json);
+            let outcome = orchestrator::run(&home, &req, &bar.sink(), &cancel)?;
+            bar.finish();
             if a.json {
                 print_json(&outcome.summary)?;
             } else {

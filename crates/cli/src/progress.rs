@@ -1,8 +1,10 @@
-//! Progress bars on stderr for each stage (hidden when stderr is not a terminal).
+//! Progress bars on stderr (hidden when stderr is not a terminal): one per
+//! stage, or one for a whole run.
 
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use orchestrator::{Progress, RunProgress};
 use schemas::ProgressSink;
 
 /// One bar at a time: each stage's `start` replaces the previous bar.
@@ -52,6 +54,45 @@ impl ProgressSink for Bars {
             && let Some(b) = bar.as_ref()
         {
             b.inc(steps);
+        }
+    }
+}
+
+/// One bar for a whole `dfs run`: the run's percent and the stage at work, as
+/// `orchestrator::RunProgress` gives them (the HTTP API's status and events
+/// report the same figures).
+pub struct RunBar {
+    bar: Option<ProgressBar>,
+}
+
+impl RunBar {
+    pub fn new(enabled: bool) -> RunBar {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::new(100);
+            if let Ok(style) =
+                ProgressStyle::with_template("{prefix:>14} [{bar:40}] {pos:>3}% {elapsed}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        RunBar { bar }
+    }
+
+    /// The sink to hand the run.
+    pub fn sink(&self) -> RunProgress<impl Fn(Progress) + Sync + use<>> {
+        let bar = self.bar.clone();
+        RunProgress::new(move |p: Progress| {
+            if let Some(b) = &bar {
+                b.set_prefix(p.stage);
+                b.set_position(p.percent as u64);
+            }
+        })
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
         }
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod field_compare;
 mod integrity;
 mod pipeline;
+mod progress;
 mod replay;
 mod report;
 mod report_html;
@@ -32,6 +33,7 @@ pub use pipeline::{
     queue_run, run,
 };
 pub use pipeline_io::inputs::MatchReport;
+pub use progress::{Progress, RunProgress};
 pub use registry::{ContestRecord, RunRecord, SlateRecord};
 pub use replay::{
     BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, ContestReplay, Estimate, Predicted, Realized, Replay,
