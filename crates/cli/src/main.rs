@@ -64,6 +64,9 @@ enum Command {
     /// Field-sampler checks against real contests.
     #[command(subcommand)]
     Field(FieldCommand),
+    /// Your DraftKings entries (DKEntries.csv).
+    #[command(subcommand)]
+    Entries(EntriesCommand),
     /// The registry database (dfs.sqlite).
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -121,6 +124,43 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum EntriesCommand {
+    /// Fill a DKEntries.csv with runs' selected lineups, as the edit upload
+    /// DraftKings takes back (Upload > Edit entries).
+    Fill {
+        /// The DKEntries.csv downloaded after entering the contest(s).
+        #[arg(long)]
+        entries: PathBuf,
+        /// A run whose lineups fill the entries of its contest (repeat for a
+        /// file of several contests).
+        #[arg(long = "run", value_name = "RUN_ID", num_args = 1.., required = true)]
+        runs: Vec<String>,
+        /// Which run fills a contest of the file, by DraftKings Contest ID.
+        #[arg(long, value_name = "CONTEST_ID=RUN_ID", value_parser = parse_mapping)]
+        map: Vec<(String, String)>,
+        /// Fill what can be filled when a contest has more entries than lineups, or fewer.
+        #[arg(long)]
+        allow_partial: bool,
+        /// Where to write the upload (default: beside the input, `-filled` added).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print what was filled as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `CONTEST_ID=RUN_ID`.
+fn parse_mapping(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((c, r)) if !c.trim().is_empty() && !r.trim().is_empty() => {
+            Ok((c.trim().to_string(), r.trim().to_string()))
+        }
+        _ => Err(format!("{s:?}: expected CONTEST_ID=RUN_ID")),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +314,7 @@ impl Command {
                 | RunsCommand::Backtest { json, .. },
             )
             | Command::Field(FieldCommand::Compare { json, .. })
+            | Command::Entries(EntriesCommand::Fill { json, .. })
             | Command::Registry(RegistryCommand::Rebuild { json, .. }) => *json,
             Command::Optimize(_)
             | Command::Slates(SlatesCommand::Import { .. })
@@ -622,6 +663,51 @@ fn dispatch(cli: Cli) -> Result<()> {
                 print_json(&b)?;
             } else {
                 out!("{}", orchestrator::backtest_table(&b));
+            }
+        }
+        Command::Entries(EntriesCommand::Fill {
+            entries,
+            runs,
+            map,
+            allow_partial,
+            out,
+            json,
+        }) => {
+            let out = out.unwrap_or_else(|| {
+                let stem = entries
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "DKEntries".into());
+                entries.with_file_name(format!("{stem}-filled.csv"))
+            });
+            let filled = orchestrator::fill(
+                &home,
+                &orchestrator::FillRequest {
+                    entries,
+                    runs,
+                    map,
+                    allow_partial,
+                    out,
+                },
+            )?;
+            if json {
+                print_json(&filled)?;
+            } else {
+                for c in &filled.contests {
+                    outln!(
+                        "contest {} ({}): {} of {} entries filled from run {} ({} lineups)",
+                        c.contest_id,
+                        c.contest_name,
+                        c.filled,
+                        c.entries,
+                        c.run_id,
+                        c.lineups
+                    );
+                }
+                outln!(
+                    "upload {} on DraftKings (Lineups > Upload > Edit entries)",
+                    filled.out
+                );
             }
         }
         Command::Field(FieldCommand::Compare {

@@ -8,6 +8,7 @@
 
 mod backtest;
 mod catalog;
+mod entries;
 mod error;
 mod field_compare;
 mod integrity;
@@ -22,6 +23,7 @@ pub use backtest::{Backtest, BacktestRequest, Scored, backtest, backtest_table};
 pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
+pub use entries::{FillRequest, Filled, FilledContest, fill};
 pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{
     FieldCompareRequest, FieldComparison, LineupProjection, ScoreQuantiles, comparison_table,

@@ -8,6 +8,7 @@ mod config;
 mod contest;
 pub mod contracts;
 mod correlation;
+mod entries;
 mod error;
 mod lineup;
 mod outputs;
@@ -23,6 +24,7 @@ pub use config::{
 };
 pub use contest::{Contest, PayoutTier, PrizeLadder};
 pub use correlation::{CorrelationTable, PairKind};
+pub use entries::{EntriesFile, EntryCell, EntryRow};
 pub use error::{ContractError, StageError};
 pub use lineup::{Lineup, LineupViolation};
 pub use outputs::{

@@ -27,6 +27,7 @@
 mod actual;
 mod contest_folder;
 mod correlation;
+mod entries;
 mod hash;
 mod matching;
 pub mod models;
@@ -46,6 +47,7 @@ pub use correlation::{
     builtin_correlation_sports, builtin_correlations, load_correlations, load_correlations_in,
     parse_correlations,
 };
+pub use entries::{ENTRY_COLUMNS, read_dk_entries};
 pub use hash::{sha256_file, sha256_hex};
 pub use matching::{MatchReport, PlayerWithoutProjection, UnmatchedProjection, normalise_name};
 pub use open::{FileRole, PathScope, read_input};

@@ -12,7 +12,7 @@ pub use tables::{write_catalog, write_entrants, write_lineups, write_results};
 
 use std::path::Path;
 
-use schemas::{Event, Slate};
+use schemas::{EntriesFile, Event, Slate};
 use serde::Serialize;
 
 use crate::IoError;
@@ -55,6 +55,40 @@ pub fn write_dk_export(path: &Path, slate: &Slate, lineups: &[&[u32]]) -> Result
             })?;
             cells.push(format!("{} ({})", p.name, p.dk_id));
         }
+        w.write_record(&cells).map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| IoError::file(path, format!("cannot encode CSV: {e}")))?;
+    write_atomic(path, &bytes)
+}
+
+/// Writes a `DKEntries.csv` as DraftKings takes it back in an edit upload:
+/// its entry columns and a `Name (id)` cell per slot (empty for an empty
+/// slot), without the instructions and the player pool; CRLF line ends.
+pub fn write_dk_entries(path: &Path, file: &EntriesFile) -> Result<(), IoError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let csv_err = |e: csv::Error| IoError::file(path, format!("cannot encode CSV: {e}"));
+    let header: Vec<&str> = crate::inputs::ENTRY_COLUMNS
+        .iter()
+        .copied()
+        .chain(file.slots.iter().map(String::as_str))
+        .collect();
+    w.write_record(&header).map_err(csv_err)?;
+    for e in &file.entries {
+        let mut cells = vec![
+            e.entry_id.clone(),
+            e.contest_name.clone(),
+            e.contest_id.clone(),
+            e.entry_fee.clone(),
+        ];
+        cells.extend(e.cells.iter().map(|c| match c {
+            Some(c) if c.name.is_empty() => c.dk_id.to_string(),
+            Some(c) => format!("{} ({})", c.name, c.dk_id),
+            None => String::new(),
+        }));
         w.write_record(&cells).map_err(csv_err)?;
     }
     let bytes = w

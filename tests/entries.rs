@@ -1,0 +1,236 @@
+//! `dfs entries fill`: a run's lineups written into a DKEntries.csv the test
+//! makes the way DraftKings does (entry rows, instructions, the player pool on
+//! the right), then read back by our own reader: every entry id kept, every
+//! lineup the run's, nothing else written; and the mistakes users make.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use pipeline_io::inputs::{PathScope, read_dk_entries, read_dk_upload};
+
+const HEADER: &str =
+    "Entry ID,Contest Name,Contest ID,Entry Fee,PG,SG,SF,PF,C,G,F,UTIL,,Instructions";
+
+/// A DKEntries.csv for the sample slate: `rows` entries of `contest`, empty
+/// (reservations), `locked` as a first cell of the first row when given, and
+/// the slate's pool on the right (`extra_pool` rows appended to it).
+fn entries_file(rows: usize, contest: &str, first_cell: &str, extra_pool: &[&str]) -> String {
+    let salaries =
+        std::fs::read_to_string(workspace().join("data/nba-2025-01-12/DKSalaries.csv")).unwrap();
+    let mut lines = vec![HEADER.to_string()];
+    for k in 0..rows {
+        let first = if k == 0 { first_cell } else { "" };
+        lines.push(format!(
+            "{},NBA $20K Four Point Play,{contest},$4 ,{first},,,,,,,,,{}. Column A lists all of your contest entries",
+            4_600_000_000u64 + k as u64,
+            k + 1
+        ));
+    }
+    let pool: Vec<String> = salaries
+        .lines()
+        .map(str::to_string)
+        .chain(extra_pool.iter().map(|s| s.to_string()))
+        .collect();
+    for (k, row) in pool.iter().enumerate() {
+        let line = match lines.get_mut(k + 1 + rows) {
+            Some(l) => l,
+            None => {
+                lines.push(",,,,,,,,,,,,,".to_string());
+                lines.last_mut().unwrap()
+            }
+        };
+        line.push(',');
+        line.push_str(row);
+    }
+    lines.join("\r\n") + "\r\n"
+}
+
+#[test]
+fn fill_writes_the_runs_lineups_into_the_entries() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = small_configs(root.path());
+    std::fs::write(&cfg.sim, "iterations: 200\nentries: 5\nmax_exposure: 0.8\n").unwrap();
+    let summary = sample_run(root.path(), &cfg, 9, &[]);
+    let run_id = summary["run_id"].as_str().unwrap();
+    let run_dir = Path::new(summary["artifact_path"].as_str().unwrap());
+    let lineups = read_dk_upload(run_dir.join("optimizer/dk_export.csv")).unwrap();
+    assert_eq!(lineups.len(), 5);
+
+    let input = root.path().join("DKEntries.csv");
+    std::fs::write(&input, entries_file(5, "173036248", "", &[])).unwrap();
+    let out = dfs_ok(
+        root.path(),
+        &[
+            "entries",
+            "fill",
+            "--entries",
+            input.to_str().unwrap(),
+            "--run",
+            run_id,
+            "--json",
+        ],
+    );
+    let filled: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let written = root.path().join("DKEntries-filled.csv");
+    assert_eq!(filled["out"], written.to_str().unwrap());
+    assert_eq!(filled["contests"][0]["filled"], 5);
+
+    // Our own reader takes it back: the same entries, the run's lineups in
+    // the run's order, and nothing else (no instructions, no pool).
+    let before = read_dk_entries(&input, &PathScope::Anywhere).unwrap();
+    let after = read_dk_entries(&written, &PathScope::Anywhere).unwrap();
+    assert_eq!(after.slots, before.slots);
+    assert_eq!(after.entries.len(), 5);
+    for ((a, b), lineup) in after.entries.iter().zip(&before.entries).zip(&lineups) {
+        assert_eq!(
+            (&a.entry_id, &a.contest_id, &a.contest_name, &a.entry_fee),
+            (&b.entry_id, &b.contest_id, &b.contest_name, &b.entry_fee)
+        );
+        let ids: Vec<i64> = a.cells.iter().map(|c| c.as_ref().unwrap().dk_id).collect();
+        assert_eq!(&ids, lineup);
+        assert!(a.cells.iter().all(|c| !c.as_ref().unwrap().locked));
+    }
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(!text.contains("Instructions") && !text.contains("Roster Position"));
+    assert_eq!(text.lines().count(), 6, "{text}");
+    // The filled cells are the upload file's, DraftKings' `Name (id)`.
+    let export = std::fs::read_to_string(run_dir.join("optimizer/dk_export.csv")).unwrap();
+    let first_cells = export.lines().nth(1).unwrap();
+    assert!(
+        text.lines().nth(1).unwrap().ends_with(first_cells),
+        "{text}"
+    );
+}
+
+#[test]
+fn fill_refuses_what_does_not_fit() {
+    let root = tempfile::tempdir().unwrap();
+    let cfg = small_configs(root.path());
+    std::fs::write(&cfg.sim, "iterations: 200\nentries: 5\nmax_exposure: 0.8\n").unwrap();
+    let summary = sample_run(root.path(), &cfg, 9, &[]);
+    let run_id = summary["run_id"].as_str().unwrap();
+    let fill = |name: &str, text: &str, extra: &[&str]| {
+        let input = root.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let mut args = vec![
+            "entries",
+            "fill",
+            "--entries",
+            input.to_str().unwrap(),
+            "--run",
+            run_id,
+        ];
+        args.extend_from_slice(extra);
+        let out = dfs(root.path(), &args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let invalid = Some(3);
+
+    // Six entries, five lineups.
+    let (code, err) = fill("six.csv", &entries_file(6, "173036248", "", &[]), &[]);
+    assert_eq!(code, invalid, "{err}");
+    assert!(
+        err.contains("6 entries") && err.contains("5 lineups"),
+        "{err}"
+    );
+    assert!(
+        !root.path().join("six-filled.csv").exists(),
+        "nothing written"
+    );
+    let (code, err) = fill(
+        "six2.csv",
+        &entries_file(6, "173036248", "", &[]),
+        &["--allow-partial"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let after =
+        read_dk_entries(&root.path().join("six2-filled.csv"), &PathScope::Anywhere).unwrap();
+    assert_eq!(
+        after
+            .entries
+            .iter()
+            .filter(|e| e.cells[0].is_some())
+            .count(),
+        5
+    );
+    assert_eq!(after.entries.len(), 6, "every entry id kept");
+
+    // A file of another slate: its pool holds players this slate lacks.
+    let other = "C,Nobody Here (99999999),Nobody Here,99999999,C/UTIL,3000,AAA@BBB 01/12/2025 07:00PM ET,AAA,1.0";
+    let (code, err) = fill(
+        "other.csv",
+        &entries_file(5, "173036248", "", &[other]),
+        &[],
+    );
+    assert_eq!(code, invalid, "{err}");
+    assert!(
+        err.contains("99999999") && err.contains("another slate"),
+        "{err}"
+    );
+
+    // After lock: late swap's job, not fill's.
+    let locked = "Shai Gilgeous-Alexander (37302935) (LOCKED)";
+    let (code, err) = fill(
+        "locked.csv",
+        &entries_file(5, "173036248", locked, &[]),
+        &[],
+    );
+    assert_eq!(code, invalid, "{err}");
+    assert!(
+        err.contains("4600000000") && err.contains("lateswap"),
+        "{err}"
+    );
+
+    // Two contests and one run: say which.
+    let mut two = entries_file(5, "173036248", "", &[]);
+    two = two.replacen(
+        "4600000004,NBA $20K Four Point Play,173036248",
+        "4600000004,Other,555",
+        1,
+    );
+    let (code, err) = fill("two.csv", &two, &[]);
+    assert_eq!(code, invalid, "{err}");
+    assert!(
+        err.contains("has no run: give --map 173036248=RUN_ID"),
+        "{err}"
+    );
+
+    // ... or map each contest to its run.
+    let map1 = format!("173036248={run_id}");
+    let map2 = format!("555={run_id}");
+    let args = [
+        "--map",
+        map1.as_str(),
+        "--map",
+        map2.as_str(),
+        "--allow-partial",
+    ];
+    let (code, err) = fill("two2.csv", &two, &args);
+    assert_eq!(code, Some(0), "{err}");
+    let after =
+        read_dk_entries(&root.path().join("two2-filled.csv"), &PathScope::Anywhere).unwrap();
+    assert!(
+        after
+            .entries
+            .iter()
+            .all(|e| e.cells.iter().all(Option::is_some))
+    );
+    assert_eq!(after.entries[4].contest_id, "555");
+
+    // No entry rows; a cell that is not a player.
+    let (code, err) = fill("none.csv", &format!("{HEADER}\r\n"), &[]);
+    assert_eq!(code, invalid, "{err}");
+    assert!(err.contains("no entry rows"), "{err}");
+    let (code, err) = fill("bad.csv", &entries_file(5, "173036248", "LaMelo", &[]), &[]);
+    assert_eq!(code, invalid, "{err}");
+    assert!(
+        err.contains("row 2") && err.contains("PG") && err.contains("LaMelo"),
+        "{err}"
+    );
+}
