@@ -221,6 +221,21 @@ fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
     )
 }
 
+/// A DKEntries.csv with `rows` empty entries of one contest, as DraftKings
+/// writes them before they are filled.
+fn dk_entries(rows: usize) -> String {
+    let mut text = String::from(
+        "Entry ID,Contest Name,Contest ID,Entry Fee,PG,SG,SF,PF,C,G,F,UTIL,,Instructions\r\n",
+    );
+    for k in 0..rows {
+        text.push_str(&format!(
+            "{},NBA $20K,173036248,$4 ,,,,,,,,,,{k}. note\r\n",
+            4_600_000_000u64 + k as u64
+        ));
+    }
+    text
+}
+
 /// POSTs a form; the answer.
 fn post_form(addr: &str, path: &str, parts: &[Part]) -> Answer {
     let (content_type, body) = multipart(parts);
@@ -388,6 +403,61 @@ fn queue_a_run_then_follow_it_to_its_files() {
         assert_refused(&a, bad);
         assert_eq!(a.status, 404, "{bad}: {}", a.text);
     }
+
+    // Its lineups into a DKEntries file, uploaded; the filled file comes back.
+    let entries = dk_entries(5);
+    let a = post_form(
+        &server.addr,
+        "/api/entries/fill",
+        &[
+            ("entries", Some("DKEntries.csv"), entries.as_bytes()),
+            ("runs", None, run_id.as_bytes()),
+        ],
+    );
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(
+        a.head
+            .to_ascii_lowercase()
+            .contains("content-type: text/csv"),
+        "{}",
+        a.head
+    );
+    let export = std::fs::read_to_string(path.join("optimizer/dk_export.csv")).unwrap();
+    for (k, (filled, lineup)) in a
+        .text
+        .lines()
+        .skip(1)
+        .zip(export.lines().skip(1))
+        .enumerate()
+    {
+        let entry = 4_600_000_000u64 + k as u64;
+        assert_eq!(filled, format!("{entry},NBA $20K,173036248,$4,{lineup}"));
+    }
+    assert_eq!(a.text.lines().count(), 6, "{}", a.text);
+    let a = post_form(
+        &server.addr,
+        "/api/entries/fill",
+        &[
+            ("entries", Some("mine.csv"), dk_entries(6).as_bytes()),
+            ("runs", None, run_id.as_bytes()),
+        ],
+    );
+    assert_eq!(a.status, 422, "{}", a.text);
+    let detail = a.json["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("mine.csv") && detail.contains("6 entries"),
+        "{detail}"
+    );
+    assert!(!a.text.contains(".uploads"), "{}", a.text);
+    let a = post_form(
+        &server.addr,
+        "/api/entries/fill",
+        &[
+            ("entries", Some("mine.csv"), entries.as_bytes()),
+            ("runs", None, b"20250101-000000-deadbeef"),
+        ],
+    );
+    assert_eq!(a.status, 404, "{}", a.text);
 
     // A finished run's events: one, final.
     let evs = events(&server.addr, &run_id);
@@ -1178,6 +1248,7 @@ fn the_openapi_document_matches_the_live_server() {
             let standings = std::fs::read(root.path().join("standings.csv")).unwrap();
             let salaries = std::fs::read(data.join("DKSalaries.csv")).unwrap();
             let payouts = std::fs::read(data.join("payout_20K_Four_Point_Play.csv")).unwrap();
+            let fill_entries = dk_entries(3);
             let form: Option<Vec<Part>> = match (method.as_str(), path.as_str()) {
                 ("POST", p) if p.ends_with("/backtest") => {
                     Some(vec![("standings", Some("s.csv"), &standings)])
@@ -1185,6 +1256,11 @@ fn the_openapi_document_matches_the_live_server() {
                 ("POST", "/api/slates") => Some(vec![
                     ("id", None, b"s2"),
                     ("salaries", Some("DKSalaries.csv"), &salaries),
+                ]),
+                ("POST", "/api/entries/fill") => Some(vec![
+                    ("entries", Some("DKEntries.csv"), fill_entries.as_bytes()),
+                    ("runs", None, done.as_bytes()),
+                    ("allow_partial", None, b"true"),
                 ]),
                 ("POST", "/api/contests") => Some(vec![
                     ("id", None, b"c2"),

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ErrorBody;
 use crate::jobs::RunState;
 use crate::routes::{
-    Accepted, BACKTEST_FORM, CONTEST_FORM, Health, RunBody, SLATE_FORM, SlateImported,
+    Accepted, BACKTEST_FORM, CONTEST_FORM, FILL_FORM, Health, RunBody, SLATE_FORM, SlateImported,
 };
 use crate::uploads::{Field, FormSpec};
 
@@ -23,6 +23,8 @@ enum Content {
     Html,
     /// A run's file, any type.
     File,
+    /// A CSV file.
+    Csv,
 }
 
 /// What a request carries.
@@ -147,6 +149,20 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 "Imported (an existing id is replaced).",
                 g.subschema_for::<SlateImported>(),
             )],
+        },
+        Operation {
+            method: "post",
+            path: "/api/entries/fill",
+            id: "fillEntries",
+            summary: "Fill a DKEntries.csv with runs' lineups (`runs`: run ids, comma-separated; \
+                      `map`: CONTEST_ID=RUN_ID pairs; `allow_partial`: true or false).",
+            params: vec![],
+            body: Some(Body::Form(FILL_FORM)),
+            answers: vec![Answer {
+                status: 200,
+                description: "The edit-upload file for DraftKings.",
+                content: Content::Csv,
+            }],
         },
         Operation {
             method: "post",
@@ -350,6 +366,7 @@ pub fn document() -> Value {
                     "x-event-data": s,
                 }}),
                 Content::Html => json!({"text/html": {"schema": {"type": "string"}}}),
+                Content::Csv => json!({"text/csv": {"schema": {"type": "string"}}}),
                 Content::File => json!({"application/octet-stream": {
                     "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
                 }}),

@@ -393,6 +393,84 @@ pub const CONTEST_FORM: &FormSpec = &[
     ("payouts", Field::File, true),
 ];
 
+/// The form of `POST /api/entries/fill`.
+pub const FILL_FORM: &FormSpec = &[
+    ("entries", Field::File, true),
+    ("runs", Field::Text, true),
+    ("map", Field::Text, false),
+    ("allow_partial", Field::Text, false),
+];
+
+/// `POST /api/entries/fill`: a DKEntries.csv filled with runs' lineups, as
+/// `dfs entries fill` does; answers the edit-upload file. `runs` is a
+/// comma-separated list of run ids, `map` of `CONTEST_ID=RUN_ID` pairs.
+async fn post_fill(
+    State(state): State<AppState>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let upload = uploads::receive(&state.root, form, FILL_FORM).await?;
+    let list = |name: &str| -> Vec<String> {
+        upload
+            .text(name)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let runs = list("runs");
+    let map = list("map")
+        .into_iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((c, r)) if !c.trim().is_empty() && !r.trim().is_empty() => {
+                Ok((c.trim().to_string(), r.trim().to_string()))
+            }
+            _ => Err(ApiError::invalid_input(format!(
+                "form field map: {pair:?} is not CONTEST_ID=RUN_ID"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let allow_partial = match upload.text("allow_partial").map(str::trim) {
+        None | Some("" | "false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(ApiError::invalid_input(format!(
+                "form field allow_partial: {other:?} is not true or false"
+            )));
+        }
+    };
+    let bytes = with_home(&state, move |home| {
+        let entries = upload
+            .file("entries")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let out = entries.with_file_name("filled.csv");
+        let req = orchestrator::FillRequest {
+            entries,
+            runs,
+            map,
+            allow_partial,
+            out: out.clone(),
+        };
+        orchestrator::fill(home, &req).map_err(|e| named_upload(e, &upload))?;
+        std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))
+    })
+    .await?;
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"DKEntries-filled.csv\""),
+    );
+    Ok(response)
+}
+
 /// The form of `POST /api/runs/{run_id}/backtest`.
 pub const BACKTEST_FORM: &FormSpec = &[("standings", Field::File, true)];
 
@@ -467,7 +545,7 @@ async fn post_contest(
 /// client named it rather than where the server saved it.
 fn named_upload(e: OrchestratorError, upload: &uploads::Upload) -> ApiError {
     let mut error = ApiError::from(e);
-    for field in ["salaries", "projections", "payouts", "standings"] {
+    for field in ["salaries", "projections", "payouts", "standings", "entries"] {
         if let (Some(saved), Some(name)) = (upload.file(field), upload.file_name(field)) {
             error =
                 error.replace_in_detail(&saved.display().to_string(), &format!("{field} ({name})"));
@@ -617,6 +695,10 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .route("/api/runs/{run_id}", get(get_run).delete(cancel_run))
         .route("/api/runs/{run_id}/cancel", post(cancel_run))
         .route("/api/runs/{run_id}/files/{*path}", get(run_file))
+        .route(
+            "/api/entries/fill",
+            post(post_fill).layer(DefaultBodyLimit::max(state.upload_limit)),
+        )
         .route(
             "/api/runs/{run_id}/backtest",
             post(post_backtest).layer(DefaultBodyLimit::max(state.upload_limit)),
