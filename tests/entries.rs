@@ -234,3 +234,164 @@ fn fill_refuses_what_does_not_fit() {
         "{err}"
     );
 }
+
+/// The sample slate's first game (OKC@WAS) has started: in the pool its
+/// players read `(LOCKED)` and `In Progress`, as DraftKings writes them.
+fn started_pool() -> (Vec<String>, Vec<i64>) {
+    let salaries =
+        std::fs::read_to_string(workspace().join("data/nba-2025-01-12/DKSalaries.csv")).unwrap();
+    let mut started = Vec::new();
+    let rows = salaries
+        .lines()
+        .map(|l| {
+            if !l.contains("OKC@WAS") {
+                return l.to_string();
+            }
+            let cells: Vec<&str> = l.split(',').collect();
+            started.push(cells[3].parse::<i64>().unwrap());
+            let mut out: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+            out[1] = format!("{} (LOCKED)", cells[1]);
+            out[6] = "In Progress".into();
+            out.join(",")
+        })
+        .collect();
+    (rows, started)
+}
+
+#[test]
+fn lateswap_keeps_started_players_and_completes_the_rest() {
+    let root = tempfile::tempdir().unwrap();
+    dfs_ok(root.path(), &["slates", "list"]); // registers the sample
+    let slate = {
+        let file = pipeline_io::inputs::read_salaries(
+            workspace().join("data/nba-2025-01-12/DKSalaries.csv"),
+        )
+        .unwrap();
+        let rules = pipeline_io::inputs::builtin_sport("nba_classic").unwrap();
+        pipeline_io::inputs::build_slate("s", &file, None, rules)
+            .unwrap()
+            .0
+    };
+    let (pool, started) = started_pool();
+    let name_of = |id: i64| {
+        let p = slate.players.iter().find(|p| p.dk_id == id).unwrap();
+        format!("{} ({id})", p.name)
+    };
+    // Entry 1: two started players (a PG in PG, any in UTIL), the rest empty.
+    // Entry 2: a full lineup of unstarted players, one started in G.
+    let pg = *started
+        .iter()
+        .find(|&&id| {
+            slate
+                .players
+                .iter()
+                .any(|p| p.dk_id == id && p.positions[0] == "PG")
+        })
+        .unwrap();
+    let util = *started.iter().find(|&&id| id != pg).unwrap();
+    let g = *started
+        .iter()
+        .find(|&&id| {
+            id != pg
+                && id != util
+                && slate
+                    .players
+                    .iter()
+                    .any(|p| p.dk_id == id && p.positions.iter().any(|x| x == "PG" || x == "SG"))
+        })
+        .unwrap();
+    let mut lines = vec![HEADER.to_string()];
+    lines.push(format!(
+        "4700000001,NBA $20K,173036248,$4,{} (LOCKED),,,,,,,{} (LOCKED),,1. note",
+        name_of(pg),
+        name_of(util)
+    ));
+    lines.push(format!(
+        "4700000002,NBA $20K,173036248,$4,,,,,,{} (LOCKED),,,,2. note",
+        name_of(g)
+    ));
+    for row in &pool {
+        lines.push(format!(",,,,,,,,,,,,,{row}"));
+    }
+    let input = root.path().join("DKEntries-late.csv");
+    std::fs::write(&input, lines.join("\r\n") + "\r\n").unwrap();
+    let out = dfs_ok(
+        root.path(),
+        &[
+            "lateswap",
+            "--entries",
+            input.to_str().unwrap(),
+            "--slate",
+            "nba-2025-01-12",
+            "--json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["entries"].as_array().unwrap().len(), 2);
+    let written = read_dk_entries(
+        &root.path().join("DKEntries-late-swapped.csv"),
+        &PathScope::Anywhere,
+    )
+    .unwrap();
+    let ids: Vec<&str> = written
+        .entries
+        .iter()
+        .map(|e| e.entry_id.as_str())
+        .collect();
+    assert_eq!(ids, ["4700000001", "4700000002"]);
+    let pinned = [vec![(0, pg), (7, util)], vec![(5, g)]];
+    for (e, pins) in written.entries.iter().zip(&pinned) {
+        let players: Vec<i64> = e.cells.iter().map(|c| c.as_ref().unwrap().dk_id).collect();
+        for &(slot, id) in pins {
+            assert_eq!(
+                players[slot], id,
+                "entry {}: a locked player moved",
+                e.entry_id
+            );
+        }
+        for (slot, id) in players.iter().enumerate() {
+            if started.contains(id) {
+                assert!(
+                    pins.contains(&(slot, *id)),
+                    "entry {}: started {id} added",
+                    e.entry_id
+                );
+            }
+        }
+        // DraftKings-valid: our own rules say so.
+        let rows: Vec<u32> = players
+            .iter()
+            .map(|id| slate.players.iter().position(|p| p.dk_id == *id).unwrap() as u32)
+            .collect();
+        schemas::Lineup { players: rows }.check(&slate).unwrap();
+    }
+
+    // A locked player who is not on the slate: the file, row and column named.
+    let other = input.with_file_name("DKEntries-other.csv");
+    let text = std::fs::read_to_string(&input).unwrap().replacen(
+        &format!("{} (LOCKED)", name_of(pg)),
+        "Nobody (99999999) (LOCKED)",
+        1,
+    );
+    std::fs::write(&other, text).unwrap();
+    let out = dfs(
+        root.path(),
+        &[
+            "lateswap",
+            "--entries",
+            other.to_str().unwrap(),
+            "--slate",
+            "nba-2025-01-12",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("DKEntries-other.csv")
+            && err.contains("row 2")
+            && err.contains("PG")
+            && err.contains("99999999"),
+        "{err}"
+    );
+    assert!(!root.path().join("DKEntries-other-swapped.csv").exists());
+}

@@ -67,6 +67,10 @@ enum Command {
     /// Your DraftKings entries (DKEntries.csv).
     #[command(subcommand)]
     Entries(EntriesCommand),
+    /// After the first lock: keep every started player in his slot and
+    /// complete each entry with the best players still to play; writes the
+    /// edit upload.
+    Lateswap(LateswapArgs),
     /// The registry database (dfs.sqlite).
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -151,6 +155,42 @@ enum EntriesCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+struct LateswapArgs {
+    /// The DKEntries.csv downloaded after the first lock.
+    #[arg(long)]
+    entries: PathBuf,
+    /// The slate of the file's contests.
+    #[arg(long)]
+    slate: String,
+    /// Exposure, overlap, salary, stacks, locks and excludes, as for a run.
+    #[arg(long)]
+    optimizer_config: Option<PathBuf>,
+    /// How completions are valued: `projection` (the plain optimizer's choice).
+    #[arg(long, value_enum, default_value = "projection")]
+    by: SwapByArg,
+    /// Where to write the upload (default: beside the input, `-swapped` added).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the swaps as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SwapByArg {
+    Projection,
+}
+
+/// `stem-suffix.csv` beside `path`.
+fn beside(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "DKEntries".into());
+    path.with_file_name(format!("{stem}-{suffix}.csv"))
 }
 
 /// `CONTEST_ID=RUN_ID`.
@@ -315,6 +355,7 @@ impl Command {
             )
             | Command::Field(FieldCommand::Compare { json, .. })
             | Command::Entries(EntriesCommand::Fill { json, .. })
+            | Command::Lateswap(LateswapArgs { json, .. })
             | Command::Registry(RegistryCommand::Rebuild { json, .. }) => *json,
             Command::Optimize(_)
             | Command::Slates(SlatesCommand::Import { .. })
@@ -673,13 +714,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
             json,
         }) => {
-            let out = out.unwrap_or_else(|| {
-                let stem = entries
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "DKEntries".into());
-                entries.with_file_name(format!("{stem}-filled.csv"))
-            });
+            let out = out.unwrap_or_else(|| beside(&entries, "filled"));
             let filled = orchestrator::fill(
                 &home,
                 &orchestrator::FillRequest {
@@ -707,6 +742,51 @@ fn dispatch(cli: Cli) -> Result<()> {
                 outln!(
                     "upload {} on DraftKings (Lineups > Upload > Edit entries)",
                     filled.out
+                );
+            }
+        }
+        Command::Lateswap(a) => {
+            let out = a.out.unwrap_or_else(|| beside(&a.entries, "swapped"));
+            let swapped = orchestrator::late_swap(
+                &home,
+                &orchestrator::LateSwapRequest {
+                    entries: a.entries,
+                    slate: a.slate,
+                    optimizer_config: a.optimizer_config,
+                    by: match a.by {
+                        SwapByArg::Projection => orchestrator::SwapBy::Projection,
+                    },
+                    out,
+                },
+            )?;
+            if a.json {
+                print_json(&swapped)?;
+            } else {
+                outln!("{:<12} {:>9} {:>9}  changes", "entry", "before", "after");
+                for e in &swapped.entries {
+                    let changes: Vec<String> = e
+                        .changes
+                        .iter()
+                        .map(|(slot, before, after)| {
+                            let before = if before.is_empty() { "(empty)" } else { before };
+                            format!("{slot}: {before} -> {after}")
+                        })
+                        .collect();
+                    outln!(
+                        "{:<12} {:>9.2} {:>9.2}  {}",
+                        e.entry_id,
+                        e.projected_before,
+                        e.projected_after,
+                        if changes.is_empty() {
+                            "none: already the best".to_string()
+                        } else {
+                            changes.join("; ")
+                        }
+                    );
+                }
+                outln!(
+                    "upload {} on DraftKings (Lineups > Upload > Edit entries)",
+                    swapped.out
                 );
             }
         }

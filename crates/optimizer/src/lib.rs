@@ -58,7 +58,7 @@ mod stage;
 use schemas::{GameStack, Lineup, QbStack, Slate, TeamStack};
 
 pub use error::OptimizerError;
-pub use stage::{Optimizer, OptimizerInput};
+pub use stage::{Optimizer, OptimizerInput, solve_rules};
 
 use problem::{Pool, Problem};
 use search::Model;

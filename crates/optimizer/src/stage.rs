@@ -479,7 +479,7 @@ fn names(slate: &Slate, units: &[ExposureUnit], which: &[usize]) -> String {
 /// name lock then asks for the person in either slot (a group of his rows, min 1),
 /// a name exclude leaves out both rows, and a group counts him once. An id always
 /// names one row (lock a captain row's id to force him captain).
-fn solve_rules(slate: &Slate, config: &OptimizerConfig) -> Result<SolveRules, OptimizerError> {
+pub fn solve_rules(slate: &Slate, config: &OptimizerConfig) -> Result<SolveRules, OptimizerError> {
     let mut groups = Vec::with_capacity(config.groups.len());
     for g in &config.groups {
         let mut players: Vec<u32> = resolve(slate, "groups", &g.players)?

@@ -201,3 +201,181 @@ fn check_same_slate(
         if missing.len() > 5 { ", ..." } else { "" }
     )))
 }
+
+/// How late swap values a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SwapBy {
+    /// The projections, as the plain optimizer would.
+    Projection,
+}
+
+/// What to late-swap.
+#[derive(Debug, Clone)]
+pub struct LateSwapRequest {
+    /// A DKEntries.csv downloaded after the first lock.
+    pub entries: PathBuf,
+    /// The slate the file's contests are on.
+    pub slate: String,
+    /// The optimizer config: exposure, overlap, salary, stacks, locks, excludes.
+    pub optimizer_config: Option<PathBuf>,
+    pub by: SwapBy,
+    /// Where the edit upload goes.
+    pub out: PathBuf,
+}
+
+/// One entry after late swap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SwappedEntry {
+    pub entry_id: String,
+    pub contest_id: String,
+    /// `(slot, player before or "", player after)` for each slot that changed.
+    pub changes: Vec<(String, String, String)>,
+    /// Projected points of the entry before (empty slots count 0) and after.
+    pub projected_before: f64,
+    pub projected_after: f64,
+}
+
+/// What `late_swap` wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LateSwapped {
+    pub out: String,
+    pub by: SwapBy,
+    pub entries: Vec<SwappedEntry>,
+}
+
+/// Late-swaps every entry of the file (see the `lateswap` crate) and writes
+/// the edit upload: locked players stay in their slots, the others are the
+/// best completion by `req.by` among players whose games have not started.
+/// Nothing is written when anything is wrong, including an entry whose locked
+/// players no valid lineup completes.
+pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, OrchestratorError> {
+    let path = req.entries.as_path();
+    let bad =
+        |message: String| OrchestratorError::Request(format!("{}: {message}", path.display()));
+    let mut file = read_dk_entries(path, home.scope())?;
+    let slate_rec = home.registry().resolve_slate(&req.slate)?;
+    let (mut slate, _) = home.load_slate(&slate_rec)?;
+    let config: schemas::OptimizerConfig =
+        crate::pipeline::load(req.optimizer_config.as_deref(), home.scope())?;
+    let slots = slate.rules.slot_names();
+    if file.slots != slots {
+        return Err(bad(format!(
+            "its slots are {}, slate {} has {}",
+            file.slots.join(","),
+            slate.id,
+            slots.join(",")
+        )));
+    }
+    let row_of: BTreeMap<i64, u32> = slate
+        .players
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.captain_of.is_none())
+        .map(|(i, p)| (p.dk_id, i as u32))
+        .collect();
+    // Started: every player the file shows locked, in a cell or in its pool.
+    let mut started: HashSet<i64> = HashSet::new();
+    if let Ok(pool) = read_salaries(path) {
+        started.extend(pool.rows.iter().filter(|r| r.locked).map(|r| r.dk_id));
+    }
+    let mut lineups = Vec::with_capacity(file.entries.len());
+    for e in &file.entries {
+        let mut cells = Vec::with_capacity(e.cells.len());
+        for (cell, slot) in e.cells.iter().zip(&file.slots) {
+            cells.push(match cell {
+                None => None,
+                Some(c) => {
+                    let Some(&i) = row_of.get(&c.dk_id) else {
+                        return Err(OrchestratorError::Io(pipeline_io::IoError::field(
+                            path,
+                            e.line,
+                            slot.clone(),
+                            format!(
+                                "{} ({}) is not on slate {} (a file of another slate?)",
+                                c.name, c.dk_id, slate.id
+                            ),
+                        )));
+                    };
+                    if c.locked {
+                        started.insert(c.dk_id);
+                    }
+                    Some(i)
+                }
+            });
+        }
+        lineups.push(lateswap::EntryLineup {
+            entry_id: e.entry_id.clone(),
+            slots: cells,
+        });
+    }
+    for p in &mut slate.players {
+        p.locked = p.locked || started.contains(&p.dk_id);
+    }
+    let points: Vec<f64> = match req.by {
+        SwapBy::Projection => slate.players.iter().map(|p| p.projection).collect(),
+    };
+    let swapped = lateswap::late_swap(&slate, &lineups, &points, &config)?;
+    let stuck: Vec<&str> = swapped
+        .iter()
+        .filter(|s| s.after.is_none())
+        .map(|s| s.entry_id.as_str())
+        .collect();
+    if !stuck.is_empty() {
+        return Err(bad(format!(
+            "no valid lineup completes the locked players of entry {} under the rules and \
+             the optimizer config",
+            stuck.join(", ")
+        )));
+    }
+    let name = |i: u32| {
+        let p = &slate.players[i as usize];
+        format!("{} ({})", p.name, p.dk_id)
+    };
+    let projection = |cells: &[Option<u32>]| -> f64 {
+        cells
+            .iter()
+            .flatten()
+            .map(|&i| slate.players[i as usize].projection)
+            .sum()
+    };
+    let mut report = Vec::with_capacity(swapped.len());
+    for (row, s) in file.entries.iter_mut().zip(&swapped) {
+        let after = s.after.as_deref().unwrap_or_default();
+        row.cells = after
+            .iter()
+            .map(|&i| {
+                let p = &slate.players[i as usize];
+                Some(EntryCell {
+                    dk_id: p.dk_id,
+                    name: p.name.clone(),
+                    locked: false,
+                })
+            })
+            .collect();
+        let after_cells: Vec<Option<u32>> = after.iter().map(|&i| Some(i)).collect();
+        report.push(SwappedEntry {
+            entry_id: s.entry_id.clone(),
+            contest_id: row.contest_id.clone(),
+            changes: s
+                .changed
+                .iter()
+                .map(|&k| {
+                    (
+                        file.slots[k].clone(),
+                        s.before[k].map(name).unwrap_or_default(),
+                        name(after[k]),
+                    )
+                })
+                .collect(),
+            projected_before: projection(&s.before),
+            projected_after: projection(&after_cells),
+        });
+    }
+    write_dk_entries(&req.out, &file)?;
+    Ok(LateSwapped {
+        out: req.out.display().to_string(),
+        by: req.by,
+        entries: report,
+    })
+}

@@ -15,6 +15,10 @@ pub enum OrchestratorError {
     /// figure that is not a number).
     #[error(transparent)]
     Calibration(#[from] calibration::CalibrationError),
+    /// A late swap that cannot be made as asked (an entry that does not fit
+    /// the slate, an optimizer rule no lineup meets).
+    #[error("late swap: {0}")]
+    LateSwap(#[from] lateswap::LateSwapError),
     /// A slate or contest breaks its own contract after loading.
     #[error("{0}")]
     Contract(#[from] schemas::ContractError),
@@ -119,6 +123,7 @@ impl OrchestratorError {
             | OrchestratorError::Boundary { .. } => ErrorKind::Internal,
             OrchestratorError::Stage(_)
             | OrchestratorError::Calibration(_)
+            | OrchestratorError::LateSwap(_)
             | OrchestratorError::Contract(_)
             | OrchestratorError::InputChanged { .. }
             | OrchestratorError::Request(_) => ErrorKind::InvalidInput,

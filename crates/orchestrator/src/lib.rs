@@ -23,7 +23,10 @@ pub use backtest::{Backtest, BacktestRequest, Scored, backtest, backtest_table};
 pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
-pub use entries::{FillRequest, Filled, FilledContest, fill};
+pub use entries::{
+    FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapped, SwapBy, SwappedEntry, fill,
+    late_swap,
+};
 pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{
     FieldCompareRequest, FieldComparison, LineupProjection, ScoreQuantiles, comparison_table,

@@ -399,15 +399,7 @@ impl Registry {
         slate_id: &str,
         contest_id: &str,
     ) -> Result<(SlateRecord, ContestRecord), RegistryError> {
-        let slate = match self.slate(slate_id)? {
-            Some(s) => s,
-            None => {
-                return Err(RegistryError::UnknownSlate {
-                    id: slate_id.to_string(),
-                    known: known(self.slates()?.into_iter().map(|s| s.id)),
-                });
-            }
-        };
+        let slate = self.resolve_slate(slate_id)?;
         let contest = match self.contest(contest_id)? {
             Some(c) => c,
             None => {
@@ -418,6 +410,17 @@ impl Registry {
             }
         };
         Ok((slate, contest))
+    }
+
+    /// The slate with this id; an unknown id is an error that lists the known ones.
+    pub fn resolve_slate(&self, slate_id: &str) -> Result<SlateRecord, RegistryError> {
+        match self.slate(slate_id)? {
+            Some(s) => Ok(s),
+            None => Err(RegistryError::UnknownSlate {
+                id: slate_id.to_string(),
+                known: known(self.slates()?.into_iter().map(|s| s.id)),
+            }),
+        }
     }
 
     /// Reserves a run id and records the run as `queued`; `false` when the id
