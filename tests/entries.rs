@@ -96,6 +96,56 @@ fn fill_writes_the_runs_lineups_into_the_entries() {
     let text = std::fs::read_to_string(&written).unwrap();
     assert!(!text.contains("Instructions") && !text.contains("Roster Position"));
     assert_eq!(text.lines().count(), 6, "{text}");
+    // Scored among a real field, the filled entries are the run's: the same
+    // figures as `dfs runs backtest` gives its upload file.
+    let names = upload_names(&run_dir.join("optimizer/dk_export.csv"));
+    let standings = root.path().join("standings.csv");
+    std::fs::write(&standings, standings_for(&names, &[300.0, 250.0, 200.0])).unwrap();
+    let args = |sub: &[&str]| -> serde_json::Value {
+        let mut a: Vec<&str> = sub.to_vec();
+        a.extend(["--standings", standings.to_str().unwrap(), "--json"]);
+        serde_json::from_str(&dfs_ok(root.path(), &a)).unwrap()
+    };
+    let entries_score = args(&[
+        "entries",
+        "score",
+        "--entries",
+        written.to_str().unwrap(),
+        "--slate",
+        SAMPLE_SLATE,
+        "--contest",
+        SAMPLE_CONTEST,
+    ]);
+    let run_score = args(&["runs", "backtest", run_id]);
+    for key in [
+        "entries",
+        "real_entries",
+        "winnings",
+        "mean_finish_percentile",
+        "cashed",
+        "ours",
+    ] {
+        assert_eq!(entries_score[key], run_score[key], "{key}");
+    }
+    // Empty entries (the input, never filled) have nothing to score.
+    let out = dfs(
+        root.path(),
+        &[
+            "entries",
+            "score",
+            "--entries",
+            input.to_str().unwrap(),
+            "--slate",
+            SAMPLE_SLATE,
+            "--contest",
+            SAMPLE_CONTEST,
+            "--standings",
+            standings.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no complete entry"));
+
     // The filled cells are the upload file's, DraftKings' `Name (id)`.
     let export = std::fs::read_to_string(run_dir.join("optimizer/dk_export.csv")).unwrap();
     let first_cells = export.lines().nth(1).unwrap();

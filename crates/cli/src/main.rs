@@ -155,6 +155,21 @@ enum EntriesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Score the file's complete entries on actual points among a real
+    /// contest's field (its FINAL standings), as `dfs runs backtest` does.
+    Score {
+        #[arg(long)]
+        entries: PathBuf,
+        #[arg(long)]
+        slate: String,
+        #[arg(long)]
+        contest: String,
+        /// Contest-standings CSV (FINAL export).
+        #[arg(long)]
+        standings: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -356,6 +371,7 @@ impl Command {
             | Command::Field(FieldCommand::Compare { json, .. })
             | Command::Entries(EntriesCommand::Fill { json, .. })
             | Command::Lateswap(LateswapArgs { json, .. })
+            | Command::Entries(EntriesCommand::Score { json, .. })
             | Command::Registry(RegistryCommand::Rebuild { json, .. }) => *json,
             Command::Optimize(_)
             | Command::Slates(SlatesCommand::Import { .. })
@@ -742,6 +758,36 @@ fn dispatch(cli: Cli) -> Result<()> {
                 outln!(
                     "upload {} on DraftKings (Lineups > Upload > Edit entries)",
                     filled.out
+                );
+            }
+        }
+        Command::Entries(EntriesCommand::Score {
+            entries,
+            slate,
+            contest,
+            standings,
+            json,
+        }) => {
+            let scored = orchestrator::score_entries(
+                &home,
+                &orchestrator::EntriesScoreRequest {
+                    entries,
+                    slate,
+                    contest,
+                    standings,
+                },
+            )?;
+            if json {
+                print_json(&scored)?;
+            } else {
+                outln!(
+                    "{} entries: ROI {:+.1}%, {} cashed, best place {}, mean finish percentile {:.3} (0 = first), actual points p50 {:.2}",
+                    scored.entries,
+                    scored.realized_roi * 100.0,
+                    scored.cashed,
+                    scored.best_place,
+                    scored.mean_finish_percentile,
+                    scored.ours.p50
                 );
             }
         }

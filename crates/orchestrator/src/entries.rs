@@ -379,3 +379,63 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
         entries: report,
     })
 }
+
+/// What to score: a DKEntries file's entries among a real contest's field.
+#[derive(Debug, Clone)]
+pub struct EntriesScoreRequest {
+    pub entries: PathBuf,
+    pub slate: String,
+    pub contest: String,
+    /// The contest's FINAL standings export.
+    pub standings: PathBuf,
+}
+
+/// Scores the complete entries of a DKEntries file (locked or not) on the
+/// players' actual points and pays them among the real field, as `dfs runs
+/// backtest` scores a run's: how the entries did, or would have.
+pub fn score_entries(
+    home: &Home,
+    req: &EntriesScoreRequest,
+) -> Result<crate::Scored, OrchestratorError> {
+    let path = req.entries.as_path();
+    let file = read_dk_entries(path, home.scope())?;
+    let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
+    let (slate, _) = home.load_slate(&slate_rec)?;
+    let (contest, _) = home.load_contest(&contest_rec)?;
+    let row_of: BTreeMap<i64, u32> = slate
+        .players
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.captain_of.is_none())
+        .map(|(i, p)| (p.dk_id, i as u32))
+        .collect();
+    let mut lineups = Vec::new();
+    for e in &file.entries {
+        if e.cells.iter().any(Option::is_none) {
+            continue; // a reservation never filled: it plays no lineup
+        }
+        let mut rows = Vec::with_capacity(e.cells.len());
+        for (cell, slot) in e.cells.iter().flatten().zip(&file.slots) {
+            rows.push(*row_of.get(&cell.dk_id).ok_or_else(|| {
+                OrchestratorError::Io(pipeline_io::IoError::field(
+                    path,
+                    e.line,
+                    slot.clone(),
+                    format!(
+                        "{} ({}) is not on slate {}",
+                        cell.name, cell.dk_id, slate.id
+                    ),
+                ))
+            })?);
+        }
+        lineups.push(rows);
+    }
+    if lineups.is_empty() {
+        return Err(OrchestratorError::Request(format!(
+            "{}: no complete entry to score",
+            path.display()
+        )));
+    }
+    let standings = crate::backtest::read_final_standings(&req.standings, home)?;
+    crate::backtest::score_rows(&slate, &contest, &standings, &req.standings, &lineups)
+}

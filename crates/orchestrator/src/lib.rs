@@ -24,8 +24,8 @@ pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
 pub use entries::{
-    FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapped, SwapBy, SwappedEntry, fill,
-    late_swap,
+    EntriesScoreRequest, FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapped, SwapBy,
+    SwappedEntry, fill, late_swap, score_entries,
 };
 pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{
