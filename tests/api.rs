@@ -236,6 +236,16 @@ fn dk_entries(rows: usize) -> String {
     text
 }
 
+/// A DKEntries.csv after the first lock: one entry with Shai Gilgeous-Alexander
+/// locked in PG, the other slots empty.
+fn dk_entries_locked() -> String {
+    dk_entries(1).replacen(
+        "$4 ,,",
+        "$4 ,Shai Gilgeous-Alexander (37302935) (LOCKED),",
+        1,
+    )
+}
+
 /// POSTs a form; the answer.
 fn post_form(addr: &str, path: &str, parts: &[Part]) -> Answer {
     let (content_type, body) = multipart(parts);
@@ -1249,6 +1259,7 @@ fn the_openapi_document_matches_the_live_server() {
             let salaries = std::fs::read(data.join("DKSalaries.csv")).unwrap();
             let payouts = std::fs::read(data.join("payout_20K_Four_Point_Play.csv")).unwrap();
             let fill_entries = dk_entries(3);
+            let late_entries = dk_entries_locked();
             let form: Option<Vec<Part>> = match (method.as_str(), path.as_str()) {
                 ("POST", p) if p.ends_with("/backtest") => {
                     Some(vec![("standings", Some("s.csv"), &standings)])
@@ -1261,6 +1272,10 @@ fn the_openapi_document_matches_the_live_server() {
                     ("entries", Some("DKEntries.csv"), fill_entries.as_bytes()),
                     ("runs", None, done.as_bytes()),
                     ("allow_partial", None, b"true"),
+                ]),
+                ("POST", "/api/lateswap") => Some(vec![
+                    ("entries", Some("DKEntries.csv"), late_entries.as_bytes()),
+                    ("slate", None, SLATE.as_bytes()),
                 ]),
                 ("POST", "/api/contests") => Some(vec![
                     ("id", None, b"c2"),
@@ -1336,4 +1351,51 @@ fn the_openapi_document_matches_the_live_server() {
     // An unknown route's answer is documented too (the error format).
     let a = answer(&server.addr, "GET", "/api/nope", "");
     check_documented(&doc, &doc["paths"]["/healthz"]["get"], &a, "GET /api/nope");
+}
+
+#[test]
+fn late_swap_over_http() {
+    let root = tempfile::tempdir().unwrap();
+    let server = start(root.path());
+    let entries = dk_entries_locked();
+    let a = post_form(
+        &server.addr,
+        "/api/lateswap",
+        &[
+            ("entries", Some("DKEntries.csv"), entries.as_bytes()),
+            ("slate", None, SLATE.as_bytes()),
+            ("optimizer", None, br#"{"max_salary": 49000}"#),
+        ],
+    );
+    assert_eq!(a.status, 200, "{}", a.text);
+    let row: Vec<&str> = a.text.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[0], "4600000000");
+    assert_eq!(
+        row[4], "Shai Gilgeous-Alexander (37302935)",
+        "the locked player stays in PG"
+    );
+    assert_eq!(row.len(), 12);
+    assert!(row[5..].iter().all(|c| c.ends_with(')')), "{row:?}");
+    // The optimizer config is checked against its schema; a bad slate is named.
+    for (optimizer, slate, status, needle) in [
+        (r#"{"max_salery": 1}"#, SLATE, 422, "max_salery"),
+        ("not json", SLATE, 422, "optimizer"),
+        ("", "nope", 404, "nope"),
+    ] {
+        let a = post_form(
+            &server.addr,
+            "/api/lateswap",
+            &[
+                ("entries", Some("DKEntries.csv"), entries.as_bytes()),
+                ("slate", None, slate.as_bytes()),
+                ("optimizer", None, optimizer.as_bytes()),
+            ],
+        );
+        assert_eq!(a.status, status, "{optimizer}: {}", a.text);
+        assert!(
+            a.json["detail"].as_str().unwrap().contains(needle),
+            "{}",
+            a.text
+        );
+    }
 }

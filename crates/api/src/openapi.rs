@@ -11,7 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::error::ErrorBody;
 use crate::jobs::RunState;
 use crate::routes::{
-    Accepted, BACKTEST_FORM, CONTEST_FORM, FILL_FORM, Health, RunBody, SLATE_FORM, SlateImported,
+    Accepted, BACKTEST_FORM, CONTEST_FORM, FILL_FORM, Health, LATESWAP_FORM, RunBody, SLATE_FORM,
+    SlateImported,
 };
 use crate::uploads::{Field, FormSpec};
 
@@ -149,6 +150,20 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
                 "Imported (an existing id is replaced).",
                 g.subschema_for::<SlateImported>(),
             )],
+        },
+        Operation {
+            method: "post",
+            path: "/api/lateswap",
+            id: "lateSwap",
+            summary: "Late-swap a DKEntries.csv downloaded after lock (`slate`: its slate id; \
+                      `optimizer`: the optimizer config as a JSON object), by projection.",
+            params: vec![],
+            body: Some(Body::Form(LATESWAP_FORM)),
+            answers: vec![Answer {
+                status: 200,
+                description: "The edit-upload file for DraftKings.",
+                content: Content::Csv,
+            }],
         },
         Operation {
             method: "post",

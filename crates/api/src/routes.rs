@@ -458,17 +458,67 @@ async fn post_fill(
         std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))
     })
     .await?;
+    Ok(csv_file(bytes, "DKEntries-filled.csv"))
+}
+
+/// The form of `POST /api/lateswap`.
+pub const LATESWAP_FORM: &FormSpec = &[
+    ("entries", Field::File, true),
+    ("slate", Field::Text, true),
+    ("optimizer", Field::Text, false),
+];
+
+/// `POST /api/lateswap`: a DKEntries.csv after lock, late-swapped as `dfs
+/// lateswap` does (by projection; `optimizer` a JSON object of the optimizer
+/// config's keys); answers the edit-upload file.
+async fn post_lateswap(
+    State(state): State<AppState>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let upload = uploads::receive(&state.root, form, LATESWAP_FORM).await?;
+    let optimizer_inline = match upload.text("optimizer").map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(
+            serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                ApiError::invalid_input(format!("form field optimizer: not a JSON object: {e}"))
+            })?,
+        ),
+    };
+    let slate = upload.text("slate").unwrap_or_default().trim().to_string();
+    let bytes = with_home(&state, move |home| {
+        let entries = upload
+            .file("entries")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let out = entries.with_file_name("swapped.csv");
+        let req = orchestrator::LateSwapRequest {
+            entries,
+            slate,
+            optimizer_config: None,
+            optimizer_inline,
+            by: orchestrator::SwapBy::Projection,
+            out: out.clone(),
+        };
+        orchestrator::late_swap(home, &req).map_err(|e| named_upload(e, &upload))?;
+        std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))
+    })
+    .await?;
+    Ok(csv_file(bytes, "DKEntries-swapped.csv"))
+}
+
+/// A CSV file answered for download.
+fn csv_file(bytes: Vec<u8>, name: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"DKEntries-filled.csv\""),
-    );
-    Ok(response)
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
 }
 
 /// The form of `POST /api/runs/{run_id}/backtest`.
@@ -695,6 +745,10 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .route("/api/runs/{run_id}", get(get_run).delete(cancel_run))
         .route("/api/runs/{run_id}/cancel", post(cancel_run))
         .route("/api/runs/{run_id}/files/{*path}", get(run_file))
+        .route(
+            "/api/lateswap",
+            post(post_lateswap).layer(DefaultBodyLimit::max(state.upload_limit)),
+        )
         .route(
             "/api/entries/fill",
             post(post_fill).layer(DefaultBodyLimit::max(state.upload_limit)),

@@ -799,6 +799,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                     entries: a.entries,
                     slate: a.slate,
                     optimizer_config: a.optimizer_config,
+                    optimizer_inline: None,
                     by: match a.by {
                         SwapByArg::Projection => orchestrator::SwapBy::Projection,
                     },

@@ -219,6 +219,8 @@ pub struct LateSwapRequest {
     pub slate: String,
     /// The optimizer config: exposure, overlap, salary, stacks, locks, excludes.
     pub optimizer_config: Option<PathBuf>,
+    /// The same as a JSON object (the HTTP API's way), checked against its schema.
+    pub optimizer_inline: Option<serde_json::Value>,
     pub by: SwapBy,
     /// Where the edit upload goes.
     pub out: PathBuf,
@@ -256,8 +258,12 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
     let mut file = read_dk_entries(path, home.scope())?;
     let slate_rec = home.registry().resolve_slate(&req.slate)?;
     let (mut slate, _) = home.load_slate(&slate_rec)?;
-    let config: schemas::OptimizerConfig =
-        crate::pipeline::load(req.optimizer_config.as_deref(), home.scope())?;
+    let config: schemas::OptimizerConfig = crate::pipeline::load_stage(
+        req.optimizer_config.as_deref(),
+        req.optimizer_inline.as_ref(),
+        "optimizer_config",
+        home.scope(),
+    )?;
     let slots = slate.rules.slot_names();
     if file.slots != slots {
         return Err(bad(format!(

@@ -114,7 +114,7 @@ pub(crate) fn load<T: DeserializeOwned + Default>(
 
 /// A stage config from its file, from its JSON object, or its defaults;
 /// `contract` names its JSON Schema, which checks the object.
-fn load_stage<T: DeserializeOwned + Default>(
+pub(crate) fn load_stage<T: DeserializeOwned + Default>(
     path: Option<&Path>,
     inline: Option<&serde_json::Value>,
     contract: &str,
