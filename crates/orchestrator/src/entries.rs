@@ -334,6 +334,7 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
             stuck.join(", ")
         )));
     }
+    check_swaps(&slate, &swapped)?;
     let name = |i: u32| {
         let p = &slate.players[i as usize];
         format!("{} ({})", p.name, p.dk_id)
@@ -444,4 +445,44 @@ pub fn score_entries(
     }
     let standings = crate::backtest::read_final_standings(&req.standings, home)?;
     crate::backtest::score_rows(&slate, &contest, &standings, &req.standings, &lineups)
+}
+
+/// The late swap's invariants, checked before anything is written: every
+/// lineup DraftKings-valid, every started player of an entry still in his
+/// slot, no started player added.
+fn check_swaps(
+    slate: &schemas::Slate,
+    swapped: &[lateswap::Swapped],
+) -> Result<(), OrchestratorError> {
+    let broken = |entry: &str, message: String| OrchestratorError::Boundary {
+        stage: "lateswap".into(),
+        message: format!("entry {entry}: {message}"),
+    };
+    for s in swapped {
+        let Some(after) = &s.after else { continue };
+        schemas::Lineup {
+            players: after.clone(),
+        }
+        .check(slate)
+        .map_err(|e| broken(&s.entry_id, e.to_string()))?;
+        for (slot, (&now, before)) in after.iter().zip(&s.before).enumerate() {
+            let started = |i: u32| slate.players[i as usize].locked;
+            if let Some(b) = *before
+                && started(b)
+                && now != b
+            {
+                return Err(broken(
+                    &s.entry_id,
+                    format!("started player {b} left slot {slot}"),
+                ));
+            }
+            if started(now) && *before != Some(now) {
+                return Err(broken(
+                    &s.entry_id,
+                    format!("started player {now} added in slot {slot}"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
