@@ -100,15 +100,7 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
             OrchestratorError::Request(format!("slate {} of run {run_id} is gone", run.slate_id))
         })?;
         let (slate, _) = home.load_slate(&slate_rec)?;
-        let slots = slate.rules.slot_names();
-        if file.slots != slots {
-            return Err(bad(format!(
-                "its slots are {}, run {run_id}'s slate {} has {}",
-                file.slots.join(","),
-                slate.id,
-                slots.join(",")
-            )));
-        }
+        check_slots(path, &file, &slate)?;
         check_same_slate(path, &file, &slate, &run_id)?;
         let upload = PathBuf::from(&run.root).join("optimizer/dk_export.csv");
         let lineups = read_dk_upload(&upload)?;
@@ -130,19 +122,17 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
                 lineups.len()
             )));
         }
-        let by_id: BTreeMap<i64, &str> = slate
-            .players
-            .iter()
-            .filter(|p| p.captain_of.is_none())
-            .map(|p| (p.dk_id, p.name.as_str()))
-            .collect();
+        let by_id = slate_rows(&slate);
         for (&i, lineup) in rows.iter().zip(&lineups) {
             file.entries[i].cells = lineup
                 .iter()
                 .map(|id| {
                     Some(EntryCell {
                         dk_id: *id,
-                        name: by_id.get(id).copied().unwrap_or_default().to_string(),
+                        name: by_id
+                            .get(id)
+                            .map(|&k| slate.players[k as usize].name.clone())
+                            .unwrap_or_default(),
                         locked: false,
                     })
                 })
@@ -162,6 +152,35 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
         out: req.out.display().to_string(),
         contests: filled,
     })
+}
+
+/// The file's slot columns are the slate's, in its order.
+fn check_slots(
+    path: &Path,
+    file: &EntriesFile,
+    slate: &schemas::Slate,
+) -> Result<(), OrchestratorError> {
+    let slots = slate.rules.slot_names();
+    if file.slots == slots {
+        return Ok(());
+    }
+    Err(OrchestratorError::Request(format!(
+        "{}: its slots are {}, slate {} has {}",
+        path.display(),
+        file.slots.join(","),
+        slate.id,
+        slots.join(",")
+    )))
+}
+
+/// Slate row of each DraftKings id (a showdown captain row has its own id).
+fn slate_rows(slate: &schemas::Slate) -> BTreeMap<i64, u32> {
+    slate
+        .players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.dk_id, i as u32))
+        .collect()
 }
 
 /// Refuses a file of another slate: its entries' players and its player pool
@@ -264,22 +283,8 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
         "optimizer_config",
         home.scope(),
     )?;
-    let slots = slate.rules.slot_names();
-    if file.slots != slots {
-        return Err(bad(format!(
-            "its slots are {}, slate {} has {}",
-            file.slots.join(","),
-            slate.id,
-            slots.join(",")
-        )));
-    }
-    let row_of: BTreeMap<i64, u32> = slate
-        .players
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.captain_of.is_none())
-        .map(|(i, p)| (p.dk_id, i as u32))
-        .collect();
+    check_slots(path, &file, &slate)?;
+    let row_of = slate_rows(&slate);
     // Started: every player the file shows locked, in a cell or in its pool.
     let mut started: HashSet<i64> = HashSet::new();
     if let Ok(pool) = read_salaries(path) {
@@ -409,13 +414,8 @@ pub fn score_entries(
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
     let (slate, _) = home.load_slate(&slate_rec)?;
     let (contest, _) = home.load_contest(&contest_rec)?;
-    let row_of: BTreeMap<i64, u32> = slate
-        .players
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.captain_of.is_none())
-        .map(|(i, p)| (p.dk_id, i as u32))
-        .collect();
+    check_slots(path, &file, &slate)?;
+    let row_of = slate_rows(&slate);
     let mut lineups = Vec::new();
     for e in &file.entries {
         if e.cells.iter().any(Option::is_none) {
