@@ -444,4 +444,36 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
         "{err}"
     );
     assert!(!root.path().join("DKEntries-other-swapped.csv").exists());
+
+    // Locked players no valid lineup completes under the config: the entry named.
+    let tight = root.path().join("DKEntries-tight.csv");
+    std::fs::write(
+        &tight,
+        format!(
+            "{HEADER}\r\n4700000009,NBA,173036248,$4,Shai Gilgeous-Alexander (37302935) (LOCKED),,,,,,,,,\r\n\
+             4700000010,NBA,173036248,$4,,,,,,,,,,\r\n"
+        ),
+    )
+    .unwrap();
+    let cap = root.path().join("cap.yaml");
+    std::fs::write(&cap, "max_salary: 28000\n").unwrap();
+    let out = dfs(
+        root.path(),
+        &[
+            "lateswap",
+            "--entries",
+            tight.to_str().unwrap(),
+            "--slate",
+            "nba-2025-01-12",
+            "--optimizer-config",
+            cap.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("entry 4700000009 ") && !err.contains("4700000010"),
+        "{err}"
+    );
+    assert!(!root.path().join("DKEntries-tight-swapped.csv").exists());
 }
