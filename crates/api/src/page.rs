@@ -35,10 +35,6 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-fn percent(x: f64) -> String {
-    format!("{:+.1}%", x * 100.0)
-}
-
 /// `GET /`: the runs, newest first, and the form that starts one.
 pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let (slates, contests, runs) = with_home(&state, |home| {
@@ -122,7 +118,7 @@ fn runs_table(runs: &[RunRecord]) -> String {
         let roi = r
             .metrics_head
             .as_ref()
-            .map(|h| percent(h.roi_mean))
+            .map(|h| orchestrator::pct(h.roi_mean))
             .unwrap_or_default();
         let _ = writeln!(
             out,

@@ -337,18 +337,23 @@ async fn run_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    Ok(file_response(bytes, &name))
+}
+
+/// A file's bytes with its content type; a CSV (an upload file) as a download.
+fn file_response(bytes: Vec<u8>, name: &str) -> Response {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(&name)),
+        HeaderValue::from_static(content_type(name)),
     );
     if name.ends_with(".csv")
         && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
     {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
 }
 
 /// `path` inside `folder` as a regular file, or `None`: no `..`, no absolute
@@ -408,7 +413,6 @@ async fn post_fill(
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let upload = uploads::receive(&state.root, form, FILL_FORM).await?;
     let list = |name: &str| -> Vec<String> {
         upload
@@ -422,14 +426,10 @@ async fn post_fill(
     };
     let runs = list("runs");
     let map = list("map")
-        .into_iter()
-        .map(|pair| match pair.split_once('=') {
-            Some((c, r)) if !c.trim().is_empty() && !r.trim().is_empty() => {
-                Ok((c.trim().to_string(), r.trim().to_string()))
-            }
-            _ => Err(ApiError::invalid_input(format!(
-                "form field map: {pair:?} is not CONTEST_ID=RUN_ID"
-            ))),
+        .iter()
+        .map(|pair| {
+            orchestrator::parse_contest_run(pair)
+                .map_err(|e| ApiError::invalid_input(format!("form field map: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let allow_partial = match upload.text("allow_partial").map(str::trim) {
@@ -458,7 +458,7 @@ async fn post_fill(
         std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))
     })
     .await?;
-    Ok(csv_file(bytes, "DKEntries-filled.csv"))
+    Ok(file_response(bytes, "DKEntries-filled.csv"))
 }
 
 /// The form of `POST /api/lateswap`.
@@ -475,12 +475,11 @@ async fn post_lateswap(
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let upload = uploads::receive(&state.root, form, LATESWAP_FORM).await?;
-    let optimizer_inline = match upload.text("optimizer").map(str::trim) {
-        None | Some("") => None,
+    let optimizer_inline = match upload.optional_text("optimizer") {
+        None => None,
         Some(text) => Some(
-            serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+            serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
                 ApiError::invalid_input(format!("form field optimizer: not a JSON object: {e}"))
             })?,
         ),
@@ -504,21 +503,7 @@ async fn post_lateswap(
         std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))
     })
     .await?;
-    Ok(csv_file(bytes, "DKEntries-swapped.csv"))
-}
-
-/// A CSV file answered for download.
-fn csv_file(bytes: Vec<u8>, name: &'static str) -> Response {
-    let mut response = Response::new(Body::from(bytes));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
+    Ok(file_response(bytes, "DKEntries-swapped.csv"))
 }
 
 /// The form of `POST /api/runs/{run_id}/backtest`.
@@ -537,7 +522,6 @@ async fn post_slate(
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<SlateImported>), ApiError> {
-    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let upload = uploads::receive(&state.root, form, SLATE_FORM).await?;
     let imported = with_home(&state, move |home| {
         let req = SlateImport {
@@ -547,11 +531,7 @@ async fn post_slate(
                 .map(PathBuf::from)
                 .unwrap_or_default(),
             projections: upload.file("projections").map(PathBuf::from),
-            sport: upload
-                .text("sport")
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            sport: upload.optional_text("sport"),
         };
         let (slate, report) = home
             .import_slate(&req)
@@ -567,7 +547,6 @@ async fn post_contest(
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<orchestrator::ContestRecord>), ApiError> {
-    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let upload = uploads::receive(&state.root, form, CONTEST_FORM).await?;
     let max_entries = upload.number::<u32>("max_entries")?;
     let record = with_home(&state, move |home| {
@@ -577,11 +556,7 @@ async fn post_contest(
                 .file("payouts")
                 .map(PathBuf::from)
                 .unwrap_or_default(),
-            name: upload
-                .text("name")
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            name: upload.optional_text("name"),
             max_entries,
         };
         home.import_contest(&req)
@@ -612,7 +587,6 @@ async fn post_backtest(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<orchestrator::Backtest>, ApiError> {
     let Path(run_id) = run_id?;
-    let form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let upload = uploads::receive(&state.root, form, BACKTEST_FORM).await?;
     let backtest = with_home(&state, move |home| {
         let req = BacktestRequest {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::Multipart;
-use axum::extract::multipart::MultipartError;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::http::StatusCode;
 
 use crate::error::ApiError;
@@ -58,6 +58,14 @@ impl Upload {
         self.files.get(name).map(|(_, n)| n.as_str())
     }
 
+    /// A text field's value trimmed, `None` when absent or blank.
+    pub fn optional_text(&self, name: &str) -> Option<String> {
+        self.text(name)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    }
+
     /// A text field parsed as a number: 422 naming the field when it is not one.
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
         self.text(name)
@@ -83,13 +91,15 @@ fn rejected(e: MultipartError) -> ApiError {
     }
 }
 
-/// Reads a form per `spec` into `root/.uploads/`: an unknown, repeated or
-/// missing field is a 422 naming it; a body over the limit a 413.
+/// Reads a form per `spec` into `root/.uploads/`: a body that is not a form
+/// is a 400; an unknown, repeated or missing field a 422 naming it; a body
+/// over the limit a 413.
 pub async fn receive(
     root: &Path,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
     spec: &FormSpec,
 ) -> Result<Upload, ApiError> {
+    let mut form = form.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let dir = root.join(".uploads").join(format!(
         "{}-{}",
         std::process::id(),

@@ -143,7 +143,7 @@ enum EntriesCommand {
         #[arg(long = "run", value_name = "RUN_ID", num_args = 1.., required = true)]
         runs: Vec<String>,
         /// Which run fills a contest of the file, by DraftKings Contest ID.
-        #[arg(long, value_name = "CONTEST_ID=RUN_ID", value_parser = parse_mapping)]
+        #[arg(long, value_name = "CONTEST_ID=RUN_ID", value_parser = orchestrator::parse_contest_run)]
         map: Vec<(String, String)>,
         /// Fill what can be filled when a contest has more entries than lineups, or fewer.
         #[arg(long)]
@@ -206,16 +206,6 @@ fn beside(path: &std::path::Path, suffix: &str) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "DKEntries".into());
     path.with_file_name(format!("{stem}-{suffix}.csv"))
-}
-
-/// `CONTEST_ID=RUN_ID`.
-fn parse_mapping(s: &str) -> std::result::Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((c, r)) if !c.trim().is_empty() && !r.trim().is_empty() => {
-            Ok((c.trim().to_string(), r.trim().to_string()))
-        }
-        _ => Err(format!("{s:?}: expected CONTEST_ID=RUN_ID")),
-    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 //! `dfs entries fill`: a run's selected lineups written into the user's
 //! `DKEntries.csv`, entry by entry, as the edit upload DraftKings takes back.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use pipeline_io::inputs::{read_dk_entries, read_dk_upload, read_salaries};
@@ -28,6 +28,16 @@ pub struct FillRequest {
     pub allow_partial: bool,
     /// Where the edit upload goes.
     pub out: PathBuf,
+}
+
+/// `CONTEST_ID=RUN_ID`, as `--map` and the API's `map` give it.
+pub fn parse_contest_run(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((c, r)) if !c.trim().is_empty() && !r.trim().is_empty() => {
+            Ok((c.trim().to_string(), r.trim().to_string()))
+        }
+        _ => Err(format!("{s:?}: expected CONTEST_ID=RUN_ID")),
+    }
 }
 
 /// One contest of the file, filled.
@@ -93,6 +103,7 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
     }
 
     // Fill each contest's rows from its run.
+    let file_ids = file_player_ids(path, &file);
     let mut filled = Vec::new();
     for (contest_id, contest_name, run_id) in plan {
         let run = &runs[&run_id];
@@ -101,7 +112,7 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
         })?;
         let (slate, _) = home.load_slate(&slate_rec)?;
         check_slots(path, &file, &slate)?;
-        check_same_slate(path, &file, &slate, &run_id)?;
+        check_same_slate(path, &file_ids, &slate, &run_id)?;
         let upload = PathBuf::from(&run.root).join("optimizer/dk_export.csv");
         let lineups = read_dk_upload(&upload)?;
         let rows: Vec<usize> = (0..file.entries.len())
@@ -183,30 +194,34 @@ fn slate_rows(slate: &schemas::Slate) -> BTreeMap<i64, u32> {
         .collect()
 }
 
-/// Refuses a file of another slate: its entries' players and its player pool
-/// must all be on `slate`. Names the first few that are not.
-fn check_same_slate(
-    path: &Path,
-    file: &EntriesFile,
-    slate: &schemas::Slate,
-    run_id: &str,
-) -> Result<(), OrchestratorError> {
-    let on_slate: HashSet<i64> = slate.players.iter().map(|p| p.dk_id).collect();
-    let mut ids: Vec<i64> = file
+/// Every player id a DKEntries file names: its entries' and, when it has
+/// one, the pool's DraftKings appends.
+fn file_player_ids(path: &Path, file: &EntriesFile) -> BTreeSet<i64> {
+    let mut ids: BTreeSet<i64> = file
         .entries
         .iter()
         .flat_map(|e| e.cells.iter().flatten().map(|c| c.dk_id))
         .collect();
-    // The pool DraftKings appends, when the file has it.
     if let Ok(pool) = read_salaries(path) {
         ids.extend(pool.rows.iter().map(|r| r.dk_id));
     }
-    let mut missing: Vec<i64> = ids
-        .into_iter()
+    ids
+}
+
+/// Refuses a file of another slate: every id it names (`file_ids`) must be
+/// on `slate`. Names the first few that are not.
+fn check_same_slate(
+    path: &Path,
+    file_ids: &BTreeSet<i64>,
+    slate: &schemas::Slate,
+    run_id: &str,
+) -> Result<(), OrchestratorError> {
+    let on_slate: HashSet<i64> = slate.players.iter().map(|p| p.dk_id).collect();
+    let missing: Vec<i64> = file_ids
+        .iter()
+        .copied()
         .filter(|id| !on_slate.contains(id))
         .collect();
-    missing.sort_unstable();
-    missing.dedup();
     if missing.is_empty() {
         return Ok(());
     }

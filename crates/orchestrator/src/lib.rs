@@ -25,7 +25,7 @@ pub use catalog::{
 };
 pub use entries::{
     EntriesScoreRequest, FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapped, SwapBy,
-    SwappedEntry, fill, late_swap, score_entries,
+    SwappedEntry, fill, late_swap, parse_contest_run, score_entries,
 };
 pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{
@@ -44,5 +44,5 @@ pub use replay::{
     BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, ContestReplay, Estimate, Predicted, Realized, Replay,
     ReplayRequest, replay, replay_table, write_report,
 };
-pub use report::summary_table;
+pub use report::{pct, summary_table};
 pub use report_html::{REPORT_STYLE, escape as escape_html};

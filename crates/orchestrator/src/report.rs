@@ -141,7 +141,7 @@ pub fn summary_table(o: &RunOutcome) -> String {
 }
 
 /// A signed change as a percentage: `+12.3%`.
-pub(crate) fn pct(x: f64) -> String {
+pub fn pct(x: f64) -> String {
     format!("{:+.1}%", 100.0 * x)
 }
 
