@@ -8,7 +8,8 @@
 # original and the swapped entries are scored on actual points among the real
 # field (`dfs entries score`). Prints each night and the totals.
 #
-#   scripts/lateswap-shared.sh [DATA=../shared/data] [--optimizer-config FILE]
+#   scripts/lateswap-shared.sh [DATA=../shared/data] [--by simulation|projection] [--seed N]
+#                              [--optimizer-config FILE] ...
 #
 # Not part of the test suite (it reads the shared data); run it by hand.
 set -euo pipefail
@@ -43,7 +44,8 @@ for dir in "${folders[@]}"; do
   entries=$(ls "$dir"/DKEntries*.csv | head -1)
   standings=$(ls "$dir"/contest-standings*.csv | head -1)
   swapped="$root/$name-swapped.csv"
-  "$dfs" --root "$root" lateswap --entries "$entries" --slate "$name" --out "$swapped" "$@" >/dev/null
+  "$dfs" --root "$root" lateswap --entries "$entries" --slate "$name" --contest "$name" \
+    --out "$swapped" "$@" >/dev/null
   score() {
     "$dfs" --root "$root" entries score --entries "$1" --slate "$name" --contest "$name" \
       --standings "$standings" --json

@@ -1276,6 +1276,7 @@ fn the_openapi_document_matches_the_live_server() {
                 ("POST", "/api/lateswap") => Some(vec![
                     ("entries", Some("DKEntries.csv"), late_entries.as_bytes()),
                     ("slate", None, SLATE.as_bytes()),
+                    ("contest", None, CONTEST.as_bytes()),
                 ]),
                 ("POST", "/api/contests") => Some(vec![
                     ("id", None, b"c2"),
@@ -1358,24 +1359,50 @@ fn late_swap_over_http() {
     let root = tempfile::tempdir().unwrap();
     let server = start(root.path());
     let entries = dk_entries_locked();
-    let a = post_form(
-        &server.addr,
-        "/api/lateswap",
-        &[
-            ("entries", Some("DKEntries.csv"), entries.as_bytes()),
-            ("slate", None, SLATE.as_bytes()),
-            ("optimizer", None, br#"{"max_salary": 49000}"#),
-        ],
-    );
-    assert_eq!(a.status, 200, "{}", a.text);
-    let row: Vec<&str> = a.text.lines().nth(1).unwrap().split(',').collect();
-    assert_eq!(row[0], "4600000000");
-    assert_eq!(
-        row[4], "Shai Gilgeous-Alexander (37302935)",
-        "the locked player stays in PG"
-    );
-    assert_eq!(row.len(), 12);
-    assert!(row[5..].iter().all(|c| c.ends_with(')')), "{row:?}");
+    // By simulation (the default) and by projection: the same file's rules.
+    for by in ["simulation", "projection"] {
+        let a = post_form(
+            &server.addr,
+            "/api/lateswap",
+            &[
+                ("entries", Some("DKEntries.csv"), entries.as_bytes()),
+                ("slate", None, SLATE.as_bytes()),
+                ("contest", None, CONTEST.as_bytes()),
+                ("seed", None, b"7"),
+                ("by", None, by.as_bytes()),
+                ("optimizer", None, br#"{"max_salary": 49000}"#),
+                ("sim", None, br#"{"iterations": 200}"#),
+            ],
+        );
+        assert_eq!(a.status, 200, "{by}: {}", a.text);
+        let row: Vec<&str> = a.text.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row[0], "4600000000");
+        assert_eq!(
+            row[4], "Shai Gilgeous-Alexander (37302935)",
+            "{by}: the locked player stays in PG"
+        );
+        assert_eq!(row.len(), 12);
+        assert!(row[5..].iter().all(|c| c.ends_with(')')), "{by}: {row:?}");
+    }
+    // By simulation needs the contest; an unknown way is refused.
+    for (by, contest, needle) in [("simulation", "", "contest"), ("magic", CONTEST, "by")] {
+        let a = post_form(
+            &server.addr,
+            "/api/lateswap",
+            &[
+                ("entries", Some("DKEntries.csv"), entries.as_bytes()),
+                ("slate", None, SLATE.as_bytes()),
+                ("contest", None, contest.as_bytes()),
+                ("by", None, by.as_bytes()),
+            ],
+        );
+        assert_eq!(a.status, 422, "{by}: {}", a.text);
+        assert!(
+            a.json["detail"].as_str().unwrap().contains(needle),
+            "{}",
+            a.text
+        );
+    }
     // The optimizer config is checked against its schema; a bad slate is named.
     for (optimizer, slate, status, needle) in [
         (r#"{"max_salery": 1}"#, SLATE, 422, "max_salery"),

@@ -365,7 +365,90 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
     }
     let input = root.path().join("DKEntries-late.csv");
     std::fs::write(&input, lines.join("\r\n") + "\r\n").unwrap();
-    let out = dfs_ok(
+    let swap = |by: &str, seed: &str, out: &std::path::Path| {
+        dfs_ok(
+            root.path(),
+            &[
+                "lateswap",
+                "--entries",
+                input.to_str().unwrap(),
+                "--slate",
+                "nba-2025-01-12",
+                "--contest",
+                "nba-20k-four-point-play",
+                "--by",
+                by,
+                "--seed",
+                seed,
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+    };
+    for by in ["simulation", "projection"] {
+        let path = root.path().join(format!("swapped-{by}.csv"));
+        let out = swap(by, "5", &path);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["by"], by);
+        let reported = report["entries"].as_array().unwrap();
+        assert_eq!(reported.len(), 2);
+        // By simulation every entry reports its completion's simulated ROI.
+        for e in reported {
+            assert_eq!(e["roi_after"].is_number(), by == "simulation", "{e}");
+        }
+        let written = read_dk_entries(&path, &PathScope::Anywhere).unwrap();
+        let ids: Vec<&str> = written
+            .entries
+            .iter()
+            .map(|e| e.entry_id.as_str())
+            .collect();
+        assert_eq!(ids, ["4700000001", "4700000002"]);
+        let pinned = [vec![(0, pg), (7, util)], vec![(5, g)]];
+        let mut lineups = Vec::new();
+        for (e, pins) in written.entries.iter().zip(&pinned) {
+            let players: Vec<i64> = e.cells.iter().map(|c| c.as_ref().unwrap().dk_id).collect();
+            for &(slot, id) in pins {
+                assert_eq!(
+                    players[slot], id,
+                    "{by}: entry {}: a locked player moved",
+                    e.entry_id
+                );
+            }
+            for (slot, id) in players.iter().enumerate() {
+                if started.contains(id) {
+                    assert!(
+                        pins.contains(&(slot, *id)),
+                        "{by}: entry {}: started {id} added",
+                        e.entry_id
+                    );
+                }
+            }
+            // DraftKings-valid: our own rules say so.
+            let rows: Vec<u32> = players
+                .iter()
+                .map(|id| slate.players.iter().position(|p| p.dk_id == *id).unwrap() as u32)
+                .collect();
+            schemas::Lineup {
+                players: rows.clone(),
+            }
+            .check(&slate)
+            .unwrap();
+            let mut set = rows;
+            set.sort_unstable();
+            lineups.push(set);
+        }
+        assert_ne!(lineups[0], lineups[1], "{by}: the entries must differ");
+    }
+    // The same seed gives the same file, byte for byte.
+    let again = root.path().join("swapped-again.csv");
+    swap("simulation", "5", &again);
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        std::fs::read(root.path().join("swapped-simulation.csv")).unwrap()
+    );
+    // By simulation (the default) needs the contest.
+    let out = dfs(
         root.path(),
         &[
             "lateswap",
@@ -373,48 +456,12 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
             input.to_str().unwrap(),
             "--slate",
             "nba-2025-01-12",
-            "--json",
         ],
     );
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["entries"].as_array().unwrap().len(), 2);
-    let written = read_dk_entries(
-        &root.path().join("DKEntries-late-swapped.csv"),
-        &PathScope::Anywhere,
-    )
-    .unwrap();
-    let ids: Vec<&str> = written
-        .entries
-        .iter()
-        .map(|e| e.entry_id.as_str())
-        .collect();
-    assert_eq!(ids, ["4700000001", "4700000002"]);
-    let pinned = [vec![(0, pg), (7, util)], vec![(5, g)]];
-    for (e, pins) in written.entries.iter().zip(&pinned) {
-        let players: Vec<i64> = e.cells.iter().map(|c| c.as_ref().unwrap().dk_id).collect();
-        for &(slot, id) in pins {
-            assert_eq!(
-                players[slot], id,
-                "entry {}: a locked player moved",
-                e.entry_id
-            );
-        }
-        for (slot, id) in players.iter().enumerate() {
-            if started.contains(id) {
-                assert!(
-                    pins.contains(&(slot, *id)),
-                    "entry {}: started {id} added",
-                    e.entry_id
-                );
-            }
-        }
-        // DraftKings-valid: our own rules say so.
-        let rows: Vec<u32> = players
-            .iter()
-            .map(|id| slate.players.iter().position(|p| p.dk_id == *id).unwrap() as u32)
-            .collect();
-        schemas::Lineup { players: rows }.check(&slate).unwrap();
-    }
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--contest"), "{err}");
+    assert!(!root.path().join("DKEntries-late-swapped.csv").exists());
 
     // A locked player who is not on the slate: the file, row and column named.
     let other = input.with_file_name("DKEntries-other.csv");
@@ -432,6 +479,8 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
             other.to_str().unwrap(),
             "--slate",
             "nba-2025-01-12",
+            "--contest",
+            "nba-20k-four-point-play",
         ],
     );
     assert_eq!(out.status.code(), Some(3));
@@ -465,6 +514,8 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
             tight.to_str().unwrap(),
             "--slate",
             "nba-2025-01-12",
+            "--contest",
+            "nba-20k-four-point-play",
             "--optimizer-config",
             cap.to_str().unwrap(),
         ],

@@ -156,7 +156,9 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/lateswap",
             id: "lateSwap",
             summary: "Late-swap a DKEntries.csv downloaded after lock (`slate`: its slate id; \
-                      `optimizer`: the optimizer config as a JSON object), by projection.",
+                      `by`: simulation, the default, which needs `contest` and takes `seed`, \
+                      or projection; `variants`, `optimizer`, `field_sampler`, `sim`: stage \
+                      configs as JSON objects).",
             params: vec![],
             body: Some(Body::Form(LATESWAP_FORM)),
             answers: vec![Answer {

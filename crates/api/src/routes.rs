@@ -465,26 +465,52 @@ async fn post_fill(
 pub const LATESWAP_FORM: &FormSpec = &[
     ("entries", Field::File, true),
     ("slate", Field::Text, true),
+    ("contest", Field::Text, false),
+    ("seed", Field::Text, false),
+    ("by", Field::Text, false),
+    ("variants", Field::Text, false),
     ("optimizer", Field::Text, false),
+    ("field_sampler", Field::Text, false),
+    ("sim", Field::Text, false),
 ];
 
 /// `POST /api/lateswap`: a DKEntries.csv after lock, late-swapped as `dfs
-/// lateswap` does (by projection; `optimizer` a JSON object of the optimizer
-/// config's keys); answers the edit-upload file.
+/// lateswap` does: `by` is `simulation` (the default; needs `contest`, seeded
+/// by `seed`) or `projection`; `variants`, `optimizer`, `field_sampler` and
+/// `sim` are stage configs as JSON objects. Answers the edit-upload file.
 async fn post_lateswap(
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let upload = uploads::receive(&state.root, form, LATESWAP_FORM).await?;
-    let optimizer_inline = match upload.optional_text("optimizer") {
-        None => None,
-        Some(text) => Some(
-            serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
-                ApiError::invalid_input(format!("form field optimizer: not a JSON object: {e}"))
-            })?,
-        ),
+    let object = |name: &str| -> Result<Option<serde_json::Value>, ApiError> {
+        upload
+            .optional_text(name)
+            .map(|text| {
+                serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
+                    ApiError::invalid_input(format!("form field {name}: not a JSON object: {e}"))
+                })
+            })
+            .transpose()
     };
+    let inline_configs = orchestrator::InlineConfigs {
+        variants: object("variants")?,
+        optimizer: object("optimizer")?,
+        field_sampler: object("field_sampler")?,
+        sim: object("sim")?,
+    };
+    let by = match upload.optional_text("by").as_deref() {
+        None | Some("simulation") => orchestrator::SwapBy::Simulation,
+        Some("projection") => orchestrator::SwapBy::Projection,
+        Some(other) => {
+            return Err(ApiError::invalid_input(format!(
+                "form field by: {other:?} is not simulation or projection"
+            )));
+        }
+    };
+    let seed = upload.number::<u64>("seed")?.unwrap_or_else(default_seed);
     let slate = upload.text("slate").unwrap_or_default().trim().to_string();
+    let contest = upload.optional_text("contest");
     let bytes = with_home(&state, move |home| {
         let entries = upload
             .file("entries")
@@ -494,10 +520,12 @@ async fn post_lateswap(
         let req = orchestrator::LateSwapRequest {
             entries,
             slate,
-            optimizer_config: None,
-            optimizer_inline,
-            by: orchestrator::SwapBy::Projection,
+            contest,
+            seed,
+            inline_configs,
+            by,
             out: out.clone(),
+            ..orchestrator::LateSwapRequest::default()
         };
         orchestrator::late_swap(home, &req).map_err(|e| named_upload(e, &upload))?;
         std::fs::read(&out).map_err(|e| ApiError::internal(format_args!("{}: {e}", out.display())))

@@ -180,11 +180,20 @@ struct LateswapArgs {
     /// The slate of the file's contests.
     #[arg(long)]
     slate: String,
-    /// Exposure, overlap, salary, stacks, locks and excludes, as for a run.
+    /// The contest the entries are in (its payouts and field; needed by simulation).
     #[arg(long)]
-    optimizer_config: Option<PathBuf>,
-    /// How completions are valued: `projection` (the plain optimizer's choice).
-    #[arg(long, value_enum, default_value = "projection")]
+    contest: Option<String>,
+    /// Seeds the simulation, as a run's seed.
+    #[arg(long, default_value_t = 1337)]
+    seed: u64,
+    /// Stage configs as for a run: the optimizer's rules (exposure, overlap,
+    /// salary, stacks, locks, excludes) always, the others by simulation.
+    #[command(flatten)]
+    configs: ConfigFlags,
+    /// How completions are chosen: `simulation` (simulated payout among the
+    /// sampled field, as a run chooses its entries) or `projection` (the plain
+    /// optimizer's choice).
+    #[arg(long, value_enum, default_value = "simulation")]
     by: SwapByArg,
     /// Where to write the upload (default: beside the input, `-swapped` added).
     #[arg(long)]
@@ -196,6 +205,7 @@ struct LateswapArgs {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum SwapByArg {
+    Simulation,
     Projection,
 }
 
@@ -788,9 +798,15 @@ fn dispatch(cli: Cli) -> Result<()> {
                 &orchestrator::LateSwapRequest {
                     entries: a.entries,
                     slate: a.slate,
-                    optimizer_config: a.optimizer_config,
-                    optimizer_inline: None,
+                    contest: a.contest,
+                    seed: a.seed,
+                    variants_config: a.configs.variants_config,
+                    optimizer_config: a.configs.optimizer_config,
+                    sampler_config: a.configs.sampler_config,
+                    sim_config: a.configs.sim_config,
+                    inline_configs: orchestrator::InlineConfigs::default(),
                     by: match a.by {
+                        SwapByArg::Simulation => orchestrator::SwapBy::Simulation,
                         SwapByArg::Projection => orchestrator::SwapBy::Projection,
                     },
                     out,
@@ -799,28 +815,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             if a.json {
                 print_json(&swapped)?;
             } else {
-                outln!("{:<12} {:>9} {:>9}  changes", "entry", "before", "after");
-                for e in &swapped.entries {
-                    let changes: Vec<String> = e
-                        .changes
-                        .iter()
-                        .map(|(slot, before, after)| {
-                            let before = if before.is_empty() { "(empty)" } else { before };
-                            format!("{slot}: {before} -> {after}")
-                        })
-                        .collect();
-                    outln!(
-                        "{:<12} {:>9.2} {:>9.2}  {}",
-                        e.entry_id,
-                        e.projected_before,
-                        e.projected_after,
-                        if changes.is_empty() {
-                            "none: already the best".to_string()
-                        } else {
-                            changes.join("; ")
-                        }
-                    );
-                }
+                out!("{}", orchestrator::late_swap_table(&swapped));
                 outln!(
                     "upload {} on DraftKings (Lineups > Upload > Edit entries)",
                     swapped.out

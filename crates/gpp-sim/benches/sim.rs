@@ -314,6 +314,7 @@ fn main() {
         field: &field,
         entries: ENTRIES,
         correlations: table.as_ref(),
+        groups: None,
     };
 
     let threads = rayon::current_num_threads();

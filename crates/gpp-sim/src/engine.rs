@@ -14,7 +14,7 @@ use crate::news::Lean;
 use crate::outcome::{OutcomeModel, draw_iteration};
 use crate::rank::{Copies, FieldRanks, pay_ours};
 use crate::score::{LANES, LineupTable, PointsBatch};
-use crate::selection::{InTheMoney, exposure_cap, select_entries, select_marginal};
+use crate::selection::{InTheMoney, Picking, exposure_cap, select_marginal, select_top_roi};
 use crate::{NAME, SimError, SimInput};
 
 /// Iterations per work unit. Fixed, so that the chunking (and with it every
@@ -169,6 +169,24 @@ fn prepare(
     }
     if input.entries == 0 {
         return Err(SimError::invalid("entries", "must be at least 1"));
+    }
+    if let Some(g) = &input.groups {
+        if g.entry_of.len() != input.candidates.len() {
+            return Err(SimError::invalid(
+                "groups.entry_of",
+                format!(
+                    "{} entries for {} candidates",
+                    g.entry_of.len(),
+                    input.candidates.len()
+                ),
+            ));
+        }
+        if let Some(i) = g.entry_of.iter().position(|&e| e >= input.entries) {
+            return Err(SimError::invalid(
+                format!("groups.entry_of[{i}]"),
+                format!("entry {} of {} entries", g.entry_of[i], input.entries),
+            ));
+        }
     }
 
     let width = input.field[0].players.len();
@@ -639,6 +657,19 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         .iter()
         .map(|&i| input.candidates[i].clone())
         .collect();
+    let picking = || {
+        let groups = input.groups.map(|g| {
+            let entry_of = prep.order.iter().map(|&i| g.entry_of[i]).collect();
+            (entry_of, g.max_overlap)
+        });
+        let started: Vec<bool> = input.slate.players.iter().map(|p| p.locked).collect();
+        Picking::new(
+            exposure_cap(config.max_exposure, prep.entries),
+            &ordered,
+            groups,
+            &started,
+        )
+    };
     let (chosen, evaluations) = select_marginal(
         &ordered,
         &in_the_money,
@@ -646,13 +677,13 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
         &prep.ladder,
         iterations,
         prep.entries,
-        config.max_exposure,
+        picking(),
     );
     drop(in_the_money);
     drop(tally);
     let picked: Vec<usize> = chosen.iter().map(|&(j, _)| j).collect();
     let roi: Vec<f64> = results.iter().map(|r| r.roi_mean).collect();
-    let baseline = select_entries(&ordered, &roi, prep.entries, config.max_exposure);
+    let baseline = select_top_roi(&ordered, &roi, prep.entries, picking());
     if picked.is_empty() {
         return Err(SimError::Infeasible(format!(
             "no candidate fits max_exposure {}",
@@ -661,9 +692,14 @@ pub fn simulate<M: OutcomeModel + ?Sized>(
     }
     if picked.len() < prep.entries as usize {
         diag.warn(format!(
-            "exposure cap {} (max_exposure {}) leaves {} of {} entries selectable",
+            "exposure cap {} (max_exposure {}){} leaves {} of {} entries selectable",
             exposure_cap(config.max_exposure, prep.entries),
             config.max_exposure,
+            if input.groups.is_some() {
+                " with one pick per entry and the overlap rule"
+            } else {
+                ""
+            },
             picked.len(),
             prep.entries
         ));

@@ -56,6 +56,10 @@
 //! in blocks of 256 iterations, and each evaluation and each pick runs block
 //! by block in parallel, the blocks summed in order. For comparison the
 //! metrics also report the naive "top N by single-lineup ROI" portfolio.
+//! With [`SimInput::groups`] (late swap) every candidate completes one of our
+//! entries: selection picks one candidate per entry, keeps the overlap rule
+//! between picks, and exempts started players from the cap; the baseline
+//! keeps the same rules.
 //!
 //! **Pass B** draws fresh iterations (streams keyed by their own seed,
 //! [`portfolio_seed`]) for the contest of the field plus our selected entries,
@@ -100,7 +104,7 @@ pub use histogram::{FINISH_HISTOGRAM_BINS, PERCENTILE_BINS, ROI_BIN_EDGES};
 pub use linalg::{min_eigenvalue, nearest_correlation, nearest_correlation_weighted};
 pub use outcome::{MAX_REJECTIONS, OutcomeModel, TruncatedNormal, draw_iteration, iteration_rng};
 pub use payout::{Placing, lineup_score, pay_iteration};
-pub use selection::{exposure_cap, select_entries};
+pub use selection::{EntryGroups, exposure_cap, select_entries};
 pub use special::norm_quantile;
 
 /// Largest change of a table coefficient between two key players (see
@@ -257,6 +261,9 @@ pub struct SimInput<'a> {
     /// caller from [`SimConfig::correlations`]; `None`: players independent.
     /// Ignored when the config says `none`.
     pub correlations: Option<&'a CorrelationTable>,
+    /// Late swap: the candidates complete `entries` existing entries, one
+    /// pick each (see [`EntryGroups`]). `None`: any `entries` candidates.
+    pub groups: Option<EntryGroups<'a>>,
 }
 
 impl Stage for GppSim {

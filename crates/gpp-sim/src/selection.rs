@@ -27,17 +27,52 @@ pub fn exposure_cap(max_exposure: f64, entries: u32) -> u32 {
     (max_exposure * f64::from(entries) - 1e-9).ceil().max(0.0) as u32
 }
 
-/// Tracks how many picked lineups hold each player, against the cap.
-struct Exposure {
+/// Late swap's selection rule: every candidate completes one of our entries
+/// already in the contest, and exactly one candidate is picked per entry.
+/// Started players (`Player::locked`) are where the entries put them, so they
+/// do not count toward the exposure cap.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryGroups<'a> {
+    /// Per candidate, aligned with [`crate::SimInput::candidates`]: the entry
+    /// it completes (0-based; the entries are `0..SimInput::entries`).
+    pub entry_of: &'a [u32],
+    /// Most players two picked lineups may share (`None`: they need only
+    /// differ), as the optimizer's `max_overlap` between lineups.
+    pub max_overlap: Option<u32>,
+}
+
+/// What a pick must keep: every player within the exposure cap and, with
+/// [`EntryGroups`], one pick per entry and the overlap rule between picks.
+pub(crate) struct Picking {
     cap: u32,
     /// Per player index: picked lineups holding him.
     held: Vec<u32>,
     /// Per candidate: its players, sorted, each once.
     players: Vec<Vec<u32>>,
+    /// Per candidate: the players that count toward the cap.
+    counted: Vec<Vec<u32>>,
+    groups: Option<Groups>,
 }
 
-impl Exposure {
-    fn new(cap: u32, candidates: &[CandidateLineup]) -> Self {
+struct Groups {
+    /// Per candidate (in the selection's order): its entry.
+    entry_of: Vec<u32>,
+    /// Per entry: already picked.
+    taken: Vec<bool>,
+    max_overlap: Option<u32>,
+    /// Candidates picked so far.
+    picked: Vec<usize>,
+}
+
+impl Picking {
+    /// `entry_of` is aligned with `candidates` (already in the selection's
+    /// order); `started[p]` exempts player `p` from the cap under groups.
+    pub(crate) fn new(
+        cap: u32,
+        candidates: &[CandidateLineup],
+        groups: Option<(Vec<u32>, Option<u32>)>,
+        started: &[bool],
+    ) -> Self {
         let players: Vec<Vec<u32>> = candidates
             .iter()
             .map(|c| {
@@ -47,31 +82,84 @@ impl Exposure {
                 ps
             })
             .collect();
+        let counted = players
+            .iter()
+            .map(|ps| {
+                ps.iter()
+                    .copied()
+                    .filter(|&p| {
+                        groups.is_none() || !started.get(p as usize).copied().unwrap_or(false)
+                    })
+                    .collect()
+            })
+            .collect();
         let most = players
             .iter()
             .flatten()
             .max()
             .map_or(0, |&p| p as usize + 1);
-        Exposure {
+        let groups = groups.map(|(entry_of, max_overlap)| Groups {
+            taken: vec![false; entry_of.iter().max().map_or(0, |&e| e as usize + 1)],
+            entry_of,
+            max_overlap,
+            picked: Vec::new(),
+        });
+        Picking {
             cap,
             held: vec![0; most],
             players,
+            counted,
+            groups,
         }
     }
 
-    /// Whether candidate `j` keeps every player within the cap.
-    fn fits(&self, j: usize) -> bool {
-        self.players[j]
+    /// Whether candidate `j` may be picked next.
+    pub(crate) fn fits(&self, j: usize) -> bool {
+        if !self.counted[j]
             .iter()
             .all(|&p| self.held[p as usize] < self.cap)
+        {
+            return false;
+        }
+        let Some(g) = &self.groups else { return true };
+        if g.taken[g.entry_of[j] as usize] {
+            return false;
+        }
+        let most = g
+            .max_overlap
+            .map_or(self.players[j].len() - 1, |m| m as usize);
+        g.picked
+            .iter()
+            .all(|&k| shared(&self.players[j], &self.players[k]) <= most)
     }
 
     /// Counts candidate `j` as picked.
-    fn add(&mut self, j: usize) {
-        for &p in &self.players[j] {
+    pub(crate) fn add(&mut self, j: usize) {
+        for &p in &self.counted[j] {
             self.held[p as usize] += 1;
         }
+        if let Some(g) = &mut self.groups {
+            g.taken[g.entry_of[j] as usize] = true;
+            g.picked.push(j);
+        }
     }
+}
+
+/// Players two sorted, deduplicated lists share.
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut k, mut n) = (0, 0, 0);
+    while i < a.len() && k < b.len() {
+        match a[i].cmp(&b[k]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => k += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                k += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Picks up to `entries` candidates, best `roi[i]` first (ties by `lineup_id`),
@@ -85,7 +173,17 @@ pub fn select_entries(
     entries: u32,
     max_exposure: f64,
 ) -> Vec<usize> {
-    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries), candidates);
+    let picking = Picking::new(exposure_cap(max_exposure, entries), candidates, None, &[]);
+    select_top_roi(candidates, roi, entries, picking)
+}
+
+/// [`select_entries`] under any [`Picking`].
+pub(crate) fn select_top_roi(
+    candidates: &[CandidateLineup],
+    roi: &[f64],
+    entries: u32,
+    mut exposure: Picking,
+) -> Vec<usize> {
     let mut ranked: Vec<usize> = (0..candidates.len().min(roi.len())).collect();
     ranked.sort_by(|&a, &b| {
         roi[b]
@@ -265,8 +363,8 @@ const BLOCK: u32 = 256;
 /// order) from the shared draws. Each step adds the candidate whose entry
 /// raises the portfolio's summed payout over those iterations the most,
 /// counting the places it takes from our entries below it and the ties it
-/// splits with ours (ties by lower index), among candidates that keep every
-/// player within [`exposure_cap`].
+/// splits with ours (ties by lower index), among candidates `exposure` allows
+/// (every player within [`exposure_cap`]; with [`EntryGroups`], one per entry).
 ///
 /// A gain is the candidate's own tie group's change (what it wins, less what
 /// it takes from ours tied with it) plus the places it takes from ours below
@@ -287,12 +385,11 @@ pub(crate) fn select_marginal(
     ladder: &PrizeLadder,
     iterations: u32,
     entries: u32,
-    max_exposure: f64,
+    mut exposure: Picking,
 ) -> (Vec<(usize, f64)>, u64) {
     let n = candidates.len().min(itm.len()).min(standalone.len());
     let mut evaluations = 0u64;
     let monotone = ladder_never_increases(ladder);
-    let mut exposure = Exposure::new(exposure_cap(max_exposure, entries), candidates);
     // Standings in blocks of iterations, evaluated and updated block by block
     // in parallel; `cuts[j][b]..cuts[j][b + 1]` is the part of `itm[j]` in block b.
     let blocks = iterations.div_ceil(BLOCK);

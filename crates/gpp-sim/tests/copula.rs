@@ -574,6 +574,7 @@ fn the_stage_is_identical_for_any_thread_count_with_correlations() {
             field: &field,
             entries: 3,
             correlations: Some(&t),
+            groups: None,
         };
         let (out, diag) = GppSim.run(input, &config, &StageContext::quiet(8)).unwrap();
         assert!(

@@ -6,7 +6,10 @@
 mod common;
 
 use common::*;
-use gpp_sim::{SimInput, TruncatedNormal, draw_iteration, lineup_score, pay_iteration, simulate};
+use gpp_sim::{
+    EntryGroups, SimInput, TruncatedNormal, draw_iteration, exposure_cap, lineup_score,
+    pay_iteration, simulate,
+};
 use schemas::{CandidateLineup, Contest, FieldEntrant, Slate, StageContext};
 
 /// Our total payout per iteration, summed over pass A's draws, with `ours`
@@ -90,6 +93,7 @@ fn selection_is_the_exact_greedy_choice() {
         field: &field,
         entries,
         correlations: None,
+        groups: None,
     };
     let model = TruncatedNormal::from_slate(&slate).unwrap();
     let (out, _) = simulate(
@@ -139,6 +143,118 @@ fn selection_is_the_exact_greedy_choice() {
     assert_eq!(first.roi_mean, best_roi);
 }
 
+/// Late swap's selection: one pick per entry, the overlap rule between picks,
+/// the exposure cap on every player but the started ones; within those rules,
+/// each pick is still the exact greedy choice by marginal portfolio payout.
+#[test]
+fn one_pick_per_entry_is_the_exact_greedy_choice_within_the_rules() {
+    let mut slate = varied_slate(12);
+    // Player 0 has started: every entry holds him, so he is exempt from the cap.
+    slate.players[0].locked = true;
+    let all = triples(&(0..12).collect::<Vec<u32>>());
+    let field: Vec<FieldEntrant> = all[..40]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| entrant(l, 1 + (i as u32 * 7 % 3)))
+        .collect();
+    // The candidates: the triples holding player 0, dealt to 5 entries.
+    let with0: Vec<[u32; 3]> = all.iter().filter(|l| l[0] == 0).copied().collect();
+    let candidates: Vec<CandidateLineup> = with0
+        .iter()
+        .enumerate()
+        .map(|(i, l)| candidate((i as u32 * 7) % with0.len() as u32, l))
+        .collect();
+    let entry_of: Vec<u32> = (0..candidates.len() as u32).map(|i| i % 5).collect();
+    let field_total: u32 = field.iter().map(|e| e.copies).sum();
+    let contest = contest(
+        5.0,
+        field_total + 5,
+        &[
+            (1, 1, 200.0),
+            (2, 2, 90.0),
+            (3, 5, 40.0),
+            (6, 12, 15.0),
+            (13, 25, 8.0),
+        ],
+    );
+    let (seed, iterations, entries, max_exposure) = (91, 150, 5, 0.4);
+    let input = SimInput {
+        slate: &slate,
+        contest: &contest,
+        candidates: &candidates,
+        field: &field,
+        entries,
+        correlations: None,
+        groups: Some(EntryGroups {
+            entry_of: &entry_of,
+            max_overlap: Some(1),
+        }),
+    };
+    let model = TruncatedNormal::from_slate(&slate).unwrap();
+    let (out, _) = simulate(
+        &model,
+        &input,
+        &config(iterations, max_exposure),
+        &StageContext::quiet(seed),
+    )
+    .unwrap();
+
+    let cap = exposure_cap(max_exposure, entries);
+    let allowed = |ours: &[usize], j: usize| {
+        let shares = |a: usize, b: usize| {
+            candidates[a]
+                .players
+                .iter()
+                .filter(|p| candidates[b].players.contains(p))
+                .count()
+        };
+        !ours.iter().any(|&k| entry_of[k] == entry_of[j])
+            && ours.iter().all(|&k| shares(j, k) <= 1)
+            && candidates[j].players.iter().all(|&p| {
+                p == 0
+                    || ours
+                        .iter()
+                        .filter(|&&k| candidates[k].players.contains(&p))
+                        .count()
+                        < cap as usize
+            })
+    };
+    let points = pass_a_points(&slate, seed, iterations);
+    let index_of = |id: u32| candidates.iter().position(|c| c.lineup_id == id).unwrap();
+    let mut ours: Vec<usize> = Vec::new();
+    for (step, &id) in out.selected.iter().enumerate() {
+        let pick = index_of(id);
+        assert!(
+            allowed(&ours, pick),
+            "step {step}: lineup {id} breaks a rule"
+        );
+        let best = (0..candidates.len())
+            .filter(|&j| allowed(&ours, j))
+            .map(|j| {
+                let mut with = ours.clone();
+                with.push(j);
+                brute_total(&points, &field, &candidates, &contest, &with)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut with = ours.clone();
+        with.push(pick);
+        let total = brute_total(&points, &field, &candidates, &contest, &with);
+        assert!(
+            (total - best).abs() <= 1e-9 * best.abs().max(1.0),
+            "step {step}: picked lineup {id} worth {total} but the best allowed is {best}"
+        );
+        ours.push(pick);
+    }
+    // Greedy stops only when no allowed candidate is left.
+    assert!(
+        (0..candidates.len()).all(|j| ours.contains(&j) || !allowed(&ours, j)),
+        "an allowed candidate was left"
+    );
+    assert!(ours.len() >= 3, "{} picks", ours.len());
+    // The started player is in every pick, beyond the cap.
+    assert!(ours.len() > cap as usize);
+}
+
 #[test]
 fn selection_spreads_out_where_top_n_stacks_up() {
     // Two pairs of volatile stars: A (players 0, 1) a little better than B (2, 3),
@@ -180,6 +296,7 @@ fn selection_spreads_out_where_top_n_stacks_up() {
         field: &field,
         entries,
         correlations: None,
+        groups: None,
     };
     let model = TruncatedNormal::from_slate(&slate).unwrap();
     let (out, _) = simulate(&model, &input, &config(6000, 1.0), &StageContext::quiet(5)).unwrap();

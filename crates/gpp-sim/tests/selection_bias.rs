@@ -30,6 +30,7 @@ fn lucky_selection_shows_no_edge_in_the_portfolio() {
         field: &field,
         entries: 10,
         correlations: None,
+        groups: None,
     };
     let (out, _) = GppSim
         .run(input, &config(400, 1.0), &StageContext::quiet(11))

@@ -26,6 +26,7 @@ fn run(
         field,
         entries,
         correlations: None,
+        groups: None,
     };
     GppSim.run(input, config, &StageContext::quiet(2024))
 }
@@ -328,6 +329,7 @@ fn identical_output_for_any_thread_count() {
         field: &field,
         entries: 5,
         correlations: None,
+        groups: None,
     };
     let (other, _) = GppSim
         .run(input, &config(333, 0.6), &StageContext::quiet(1))
@@ -484,6 +486,7 @@ fn cancellation_stops_the_run() {
         field: &field,
         entries: 3,
         correlations: None,
+        groups: None,
     };
     let err = GppSim.run(input, &config(100, 1.0), &ctx).unwrap_err();
     assert!(matches!(err, StageError::Cancelled { stage: "sim" }));

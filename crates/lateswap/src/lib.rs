@@ -9,12 +9,22 @@
 //! the best completion under the rules, locked slots pinned by construction.
 //! Entries go in file order; a player's exposure counts over all of them.
 //!
-//! Pure: no I/O, no clock, no randomness; the points to maximise are given
-//! (projections, or the simulator's values for each player).
+//! [`late_swap`] maximises given points (the projections: the plain
+//! optimizer's choice). [`late_swap_by_simulation`] chooses among each
+//! entry's best completions by simulated payout among the sampled field, as a
+//! run chooses its entries.
+//!
+//! Pure: no I/O, no clock, no global randomness; the simulation's streams
+//! come from the caller's seed.
 
+mod simulation;
+
+use gpp_sim::exposure_cap;
 use optimizer::{OptimizerError, SolveRules, solve, solve_rules};
-use schemas::{Lineup, OptimizerConfig, Slate};
+use schemas::{Lineup, OptimizerConfig, Slate, StageError};
+
 use serde::Serialize;
+pub use simulation::{SimulatedSwap, SimulatedSwaps, late_swap_by_simulation};
 use thiserror::Error;
 
 /// Why a late swap could not be made.
@@ -28,6 +38,9 @@ pub enum LateSwapError {
     InvalidPoints(String),
     #[error(transparent)]
     Optimizer(#[from] OptimizerError),
+    /// A stage of the simulation (variants, field sampler, simulator) failed.
+    #[error(transparent)]
+    Stage(#[from] StageError),
 }
 
 /// An entry as the file shows it after lock: per slot, the slate row of its
@@ -62,6 +75,20 @@ pub fn late_swap(
     points: &[f64],
     config: &OptimizerConfig,
 ) -> Result<Vec<Swapped>, LateSwapError> {
+    check_input(slate, entries, points)?;
+    let mut fill = Completion::new(slate, entries, config)?;
+    entries
+        .iter()
+        .map(|e| fill.complete(slate, e, points))
+        .collect()
+}
+
+/// The entries' cells and the points, checked against the slate.
+fn check_input(
+    slate: &Slate,
+    entries: &[EntryLineup],
+    points: &[f64],
+) -> Result<(), LateSwapError> {
     let n = slate.players.len();
     if points.len() != n {
         return Err(LateSwapError::InvalidPoints(format!(
@@ -86,34 +113,80 @@ pub fn late_swap(
             return Err(invalid(e, format!("player index {i} is not on the slate")));
         }
     }
-    let base = solve_rules(slate, config)?;
-    // Exposure: most entries one swappable player may be in.
-    let cap = ((config.max_exposure.clamp(0.0, 1.0) * entries.len() as f64) + 1e-9).floor() as u32;
-    let mut held = vec![0u32; n];
-    for e in entries {
-        for &i in e.slots.iter().flatten() {
-            if slate.players[i as usize].locked {
-                held[i as usize] += 1;
-            }
-        }
-    }
-    let mut earlier: Vec<Lineup> = Vec::new();
-    let mut out = Vec::with_capacity(entries.len());
-    for e in entries {
-        let swapped = swap_one(slate, e, points, &base, &held, cap, &earlier)?;
-        if let Some(after) = &swapped.after {
-            for &i in after {
-                if !slate.players[i as usize].locked {
+    Ok(())
+}
+
+/// Entries completed one after another under the config's exposure cap
+/// (started players exempt: the entries already hold them) and overlap rule
+/// against every lineup completed before.
+struct Completion {
+    base: SolveRules,
+    cap: u32,
+    /// Per player: completed lineups holding him, started players counted
+    /// once per entry holding him.
+    held: Vec<u32>,
+    earlier: Vec<Lineup>,
+}
+
+impl Completion {
+    fn new(
+        slate: &Slate,
+        entries: &[EntryLineup],
+        config: &OptimizerConfig,
+    ) -> Result<Self, LateSwapError> {
+        let base = solve_rules(slate, config)?;
+        // Exposure: most entries one swappable player may be in, as a run's cap.
+        let cap = exposure_cap(config.max_exposure.clamp(0.0, 1.0), entries.len() as u32);
+        let mut held = vec![0u32; slate.players.len()];
+        for e in entries {
+            for &i in e.slots.iter().flatten() {
+                if slate.players[i as usize].locked {
                     held[i as usize] += 1;
                 }
             }
-            earlier.push(Lineup {
-                players: after.clone(),
-            });
         }
-        out.push(swapped);
+        Ok(Completion {
+            base,
+            cap,
+            held,
+            earlier: Vec::new(),
+        })
     }
-    Ok(out)
+
+    /// Completes `e` by `points` and counts the result.
+    fn complete(
+        &mut self,
+        slate: &Slate,
+        e: &EntryLineup,
+        points: &[f64],
+    ) -> Result<Swapped, LateSwapError> {
+        let swapped = swap_one(
+            slate,
+            e,
+            points,
+            &self.base,
+            &self.held,
+            self.cap,
+            &self.earlier,
+            false,
+        )?;
+        if let Some(after) = &swapped.after {
+            self.add(slate, after);
+        }
+        Ok(swapped)
+    }
+
+    /// Counts a completed lineup.
+    fn add(&mut self, slate: &Slate, lineup: &[u32]) {
+        for &i in lineup {
+            if !slate.players[i as usize].locked {
+                self.held[i as usize] += 1;
+            }
+        }
+        self.earlier.push(Lineup {
+            players: lineup.to_vec(),
+        });
+    }
 }
 
 fn invalid(e: &EntryLineup, message: String) -> LateSwapError {
@@ -123,7 +196,10 @@ fn invalid(e: &EntryLineup, message: String) -> LateSwapError {
     }
 }
 
-/// One entry: its pinned slate, then the exact optimizer.
+/// One entry: its pinned slate, then the exact optimizer. With `keep_all`
+/// every filled cell is pinned, not only the started ones: the entry as it
+/// stands, when it meets the rules.
+#[allow(clippy::too_many_arguments)]
 fn swap_one(
     slate: &Slate,
     e: &EntryLineup,
@@ -132,13 +208,14 @@ fn swap_one(
     held: &[u32],
     cap: u32,
     earlier: &[Lineup],
+    keep_all: bool,
 ) -> Result<Swapped, LateSwapError> {
     let mut pinned = slate.clone();
     let mut open_mask = 0u32;
     let mut locks = Vec::new();
     for (slot, cell) in e.slots.iter().enumerate() {
         match cell {
-            Some(i) if slate.players[*i as usize].locked => {
+            Some(i) if keep_all || slate.players[*i as usize].locked => {
                 pinned.players[*i as usize].slot_mask = 1 << slot;
                 locks.push(*i);
             }
@@ -157,12 +234,15 @@ fn swap_one(
             rules.excludes.push(i);
         }
     }
-    rules.excludes.retain(|i| !locks.contains(i));
+    // A kept player the config excludes stays excluded unless he has started
+    // (then the entry holds him whatever the config says).
+    rules
+        .excludes
+        .retain(|i| !(locks.contains(i) && (slate.players[*i as usize].locked || !keep_all)));
     rules.locks.retain(|i| !slate.players[*i as usize].locked);
     rules.locks.extend(&locks);
     rules.locks.sort_unstable();
     rules.locks.dedup();
-    let points_before: f64 = e.slots.iter().flatten().map(|&i| points[i as usize]).sum();
     let solution = match solve(&pinned, points, &rules, earlier) {
         Ok(s) => s,
         // Config locks that cannot all fit this entry: no completion.
@@ -170,12 +250,23 @@ fn swap_one(
         Err(e) => return Err(e.into()),
     };
     let after = solution.and_then(|s| {
-        let masks: Vec<u32> = s
+        let mut masks: Vec<u32> = s
             .lineup
             .players
             .iter()
             .map(|&i| pinned.players[i as usize].slot_mask)
             .collect();
+        // A player the entry already held keeps his slot where the others
+        // still fit: only real changes show as changes.
+        for (k, &i) in s.lineup.players.iter().enumerate() {
+            if let Some(slot) = e.slots.iter().position(|&c| c == Some(i)) {
+                let wide = masks[k];
+                masks[k] &= 1 << slot;
+                if masks[k] == 0 || pinned.rules.assign_slots(&masks).is_none() {
+                    masks[k] = wide;
+                }
+            }
+        }
         // For each slot, which of the lineup's players holds it.
         let holder = pinned.rules.assign_slots(&masks)?;
         Some(
@@ -185,6 +276,12 @@ fn swap_one(
                 .collect::<Vec<u32>>(),
         )
     });
+    Ok(swapped_entry(e, after, points))
+}
+
+/// `e` completed as `after` (`None`: not completed, left as it was).
+fn swapped_entry(e: &EntryLineup, after: Option<Vec<u32>>, points: &[f64]) -> Swapped {
+    let points_before: f64 = e.slots.iter().flatten().map(|&i| points[i as usize]).sum();
     let (changed, points_after) = match &after {
         Some(a) => (
             (0..a.len()).filter(|&k| e.slots[k] != Some(a[k])).collect(),
@@ -192,14 +289,14 @@ fn swap_one(
         ),
         None => (Vec::new(), points_before),
     };
-    Ok(Swapped {
+    Swapped {
         entry_id: e.entry_id.clone(),
         before: e.slots.clone(),
         after,
         changed,
         points_before,
         points_after,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -363,6 +460,139 @@ mod tests {
             ours[0].points_after
         );
         assert!(ours[0].points_after >= ours[0].points_before);
+    }
+
+    #[test]
+    fn by_simulation_keeps_the_rules_and_the_seed_decides() {
+        use schemas::{
+            Contest, FieldSamplerConfig, PayoutTier, SimConfig, StageContext, VariantsConfig,
+        };
+        let mut s = slate();
+        for p in &mut s.players {
+            p.locked = p.game < 2;
+        }
+        let by_pos = |team: u32, k: usize| team * 8 + k as u32;
+        // Six entries, each a started PG-eligible player in PG and a started
+        // player in UTIL; the last is complete (its other players unstarted).
+        let mut entries: Vec<EntryLineup> = (0..6u32)
+            .map(|k| {
+                let mut slots = vec![None; 8];
+                slots[0] = Some(by_pos(k % 4, if k < 4 { 0 } else { 5 }));
+                slots[7] = Some(by_pos((k + 1) % 4, 4));
+                EntryLineup {
+                    entry_id: format!("e{k}"),
+                    slots,
+                }
+            })
+            .collect();
+        let full = late_swap(&s, &entries[5..], &points(&s), &OptimizerConfig::default()).unwrap();
+        entries[5].slots = full[0]
+            .after
+            .clone()
+            .unwrap()
+            .into_iter()
+            .map(Some)
+            .collect();
+        let contest = Contest {
+            id: "c".into(),
+            name: "c".into(),
+            entry_fee: 4.0,
+            field_size: 300,
+            max_entries: 20,
+            payouts: vec![
+                PayoutTier {
+                    first: 1,
+                    last: 1,
+                    prize: 200.0,
+                },
+                PayoutTier {
+                    first: 2,
+                    last: 5,
+                    prize: 50.0,
+                },
+                PayoutTier {
+                    first: 6,
+                    last: 60,
+                    prize: 8.0,
+                },
+            ],
+        };
+        let sim = SimConfig {
+            iterations: 300,
+            ..SimConfig::default()
+        };
+        let config = OptimizerConfig {
+            max_exposure: 0.5,
+            ..OptimizerConfig::default()
+        };
+        let run = |seed: u64| {
+            late_swap_by_simulation(
+                &s,
+                &entries,
+                &config,
+                SimulatedSwap {
+                    contest: &contest,
+                    variants: &VariantsConfig::default(),
+                    field_sampler: &FieldSamplerConfig::default(),
+                    sim: &sim,
+                    correlations: None,
+                },
+                &StageContext::quiet(seed),
+            )
+            .unwrap()
+        };
+        let out = run(3);
+        assert_eq!(out, run(3), "the same seed, the same swaps");
+        assert!(out.candidates >= entries.len(), "{}", out.candidates);
+        assert!(out.metrics.is_some());
+        // The complete entry was simulated as it stood; the others were not complete.
+        assert!(out.roi_before[5].is_some());
+        assert!(out.roi_before[..5].iter().all(Option::is_none));
+        let cap = exposure_cap(0.5, 6) as usize;
+        let mut held = vec![0usize; s.players.len()];
+        let mut lineups: Vec<Vec<u32>> = Vec::new();
+        for (e, sw) in entries.iter().zip(&out.swapped) {
+            let after = sw.after.clone().expect("completed");
+            Lineup {
+                players: after.clone(),
+            }
+            .check(&s)
+            .unwrap();
+            for (k, &i) in after.iter().enumerate() {
+                if s.players[i as usize].locked {
+                    assert_eq!(
+                        e.slots[k],
+                        Some(i),
+                        "{}: slot {k}: started player added",
+                        e.entry_id
+                    );
+                } else {
+                    held[i as usize] += 1;
+                }
+            }
+            for (k, cell) in e.slots.iter().enumerate() {
+                if let Some(i) = cell
+                    && s.players[*i as usize].locked
+                {
+                    assert_eq!(after[k], *i, "{}: a started player moved", e.entry_id);
+                }
+            }
+            let mut set = after.clone();
+            set.sort_unstable();
+            for other in &lineups {
+                let shared = set.iter().filter(|i| other.contains(i)).count();
+                assert!(shared <= 6, "{}: shares {shared} players", e.entry_id);
+            }
+            lineups.push(set);
+            if sw.changed.is_empty() {
+                assert_eq!(e.slots.iter().flatten().count(), 8);
+            }
+        }
+        assert!(
+            held.iter().all(|&h| h <= cap),
+            "exposure over {cap}: {held:?}"
+        );
+        assert!(out.roi_after.iter().any(Option::is_some));
     }
 
     #[test]

@@ -237,24 +237,36 @@ fn check_same_slate(
 }
 
 /// How late swap values a completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SwapBy {
+    /// Simulated payout among the sampled field, as a run chooses its entries.
+    #[default]
+    Simulation,
     /// The projections, as the plain optimizer would.
     Projection,
 }
 
 /// What to late-swap.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LateSwapRequest {
     /// A DKEntries.csv downloaded after the first lock.
     pub entries: PathBuf,
     /// The slate the file's contests are on.
     pub slate: String,
-    /// The optimizer config: exposure, overlap, salary, stacks, locks, excludes.
+    /// The contest the file's entries are in: its payouts and field size
+    /// (needed by simulation).
+    pub contest: Option<String>,
+    /// Seeds the simulation's streams, as a run's seed.
+    pub seed: u64,
+    /// Stage config files: the optimizer's rules (exposure, overlap, salary,
+    /// stacks, locks, excludes) for both ways; the others for simulation.
+    pub variants_config: Option<PathBuf>,
     pub optimizer_config: Option<PathBuf>,
-    /// The same as a JSON object (the HTTP API's way), checked against its schema.
-    pub optimizer_inline: Option<serde_json::Value>,
+    pub sampler_config: Option<PathBuf>,
+    pub sim_config: Option<PathBuf>,
+    /// The same as JSON objects (the HTTP API's way), checked against their schemas.
+    pub inline_configs: crate::InlineConfigs,
     pub by: SwapBy,
     /// Where the edit upload goes.
     pub out: PathBuf,
@@ -270,6 +282,26 @@ pub struct SwappedEntry {
     /// Projected points of the entry before (empty slots count 0) and after.
     pub projected_before: f64,
     pub projected_after: f64,
+    /// By simulation: the simulated ROI of the entry as it stood, alone
+    /// against the field (`None`: incomplete, breaking the rules, or by projection).
+    pub roi_before: Option<f64>,
+    /// By simulation: the simulated ROI of its completion alone against the
+    /// field (`None`: completed by projection).
+    pub roi_after: Option<f64>,
+}
+
+/// The simulation behind a late swap by simulation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LateSwapSimulation {
+    pub contest: String,
+    pub seed: u64,
+    /// Completions simulated, over all entries.
+    pub candidates: usize,
+    /// The swapped entries as a portfolio on fresh draws: mean ROI, cash
+    /// rate, mean finish percentile (0 = first).
+    pub roi_mean: Option<f64>,
+    pub cash_rate: Option<f64>,
+    pub finish_percentile_mean: Option<f64>,
 }
 
 /// What `late_swap` wrote.
@@ -278,6 +310,8 @@ pub struct LateSwapped {
     pub out: String,
     pub by: SwapBy,
     pub entries: Vec<SwappedEntry>,
+    /// By simulation: what it simulated.
+    pub simulation: Option<LateSwapSimulation>,
 }
 
 /// Late-swaps every entry of the file (see the `lateswap` crate) and writes
@@ -292,13 +326,42 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
     let mut file = read_dk_entries(path, home.scope())?;
     let slate_rec = home.registry().resolve_slate(&req.slate)?;
     let (mut slate, _) = home.load_slate(&slate_rec)?;
-    let config: schemas::OptimizerConfig = crate::pipeline::load_stage(
-        req.optimizer_config.as_deref(),
-        req.optimizer_inline.as_ref(),
-        "optimizer_config",
-        home.scope(),
-    )?;
+    let files = crate::pipeline::ConfigFiles {
+        variants: req.variants_config.as_deref(),
+        optimizer: req.optimizer_config.as_deref(),
+        field_sampler: req.sampler_config.as_deref(),
+        sim: req.sim_config.as_deref(),
+    };
+    let mut configs = crate::pipeline::Configs::load(&files, &req.inline_configs, home.scope())?;
+    let contest = match (req.by, &req.contest) {
+        (SwapBy::Projection, _) => None,
+        (SwapBy::Simulation, None) => {
+            return Err(OrchestratorError::Request(
+                "late swap by simulation needs the contest the entries are in (`--contest`, \
+                 the API's `contest` field); or late swap by projection"
+                    .into(),
+            ));
+        }
+        (SwapBy::Simulation, Some(c)) => {
+            let (_, contest_rec) = home.registry().resolve(&req.slate, c)?;
+            let (contest, _) = home.load_contest(&contest_rec)?;
+            contest.validate()?;
+            configs.resolve_correlations(req.sim_config.as_deref(), &slate, home.scope())?;
+            Some(contest)
+        }
+    };
     check_slots(path, &file, &slate)?;
+    if contest.is_some() {
+        let ids: BTreeSet<&str> = file.entries.iter().map(|e| e.contest_id.as_str()).collect();
+        if ids.len() > 1 {
+            return Err(bad(format!(
+                "holds entries of {} contests ({}): late swap by simulation takes one \
+                 contest's entries; split the file, or use --by projection",
+                ids.len(),
+                ids.into_iter().collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
     let row_of = slate_rows(&slate);
     // Started: every player the file shows locked, in a cell or in its pool.
     let mut started: HashSet<i64> = HashSet::new();
@@ -338,10 +401,39 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
     for p in &mut slate.players {
         p.locked = p.locked || started.contains(&p.dk_id);
     }
-    let points: Vec<f64> = match req.by {
-        SwapBy::Projection => slate.players.iter().map(|p| p.projection).collect(),
+    let (swapped, roi_before, roi_after, simulation) = match &contest {
+        None => {
+            let points: Vec<f64> = slate.players.iter().map(|p| p.projection).collect();
+            let swapped = lateswap::late_swap(&slate, &lineups, &points, &configs.optimizer)?;
+            let none = vec![None; swapped.len()];
+            (swapped, none.clone(), none, None)
+        }
+        Some(contest) => {
+            let ctx = schemas::StageContext::quiet(req.seed);
+            let out = lateswap::late_swap_by_simulation(
+                &slate,
+                &lineups,
+                &configs.optimizer,
+                lateswap::SimulatedSwap {
+                    contest,
+                    variants: &configs.variants,
+                    field_sampler: &configs.field_sampler,
+                    sim: &configs.sim,
+                    correlations: configs.correlations.as_ref(),
+                },
+                &ctx,
+            )?;
+            let simulation = LateSwapSimulation {
+                contest: contest.id.clone(),
+                seed: req.seed,
+                candidates: out.candidates,
+                roi_mean: out.metrics.as_ref().map(|m| m.roi_mean),
+                cash_rate: out.metrics.as_ref().map(|m| m.cash_rate),
+                finish_percentile_mean: out.metrics.as_ref().map(|m| m.finish_percentile_mean),
+            };
+            (out.swapped, out.roi_before, out.roi_after, Some(simulation))
+        }
     };
-    let swapped = lateswap::late_swap(&slate, &lineups, &points, &config)?;
     let stuck: Vec<&str> = swapped
         .iter()
         .filter(|s| s.after.is_none())
@@ -367,7 +459,7 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
             .sum()
     };
     let mut report = Vec::with_capacity(swapped.len());
-    for (row, s) in file.entries.iter_mut().zip(&swapped) {
+    for (k, (row, s)) in file.entries.iter_mut().zip(&swapped).enumerate() {
         let after = s.after.as_deref().unwrap_or_default();
         row.cells = after
             .iter()
@@ -397,6 +489,8 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
                 .collect(),
             projected_before: projection(&s.before),
             projected_after: projection(&after_cells),
+            roi_before: roi_before[k],
+            roi_after: roi_after[k],
         });
     }
     write_dk_entries(&req.out, &file)?;
@@ -404,7 +498,73 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
         out: req.out.display().to_string(),
         by: req.by,
         entries: report,
+        simulation,
     })
+}
+
+/// The per-entry table `dfs lateswap` prints: what changed, projected points
+/// before and after, and by simulation each entry's simulated ROI before and
+/// after; an entry left as it was says so.
+pub fn late_swap_table(s: &LateSwapped) -> String {
+    use std::fmt::Write;
+    let roi = |r: Option<f64>| r.map_or_else(|| "-".to_string(), crate::pct);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<12} {:>9} {:>9} {:>9} {:>9}  changes",
+        "entry", "proj was", "proj now", "ROI was", "ROI now"
+    );
+    for e in &s.entries {
+        let changes: Vec<String> = e
+            .changes
+            .iter()
+            .map(|(slot, before, after)| {
+                let before = if before.is_empty() { "(empty)" } else { before };
+                format!("{slot}: {before} -> {after}")
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<12} {:>9.2} {:>9.2} {:>9} {:>9}  {}",
+            e.entry_id,
+            e.projected_before,
+            e.projected_after,
+            roi(e.roi_before),
+            roi(e.roi_after),
+            if changes.is_empty() {
+                "none: not improved".to_string()
+            } else {
+                changes.join("; ")
+            }
+        );
+    }
+    let kept = s.entries.iter().filter(|e| e.changes.is_empty()).count();
+    let _ = writeln!(
+        out,
+        "{} entries: {} changed, {kept} not improved (by {})",
+        s.entries.len(),
+        s.entries.len() - kept,
+        match s.by {
+            SwapBy::Simulation => "simulated payout",
+            SwapBy::Projection => "projection",
+        }
+    );
+    if let Some(sim) = &s.simulation {
+        let _ = writeln!(
+            out,
+            "simulated in contest {} (seed {}, {} completions): portfolio ROI {}, cash rate {}, \
+             mean finish percentile {}",
+            sim.contest,
+            sim.seed,
+            sim.candidates,
+            roi(sim.roi_mean),
+            sim.cash_rate
+                .map_or_else(|| "-".to_string(), crate::report::share),
+            sim.finish_percentile_mean
+                .map_or_else(|| "-".to_string(), |f| format!("{f:.3}"))
+        );
+    }
+    out
 }
 
 /// What to score: a DKEntries file's entries among a real contest's field.

@@ -24,8 +24,9 @@ pub use catalog::{
     ContestImport, Home, SAMPLE_CONTEST, SAMPLE_SLATE, SlateImport, export_schemas, schema_files,
 };
 pub use entries::{
-    EntriesScoreRequest, FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapped, SwapBy,
-    SwappedEntry, fill, late_swap, parse_contest_run, score_entries,
+    EntriesScoreRequest, FillRequest, Filled, FilledContest, LateSwapRequest, LateSwapSimulation,
+    LateSwapped, SwapBy, SwappedEntry, fill, late_swap, late_swap_table, parse_contest_run,
+    score_entries,
 };
 pub use error::{ErrorKind, OrchestratorError};
 pub use field_compare::{

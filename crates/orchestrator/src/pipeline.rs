@@ -90,15 +90,92 @@ pub struct RunOutcome {
 
 /// The effective configs of a run.
 #[derive(Debug, Clone, Serialize)]
-struct Configs {
-    variants: VariantsConfig,
-    optimizer: OptimizerConfig,
-    field_sampler: FieldSamplerConfig,
-    sim: SimConfig,
+pub(crate) struct Configs {
+    pub(crate) variants: VariantsConfig,
+    pub(crate) optimizer: OptimizerConfig,
+    pub(crate) field_sampler: FieldSamplerConfig,
+    pub(crate) sim: SimConfig,
     /// The correlation table `sim.correlations` resolves to for the slate
     /// (`None`: players independent).
     #[serde(skip)]
-    correlations: Option<CorrelationTable>,
+    pub(crate) correlations: Option<CorrelationTable>,
+}
+
+/// Stage config files, as a request names them (`None`: the defaults).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ConfigFiles<'a> {
+    pub variants: Option<&'a Path>,
+    pub optimizer: Option<&'a Path>,
+    pub field_sampler: Option<&'a Path>,
+    pub sim: Option<&'a Path>,
+}
+
+impl RunRequest {
+    fn config_files(&self) -> ConfigFiles<'_> {
+        ConfigFiles {
+            variants: self.variants_config.as_deref(),
+            optimizer: self.optimizer_config.as_deref(),
+            field_sampler: self.sampler_config.as_deref(),
+            sim: self.sim_config.as_deref(),
+        }
+    }
+}
+
+impl Configs {
+    /// Every stage's config from its file, its JSON object or its defaults.
+    /// The correlation table is left to [`Configs::resolve_correlations`].
+    pub(crate) fn load(
+        files: &ConfigFiles<'_>,
+        inline: &InlineConfigs,
+        scope: &PathScope,
+    ) -> Result<Self, OrchestratorError> {
+        let configs = Configs {
+            variants: load_stage(
+                files.variants,
+                inline.variants.as_ref(),
+                "variants_config",
+                scope,
+            )?,
+            optimizer: load_stage(
+                files.optimizer,
+                inline.optimizer.as_ref(),
+                "optimizer_config",
+                scope,
+            )?,
+            field_sampler: load_stage(
+                files.field_sampler,
+                inline.field_sampler.as_ref(),
+                "field_sampler_config",
+                scope,
+            )?,
+            sim: load_stage(files.sim, inline.sim.as_ref(), "sim_config", scope)?,
+            correlations: None,
+        };
+        if inline.sim.is_some()
+            && let CorrelationSource::File(file) = &configs.sim.correlations
+        {
+            return Err(OrchestratorError::Request(format!(
+                "sim_config: correlations {}: a config given as an object cannot name a file; \
+                 use builtin or none",
+                file.display()
+            )));
+        }
+        Ok(configs)
+    }
+
+    /// Resolves `sim.correlations` for the slate's sport (a file is read
+    /// relative to the sim config's folder); returns the file read, if any.
+    pub(crate) fn resolve_correlations(
+        &mut self,
+        sim_config: Option<&Path>,
+        slate: &Slate,
+        scope: &PathScope,
+    ) -> Result<Option<InputFile>, OrchestratorError> {
+        let (correlations, table_file) =
+            correlation_table(&self.sim, sim_config, &slate.rules.sport, scope)?;
+        self.correlations = correlations;
+        Ok(table_file)
+    }
 }
 
 /// A stage config from its YAML file, or its defaults when no file is given.
@@ -245,43 +322,7 @@ pub struct QueuedRun {
 pub fn queue_run(home: &Home, req: &RunRequest) -> Result<QueuedRun, OrchestratorError> {
     let (slate_rec, contest_rec) = home.registry().resolve(&req.slate, &req.contest)?;
     let scope = home.scope();
-    let inline = &req.inline_configs;
-    let mut configs = Configs {
-        variants: load_stage(
-            req.variants_config.as_deref(),
-            inline.variants.as_ref(),
-            "variants_config",
-            scope,
-        )?,
-        optimizer: load_stage(
-            req.optimizer_config.as_deref(),
-            inline.optimizer.as_ref(),
-            "optimizer_config",
-            scope,
-        )?,
-        field_sampler: load_stage(
-            req.sampler_config.as_deref(),
-            inline.field_sampler.as_ref(),
-            "field_sampler_config",
-            scope,
-        )?,
-        sim: load_stage(
-            req.sim_config.as_deref(),
-            inline.sim.as_ref(),
-            "sim_config",
-            scope,
-        )?,
-        correlations: None,
-    };
-    if inline.sim.is_some()
-        && let CorrelationSource::File(file) = &configs.sim.correlations
-    {
-        return Err(OrchestratorError::Request(format!(
-            "sim_config: correlations {}: a config given as an object cannot name a file; \
-             use builtin or none",
-            file.display()
-        )));
-    }
+    let mut configs = Configs::load(&req.config_files(), &req.inline_configs, scope)?;
     if let Some(n) = req.entries {
         configs.sim.entries = Some(n);
     }
@@ -297,13 +338,7 @@ pub fn queue_run(home: &Home, req: &RunRequest) -> Result<QueuedRun, Orchestrato
     let (contest, payouts) = home.load_contest(&contest_rec)?;
     inputs.push(payouts);
     contest.validate()?;
-    let (correlations, table_file) = correlation_table(
-        &configs.sim,
-        req.sim_config.as_deref(),
-        &slate.rules.sport,
-        scope,
-    )?;
-    configs.correlations = correlations;
+    let table_file = configs.resolve_correlations(req.sim_config.as_deref(), &slate, scope)?;
     inputs.extend(table_file);
 
     let config_values = config_map(&configs);
@@ -682,6 +717,7 @@ fn execute(
             field: &field.entrants,
             entries,
             correlations: configs.correlations.as_ref(),
+            groups: None,
         },
         &configs.sim,
     )?;
