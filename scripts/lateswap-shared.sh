@@ -4,9 +4,12 @@
 # standings are there. For each, `dfs lateswap` swaps the file's real entries
 # at the state the file shows (it checks its own invariants before writing:
 # every lineup DraftKings-valid, every started player still in his slot, none
-# added, every entry id kept), the swapped file is read back, and both the
-# original and the swapped entries are scored on actual points among the real
-# field (`dfs entries score`). Prints each night and the totals.
+# added, every entry id kept), scripts/check-entries.py checks the same again
+# with its own reading of the files, and both the original and the swapped
+# entries are scored on actual points among the real field (`dfs entries
+# score`). Prints each night and the totals. Before that, every pre-lock
+# DKEntries file there (no LOCKED cell) is filled with a run of its contest
+# (`dfs entries fill`) and checked the same way.
 #
 #   scripts/lateswap-shared.sh [DATA=../shared/data] [--by simulation|projection] [--seed N]
 #                              [--optimizer-config FILE] ...
@@ -34,8 +37,30 @@ for dir in "$data"/contests/* "$data"/nba/*; do
 done
 [ ${#folders[@]} -gt 0 ] || { echo "no mid-slate DKEntries file with FINAL standings under $data" >&2; exit 1; }
 
+# Pre-lock entries files: a DKEntries file, or a contest folder's entries.csv, with no LOCKED cell.
+fills=()
+for dir in "$data"/contests/* "$data"/nba/*; do
+  file=$(ls "$dir"/DKEntries*.csv "$dir"/entries.csv 2>/dev/null | head -1 || true)
+  standings=$(ls "$dir"/contest-standings*.csv 2>/dev/null | head -1 || true)
+  if [ -n "$file" ] && [ -n "$standings" ] && ! grep -q "(LOCKED)" "$file" \
+    && ! grep -q "LOCKED" "$standings"; then
+    fills+=("$dir")
+  fi
+done
+
 # Import each folder's slate and contest (as bt-<folder>) by replaying it once.
-"$dfs" --root "$root" backtest --contests "${folders[@]}" --entries 1 >/dev/null
+"$dfs" --root "$root" backtest --contests "${folders[@]}" "${fills[@]}" --entries 1 >/dev/null
+
+for dir in "${fills[@]}"; do
+  name="bt-$(basename "$dir")"
+  file=$(ls "$dir"/DKEntries*.csv "$dir"/entries.csv 2>/dev/null | head -1 || true)
+  rows=$(awk -F, '$1 ~ /^[0-9]+$/' "$file" | wc -l)
+  printf 'entries: %s\n' "$rows" > "$root/sim-$name.yaml"
+  run=$("$dfs" --root "$root" run --slate "$name" --contest "$name" --sim-config "$root/sim-$name.yaml" --json \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["run_id"])')
+  "$dfs" --root "$root" entries fill --entries "$file" --run "$run" --out "$root/$name-filled.csv" >/dev/null
+  python3 scripts/check-entries.py "$file" "$root/$name-filled.csv"
+done
 
 printf '%-32s %7s | %9s %8s %7s | %9s %8s %7s\n' night entries "won orig" "finish" "cashed" "won swap" "finish" "cashed"
 fees=0; won_a=0; won_b=0; fin_a=0; fin_b=0; n=0
@@ -50,6 +75,7 @@ for dir in "${folders[@]}"; do
     "$dfs" --root "$root" entries score --entries "$1" --slate "$name" --contest "$name" \
       --standings "$standings" --json
   }
+  python3 scripts/check-entries.py "$entries" "$swapped" >&2
   a=$(score "$entries"); b=$(score "$swapped")
   line=$(python3 - "$a" "$b" <<'PY'
 import json, sys
