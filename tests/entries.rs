@@ -528,3 +528,164 @@ fn lateswap_keeps_started_players_and_completes_the_rest() {
     );
     assert!(!root.path().join("DKEntries-tight-swapped.csv").exists());
 }
+
+/// Showdown is one game: before its lock late swap re-optimizes each entry
+/// (captain rules kept: the CPT slot holds a captain row, a person once);
+/// after it every player has started, so a complete entry stays as it is and
+/// an incomplete one cannot be completed (named).
+#[test]
+fn lateswap_on_showdown_keeps_the_captain_rules() {
+    use pipeline_io::inputs::{build_slate, detect_sport, read_salaries};
+    let root = tempfile::tempdir().unwrap();
+    let salaries_path = workspace().join("data/fixtures/showdown/nba_DKSalaries.csv");
+    dfs_ok(
+        root.path(),
+        &[
+            "slates",
+            "import",
+            "--id",
+            "sd",
+            "--salaries",
+            salaries_path.to_str().unwrap(),
+        ],
+    );
+    let salaries = read_salaries(&salaries_path).unwrap();
+    let slate = build_slate("sd", &salaries, None, detect_sport(&salaries).unwrap())
+        .unwrap()
+        .0;
+    let pool_text = std::fs::read_to_string(&salaries_path).unwrap();
+    // A valid lineup: the captain row of the sixth cheapest person, the base
+    // rows of the five cheapest.
+    let mut base: Vec<&schemas::Player> = slate
+        .players
+        .iter()
+        .filter(|p| p.captain_of.is_none())
+        .collect();
+    base.sort_by_key(|p| (p.salary, p.dk_id));
+    let captain = slate
+        .players
+        .iter()
+        .find(|p| {
+            p.captain_of
+                .is_some_and(|b| slate.players[b as usize].dk_id == base[5].dk_id)
+        })
+        .unwrap();
+    let cell = |p: &schemas::Player| format!("{} ({})", p.name, p.dk_id);
+    let full: Vec<String> = std::iter::once(cell(captain))
+        .chain(base[..5].iter().map(|p| cell(p)))
+        .collect();
+    let file = |started: bool, rows: &[Option<&[String]>]| -> String {
+        let mut lines = vec![
+            "Entry ID,Contest Name,Contest ID,Entry Fee,CPT,UTIL,UTIL,UTIL,UTIL,UTIL,,Instructions"
+                .to_string(),
+        ];
+        for (k, cells) in rows.iter().enumerate() {
+            let cells: Vec<String> = match cells {
+                Some(c) if started => c.iter().map(|x| format!("{x} (LOCKED)")).collect(),
+                Some(c) => c.to_vec(),
+                None => vec![String::new(); 6],
+            };
+            lines.push(format!(
+                "{},NBA Showdown,180000000,$5,{},,{}. note",
+                4_800_000_000u64 + k as u64,
+                cells.join(","),
+                k + 1
+            ));
+        }
+        for row in pool_text.lines() {
+            let row = if started && !row.starts_with("Position") {
+                let mut c: Vec<String> = row.split(',').map(str::to_string).collect();
+                c[6] = "In Progress".into();
+                c.join(",")
+            } else {
+                row.to_string()
+            };
+            lines.push(format!("{},{row}", ",".repeat(10)));
+        }
+        lines.join("\r\n") + "\r\n"
+    };
+    let swap = |name: &str, text: &str, by: &str| {
+        let input = root.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let out = root.path().join(format!("out-{name}"));
+        let status = dfs(
+            root.path(),
+            &[
+                "lateswap",
+                "--entries",
+                input.to_str().unwrap(),
+                "--slate",
+                "sd",
+                "--contest",
+                "nba-20k-four-point-play",
+                "--by",
+                by,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        (status, out)
+    };
+    let rows_of = |path: &Path| -> Vec<Vec<u32>> {
+        read_dk_entries(path, &PathScope::Anywhere)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| {
+                e.cells
+                    .iter()
+                    .map(|c| {
+                        let id = c.as_ref().unwrap().dk_id;
+                        slate.players.iter().position(|p| p.dk_id == id).unwrap() as u32
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+
+    // Before lock: both entries re-optimized, by either way.
+    for by in ["simulation", "projection"] {
+        let (out, path) = swap(
+            &format!("pre-{by}.csv"),
+            &file(false, &[Some(&full), None]),
+            by,
+        );
+        assert!(
+            out.status.success(),
+            "{by}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lineups = rows_of(&path);
+        assert_eq!(lineups.len(), 2);
+        for players in lineups {
+            assert!(
+                slate.players[players[0] as usize].captain_of.is_some(),
+                "{by}: CPT slot"
+            );
+            schemas::Lineup { players }.check(&slate).unwrap();
+        }
+    }
+
+    // After lock: a complete entry stays exactly as it was.
+    let (out, path) = swap("post.csv", &file(true, &[Some(&full)]), "simulation");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kept = rows_of(&path);
+    let ids: Vec<String> = kept[0]
+        .iter()
+        .map(|&i| cell(&slate.players[i as usize]))
+        .collect();
+    assert_eq!(ids, full);
+    // ... and an incomplete one cannot be completed: named, nothing written.
+    let (out, path) = swap("post2.csv", &file(true, &[Some(&full), None]), "simulation");
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("entry 4800000001") && !err.contains("4800000000,"),
+        "{err}"
+    );
+    assert!(!path.exists());
+}

@@ -116,10 +116,32 @@ pub(crate) async fn with_home<T: Send + 'static>(
     f: impl FnOnce(&Home) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let home = state.home.clone();
-    let work = move || {
+    blocking(move || {
         let home = home.lock().unwrap_or_else(PoisonError::into_inner);
         f(&home)
-    };
+    })
+    .await
+}
+
+/// [`with_home`] for long work (an import, a backtest, fill, late swap): the
+/// shared handle is held only to open the request's own handle of the root,
+/// so registry reads never wait behind the work.
+pub(crate) async fn with_own_home<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Home) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let home = state.home.clone();
+    blocking(move || {
+        let own = orch(home.lock().unwrap_or_else(PoisonError::into_inner).reopen())?;
+        f(&own)
+    })
+    .await
+}
+
+/// Runs `work` on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result,
         Err(e) => Err(ApiError::internal(format_args!("worker failed: {e}"))),
@@ -441,7 +463,7 @@ async fn post_fill(
             )));
         }
     };
-    let bytes = with_home(&state, move |home| {
+    let bytes = with_own_home(&state, move |home| {
         let entries = upload
             .file("entries")
             .map(PathBuf::from)
@@ -511,7 +533,7 @@ async fn post_lateswap(
     let seed = upload.number::<u64>("seed")?.unwrap_or_else(default_seed);
     let slate = upload.text("slate").unwrap_or_default().trim().to_string();
     let contest = upload.optional_text("contest");
-    let bytes = with_home(&state, move |home| {
+    let bytes = with_own_home(&state, move |home| {
         let entries = upload
             .file("entries")
             .map(PathBuf::from)
@@ -551,7 +573,7 @@ async fn post_slate(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<SlateImported>), ApiError> {
     let upload = uploads::receive(&state.root, form, SLATE_FORM).await?;
-    let imported = with_home(&state, move |home| {
+    let imported = with_own_home(&state, move |home| {
         let req = SlateImport {
             id: upload.text("id").unwrap_or_default().trim().to_string(),
             salaries: upload
@@ -577,7 +599,7 @@ async fn post_contest(
 ) -> Result<(StatusCode, Json<orchestrator::ContestRecord>), ApiError> {
     let upload = uploads::receive(&state.root, form, CONTEST_FORM).await?;
     let max_entries = upload.number::<u32>("max_entries")?;
-    let record = with_home(&state, move |home| {
+    let record = with_own_home(&state, move |home| {
         let req = ContestImport {
             id: upload.text("id").unwrap_or_default().trim().to_string(),
             payouts: upload
@@ -616,7 +638,7 @@ async fn post_backtest(
 ) -> Result<Json<orchestrator::Backtest>, ApiError> {
     let Path(run_id) = run_id?;
     let upload = uploads::receive(&state.root, form, BACKTEST_FORM).await?;
-    let backtest = with_home(&state, move |home| {
+    let backtest = with_own_home(&state, move |home| {
         let req = BacktestRequest {
             run_id,
             standings: upload

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use pipeline_io::inputs::{read_dk_entries, read_dk_upload, read_salaries};
+use pipeline_io::inputs::PathScope;
+use pipeline_io::inputs::{read_dk_entries, read_dk_upload, read_salaries_in};
 use pipeline_io::outputs::write_dk_entries;
 use schemas::{EntriesFile, EntryCell};
 use serde::Serialize;
@@ -103,7 +104,7 @@ pub fn fill(home: &Home, req: &FillRequest) -> Result<Filled, OrchestratorError>
     }
 
     // Fill each contest's rows from its run.
-    let file_ids = file_player_ids(path, &file);
+    let file_ids = file_player_ids(path, &file, home.scope());
     let mut filled = Vec::new();
     for (contest_id, contest_name, run_id) in plan {
         let run = &runs[&run_id];
@@ -196,13 +197,13 @@ fn slate_rows(slate: &schemas::Slate) -> BTreeMap<i64, u32> {
 
 /// Every player id a DKEntries file names: its entries' and, when it has
 /// one, the pool's DraftKings appends.
-fn file_player_ids(path: &Path, file: &EntriesFile) -> BTreeSet<i64> {
+fn file_player_ids(path: &Path, file: &EntriesFile, scope: &PathScope) -> BTreeSet<i64> {
     let mut ids: BTreeSet<i64> = file
         .entries
         .iter()
         .flat_map(|e| e.cells.iter().flatten().map(|c| c.dk_id))
         .collect();
-    if let Ok(pool) = read_salaries(path) {
+    if let Ok(pool) = read_salaries_in(path, scope) {
         ids.extend(pool.rows.iter().map(|r| r.dk_id));
     }
     ids
@@ -365,7 +366,7 @@ pub fn late_swap(home: &Home, req: &LateSwapRequest) -> Result<LateSwapped, Orch
     let row_of = slate_rows(&slate);
     // Started: every player the file shows locked, in a cell or in its pool.
     let mut started: HashSet<i64> = HashSet::new();
-    if let Ok(pool) = read_salaries(path) {
+    if let Ok(pool) = read_salaries_in(path, home.scope()) {
         started.extend(pool.rows.iter().filter(|r| r.locked).map(|r| r.dk_id));
     }
     let mut lineups = Vec::with_capacity(file.entries.len());

@@ -55,7 +55,9 @@ pub use payouts::{DEFAULT_MAX_ENTRIES, read_payouts};
 pub use projections::{
     OwnershipScale, PROJECTION_ALIASES, ProjField, ProjectionFile, ProjectionRow, read_projections,
 };
-pub use salaries::{GameInfo, SalaryFile, SalaryLayout, SalaryRow, read_salaries};
+pub use salaries::{
+    GameInfo, SalaryFile, SalaryLayout, SalaryRow, read_salaries, read_salaries_in,
+};
 pub use slate::{MIN_PROJECTION_MATCH_SHARE, build_slate};
 pub use sport::{builtin_sport, builtin_sport_names, detect_sport, load_sport_rules};
 pub use standings::{

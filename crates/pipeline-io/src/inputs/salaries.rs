@@ -238,8 +238,12 @@ impl Columns {
 /// `In Progress`/`Final` game info, DST names with trailing spaces, quoted numbers
 /// and extra columns. Every error names the file, the 1-based row and the field.
 pub fn read_salaries(path: impl AsRef<Path>) -> Result<SalaryFile, IoError> {
-    let path = path.as_ref();
-    let rows = table::read_rows(path, FileRole::Salaries, &PathScope::Anywhere)?;
+    read_salaries_in(path.as_ref(), &PathScope::Anywhere)
+}
+
+/// [`read_salaries`] of a file that must lie within `scope`.
+pub fn read_salaries_in(path: &Path, scope: &PathScope) -> Result<SalaryFile, IoError> {
+    let rows = table::read_rows(path, FileRole::Salaries, scope)?;
     let header_at = rows.iter().position(is_header).ok_or_else(|| {
         IoError::file(
             path,
