@@ -140,22 +140,7 @@ pub fn late_swap_by_simulation(
                 as_is[k] = Some(id);
             }
             let proj = lineup.iter().map(|&i| projection[i as usize]).sum();
-            candidates.push(CandidateLineup {
-                lineup_id: id,
-                variant_id: 0,
-                rank_in_variant: 1,
-                player_ids: lineup
-                    .iter()
-                    .map(|&i| slate.players[i as usize].dk_id)
-                    .collect(),
-                salary: lineup
-                    .iter()
-                    .map(|&i| slate.players[i as usize].salary)
-                    .sum(),
-                proj,
-                score: proj,
-                players: lineup,
-            });
+            candidates.push(CandidateLineup::of_slate(slate, id, 0, 1, lineup, proj));
             entry_of.push(k as u32);
         }
     }

@@ -256,25 +256,14 @@ fn build_pool(
                     break;
                 };
                 pool.push(&players);
-                lineups.push(CandidateLineup {
-                    lineup_id: lineups.len() as u32,
-                    variant_id: v.variant_id,
-                    rank_in_variant: rank as u32,
-                    player_ids: players
-                        .iter()
-                        .map(|&i| slate.players[i as usize].dk_id)
-                        .collect(),
-                    salary: players
-                        .iter()
-                        .map(|&i| slate.players[i as usize].salary)
-                        .sum(),
-                    proj: players
-                        .iter()
-                        .map(|&i| slate.players[i as usize].projection)
-                        .sum(),
-                    score: players.iter().map(|&i| pts[i as usize]).sum(),
-                    players: players.clone(),
-                });
+                lineups.push(CandidateLineup::of_slate(
+                    slate,
+                    lineups.len() as u32,
+                    v.variant_id,
+                    rank as u32,
+                    players.clone(),
+                    players.iter().map(|&i| pts[i as usize]).sum(),
+                ));
                 ctx.progress.advance(1);
                 let mut capped = false;
                 let mut touched: Vec<usize> = players

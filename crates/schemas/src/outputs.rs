@@ -45,6 +45,32 @@ pub struct CandidateLineup {
     pub score: f64,
 }
 
+impl CandidateLineup {
+    /// A lineup of `slate` (indices in slot order) with its ids, salary and
+    /// projection filled in from the slate; `score` is the objective it was
+    /// built for.
+    pub fn of_slate(
+        slate: &crate::Slate,
+        lineup_id: u32,
+        variant_id: u32,
+        rank_in_variant: u32,
+        players: Vec<u32>,
+        score: f64,
+    ) -> Self {
+        let of = |i: u32| &slate.players[i as usize];
+        CandidateLineup {
+            lineup_id,
+            variant_id,
+            rank_in_variant,
+            player_ids: players.iter().map(|&i| of(i).dk_id).collect(),
+            salary: players.iter().map(|&i| of(i).salary).sum(),
+            proj: players.iter().map(|&i| of(i).projection).sum(),
+            score,
+            players,
+        }
+    }
+}
+
 /// optimizer: the unique candidate pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
