@@ -58,25 +58,21 @@ fn pass_a_points(slate: &Slate, seed: u64, iterations: u32) -> Vec<Vec<f32>> {
         .collect()
 }
 
-#[test]
-fn selection_is_the_exact_greedy_choice() {
-    let slate = varied_slate(12);
-    let all = triples(&(0..12).collect::<Vec<u32>>());
-    let field: Vec<FieldEntrant> = all[..40]
+/// The first 40 triples as the field, 1 to 3 copies each.
+fn first_forty_as_field(all: &[[u32; 3]]) -> Vec<FieldEntrant> {
+    all[..40]
         .iter()
         .enumerate()
         .map(|(i, l)| entrant(l, 1 + (i as u32 * 7 % 3)))
-        .collect();
-    // Candidates in shuffled lineup_id order, some also in the field.
-    let candidates: Vec<CandidateLineup> = all[30..54]
-        .iter()
-        .enumerate()
-        .map(|(i, l)| candidate((i as u32 * 5) % 24, l))
-        .collect();
+        .collect()
+}
+
+/// A $5 contest of the field plus `ours` entries, paying the top 25 in tiers.
+fn tiered_contest(field: &[FieldEntrant], ours: u32) -> Contest {
     let field_total: u32 = field.iter().map(|e| e.copies).sum();
-    let contest = contest(
+    contest(
         5.0,
-        field_total + 6,
+        field_total + ours,
         &[
             (1, 1, 200.0),
             (2, 2, 90.0),
@@ -84,7 +80,21 @@ fn selection_is_the_exact_greedy_choice() {
             (6, 12, 15.0),
             (13, 25, 8.0),
         ],
-    );
+    )
+}
+
+#[test]
+fn selection_is_the_exact_greedy_choice() {
+    let slate = varied_slate(12);
+    let all = triples(&(0..12).collect::<Vec<u32>>());
+    let field = first_forty_as_field(&all);
+    // Candidates in shuffled lineup_id order, some also in the field.
+    let candidates: Vec<CandidateLineup> = all[30..54]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| candidate((i as u32 * 5) % 24, l))
+        .collect();
+    let contest = tiered_contest(&field, 6);
     let (seed, iterations, entries) = (77, 150, 6);
     let input = SimInput {
         slate: &slate,
@@ -152,11 +162,7 @@ fn one_pick_per_entry_is_the_exact_greedy_choice_within_the_rules() {
     // Player 0 has started: every entry holds him, so he is exempt from the cap.
     slate.players[0].locked = true;
     let all = triples(&(0..12).collect::<Vec<u32>>());
-    let field: Vec<FieldEntrant> = all[..40]
-        .iter()
-        .enumerate()
-        .map(|(i, l)| entrant(l, 1 + (i as u32 * 7 % 3)))
-        .collect();
+    let field = first_forty_as_field(&all);
     // The candidates: the triples holding player 0, dealt to 5 entries.
     let with0: Vec<[u32; 3]> = all.iter().filter(|l| l[0] == 0).copied().collect();
     let candidates: Vec<CandidateLineup> = with0
@@ -165,18 +171,7 @@ fn one_pick_per_entry_is_the_exact_greedy_choice_within_the_rules() {
         .map(|(i, l)| candidate((i as u32 * 7) % with0.len() as u32, l))
         .collect();
     let entry_of: Vec<u32> = (0..candidates.len() as u32).map(|i| i % 5).collect();
-    let field_total: u32 = field.iter().map(|e| e.copies).sum();
-    let contest = contest(
-        5.0,
-        field_total + 5,
-        &[
-            (1, 1, 200.0),
-            (2, 2, 90.0),
-            (3, 5, 40.0),
-            (6, 12, 15.0),
-            (13, 25, 8.0),
-        ],
-    );
+    let contest = tiered_contest(&field, 5);
     let (seed, iterations, entries, max_exposure) = (91, 150, 5, 0.4);
     let input = SimInput {
         slate: &slate,
