@@ -139,8 +139,10 @@ pub fn late_swap_by_simulation(
             if is_kept {
                 as_is[k] = Some(id);
             }
-            let proj = lineup.iter().map(|&i| projection[i as usize]).sum();
-            candidates.push(CandidateLineup::of_slate(slate, id, 0, 1, lineup, proj));
+            // Every candidate is scored by its projection.
+            let mut candidate = CandidateLineup::of_slate(slate, id, 0, 1, lineup, 0.0);
+            candidate.score = candidate.proj;
+            candidates.push(candidate);
             entry_of.push(k as u32);
         }
     }
